@@ -1,0 +1,3 @@
+from optionsmatrix.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from optionsmatrix import __version__
+from optionsmatrix.db import backend_of
+
+router = APIRouter(tags=["health"])
+
+
+class Health(BaseModel):
+    status: Literal["ok", "unavailable"]
+    database: Literal["sqlite", "postgresql"]
+    version: str
+
+
+@router.get("/health", response_model=Health, responses={503: {"model": Health}})
+def health(request: Request) -> Health | JSONResponse:
+    """Liveness and database reachability, for load balancers and the CI smoke test."""
+    engine = request.app.state.engine
+    result = Health(status="ok", database=backend_of(engine), version=__version__)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return JSONResponse(result.model_copy(update={"status": "unavailable"}).model_dump(), status_code=503)
+    return result

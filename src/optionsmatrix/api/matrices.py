@@ -1,0 +1,71 @@
+"""/api/v1/matrices — list, create, read, edit, copy, delete."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, Response, status
+
+from optionsmatrix.api.deps import ReadableMatrix, SessionDep, WritableMatrix, WriterDep
+from optionsmatrix.schemas import MatrixCopy, MatrixCreate, MatrixList, MatrixPublic, MatrixSummary, MatrixUpdate
+from optionsmatrix.services import matrices
+
+router = APIRouter(prefix="/matrices", tags=["matrices"])
+
+NOT_FOUND = {404: {"description": "No such matrix", "content": {"application/json": {"example": {"detail": "Matrix 7 not found"}}}}}
+
+
+@router.get("", response_model=MatrixList)
+def list_matrices(
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
+) -> MatrixList:
+    """Matrices, newest first, one page at a time."""
+    rows, total = matrices.list_matrices(session, limit=limit, offset=offset)
+    items = [
+        MatrixSummary(**matrix.model_dump(), option_count=options, criterion_count=criteria)
+        for matrix, options, criteria in rows
+    ]
+    return MatrixList(items=items, total=total)
+
+
+@router.post("", response_model=MatrixPublic, status_code=status.HTTP_201_CREATED)
+def create_matrix(data: MatrixCreate, session: SessionDep, _writer: WriterDep) -> MatrixPublic:
+    """Create a matrix, optionally with its options and criteria in one go."""
+    return _public(matrices.create_matrix(session, data=data))
+
+
+@router.get("/{matrix_id}", response_model=MatrixPublic, responses=NOT_FOUND)
+def read_matrix(matrix: ReadableMatrix) -> MatrixPublic:
+    return _public(matrix)
+
+
+@router.patch("/{matrix_id}", response_model=MatrixPublic, responses=NOT_FOUND)
+def update_matrix(changes: MatrixUpdate, matrix: WritableMatrix, session: SessionDep) -> MatrixPublic:
+    """Change the title, description or source; omitted fields stay as they are."""
+    return _public(matrices.update_matrix(session, matrix=matrix, changes=changes))
+
+
+@router.delete("/{matrix_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND)
+def delete_matrix(matrix: WritableMatrix, session: SessionDep) -> Response:
+    matrices.delete_matrix(session, matrix=matrix)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/{matrix_id}/copy", response_model=MatrixPublic, status_code=status.HTTP_201_CREATED, responses=NOT_FOUND
+)
+def copy_matrix(
+    matrix: ReadableMatrix,
+    session: SessionDep,
+    _writer: WriterDep,
+    data: Annotated[MatrixCopy | None, Body()] = None,
+) -> MatrixPublic:
+    """An independent copy (title defaults to "<title> (copy)"), e.g. to start from the case study."""
+    title = data.title if data is not None and "title" in data.model_fields_set else None
+    return _public(matrices.copy_matrix(session, matrix=matrix, title=title))
+
+
+def _public(matrix) -> MatrixPublic:  # noqa: ANN001
+    return MatrixPublic.model_validate(matrix, from_attributes=True)

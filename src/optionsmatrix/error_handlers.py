@@ -1,0 +1,48 @@
+"""One place that turns errors into responses: JSON for the API, HTML for people."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from optionsmatrix.api import API_PREFIX
+from optionsmatrix.errors import InvalidInput, OptionsMatrixError
+from optionsmatrix.web.rendering import render_error_page
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith(API_PREFIX + "/") or request.url.path == API_PREFIX
+
+
+def validation_details(error: RequestValidationError) -> list[dict[str, object]]:
+    """FastAPI's usual detail list, without echoing the input back.
+
+    The default handler repeats each bad value, and a NaN or infinity there
+    cannot be encoded as JSON — the request would end in a 500.
+    """
+    return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(OptionsMatrixError)
+    async def domain_error(request: Request, error: OptionsMatrixError) -> Response:
+        if _is_api(request):
+            detail: object = (
+                [e.as_detail() for e in error.errors] if isinstance(error, InvalidInput) else error.message
+            )
+            return JSONResponse({"detail": detail}, status_code=error.status_code)
+        return render_error_page(request, status_code=error.status_code, message=error.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": validation_details(error)}, status_code=422)
+        return render_error_page(request, status_code=422, message="The request was not understood.")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+        return render_error_page(request, status_code=error.status_code, message=str(error.detail))

@@ -1,0 +1,230 @@
+"""API shapes for matrices, options and criteria: Create / Update / Public.
+
+Input models are strict (no string-to-number coercion), forbid unknown fields
+and reject NaN and infinity on every float. The web forms reuse them with
+`strict=False`, since form values arrive as strings.
+
+Update models give every field a default of None that is never validated:
+omitting a field leaves it unchanged, while an explicit `null` is validated
+against the real type and rejected.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from optionsmatrix.models import NAME_MAX, TITLE_MAX
+
+TEXT_MAX = 5000
+MAX_OPTIONS = 200
+MAX_CRITERIA = 100
+MAX_ESCALATION_LEVEL = 1000
+MAX_WEIGHT = 1_000_000.0
+SCALE_LIMIT = 1_000_000_000.0
+
+# NUL and other C0 controls: PostgreSQL rejects NUL in text, and none of them
+# belong in a label. Tabs and newlines stay allowed in long text.
+_CONTROL_IN_LABEL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _label(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty or only whitespace")
+    if _CONTROL_IN_LABEL.search(value):
+        raise ValueError("must not contain control characters or line breaks")
+    return value
+
+
+def _text(value: str) -> str:
+    if _CONTROL_IN_TEXT.search(value):
+        raise ValueError("must not contain control characters")
+    return value.strip()
+
+
+Name = Annotated[str, Field(max_length=NAME_MAX), AfterValidator(_label)]
+Title = Annotated[str, Field(max_length=TITLE_MAX), AfterValidator(_label)]
+Text = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_text)]
+DirectionName = Literal["benefit", "cost"]
+Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT, allow_inf_nan=False)]
+ScaleBound = Annotated[float, Field(ge=-SCALE_LIMIT, le=SCALE_LIMIT, allow_inf_nan=False)]
+EscalationLevel = Annotated[int, Field(ge=1, le=MAX_ESCALATION_LEVEL)]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+def _unset(**kwargs: object):  # noqa: ANN202
+    return Field(default=None, validate_default=False, **kwargs)  # type: ignore[call-overload]
+
+
+# Options ---------------------------------------------------------------------
+
+
+class OptionCreate(_Input):
+    name: Name
+    description: Text = ""
+    escalation_level: EscalationLevel = 1
+    evidence: Text = ""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Interception of cartel drones around the border",
+                    "description": "Counter-drone systems near the border.",
+                    "escalation_level": 3,
+                    "evidence": "Lower-risk options, such as interception of cartel drones ...",
+                }
+            ]
+        }
+    )
+
+
+class OptionUpdate(_Input):
+    name: Name = _unset()
+    description: Text = _unset()
+    escalation_level: EscalationLevel = _unset()
+    evidence: Text = _unset()
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "Drone interception", "escalation_level": 3}]})
+
+
+class OptionPublic(BaseModel):
+    id: int
+    name: str
+    description: str
+    escalation_level: int
+    position: int
+    evidence: str
+
+
+# Criteria --------------------------------------------------------------------
+
+
+class CriterionCreate(_Input):
+    name: Name
+    description: Text = ""
+    direction: DirectionName = "benefit"
+    weight: Weight = 1.0
+    scale_min: ScaleBound = 1.0
+    scale_max: ScaleBound = 5.0
+    evidence: Text = ""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Risk of an undesirable response",
+                    "direction": "cost",
+                    "weight": 1.0,
+                    "scale_min": 1,
+                    "scale_max": 5,
+                    "evidence": "there are high risks of undesirable response ...",
+                }
+            ]
+        }
+    )
+
+
+class CriterionUpdate(_Input):
+    name: Name = _unset()
+    description: Text = _unset()
+    direction: DirectionName = _unset()
+    weight: Weight = _unset()
+    scale_min: ScaleBound = _unset()
+    scale_max: ScaleBound = _unset()
+    evidence: Text = _unset()
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"weight": 2.0, "direction": "cost"}]})
+
+
+class CriterionPublic(BaseModel):
+    id: int
+    name: str
+    description: str
+    direction: DirectionName
+    weight: float
+    scale_min: float
+    scale_max: float
+    position: int
+    evidence: str
+
+
+# Matrices --------------------------------------------------------------------
+
+
+class MatrixCreate(_Input):
+    title: Title
+    description: Text = ""
+    source: Text = ""
+    options: list[OptionCreate] = Field(default_factory=list, max_length=MAX_OPTIONS)
+    criteria: list[CriterionCreate] = Field(default_factory=list, max_length=MAX_CRITERIA)
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "Where to site the new library",
+                    "description": "Three sites, three criteria.",
+                    "options": [{"name": "Riverside"}, {"name": "Old town"}, {"name": "Campus"}],
+                    "criteria": [
+                        {"name": "Cost", "direction": "cost", "weight": 2},
+                        {"name": "Access by public transport", "direction": "benefit"},
+                        {"name": "Floor space", "direction": "benefit", "scale_min": 0, "scale_max": 10},
+                    ],
+                }
+            ]
+        }
+    )
+
+
+class MatrixUpdate(_Input):
+    title: Title = _unset()
+    description: Text = _unset()
+    source: Text = _unset()
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"title": "Border options — seminar B"}]})
+
+
+class MatrixCopy(_Input):
+    title: Title = _unset()
+
+
+class MatrixSummary(BaseModel):
+    id: int
+    title: str
+    description: str
+    source: str
+    created_at: datetime
+    updated_at: datetime
+    option_count: int
+    criterion_count: int
+
+
+class MatrixPublic(BaseModel):
+    id: int
+    title: str
+    description: str
+    source: str
+    created_at: datetime
+    updated_at: datetime
+    options: list[OptionPublic]
+    criteria: list[CriterionPublic]
+
+
+class MatrixList(BaseModel):
+    items: list[MatrixSummary]
+    total: int
+
+
+class OrderUpdate(_Input):
+    ids: list[int] = Field(max_length=max(MAX_OPTIONS, MAX_CRITERIA))
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"ids": [3, 1, 2]}]})

@@ -1,0 +1,1 @@
+"""Use cases over the database. Handlers call these; these never see HTTP."""

@@ -1,0 +1,34 @@
+"""The built-in case study, shipped as data inside the package."""
+
+from __future__ import annotations
+
+import json
+
+from sqlmodel import Session
+
+from optionsmatrix.models import Matrix
+from optionsmatrix.resources import CASE_STUDY_FILE
+from optionsmatrix.schemas import MatrixCreate
+from optionsmatrix.services.matrices import count_matrices, create_matrix
+
+# Quotations are kept as a list in the data file; a matrix stores evidence as
+# text, one quotation per paragraph.
+EVIDENCE_SEPARATOR = "\n\n"
+
+
+def case_study_definition() -> MatrixCreate:
+    raw = json.loads(CASE_STUDY_FILE.read_text(encoding="utf-8"))
+    for item in (*raw["options"], *raw["criteria"]):
+        item["evidence"] = EVIDENCE_SEPARATOR.join(item["evidence"])
+    return MatrixCreate.model_validate(raw)
+
+
+def load_case_study(session: Session) -> Matrix:
+    return create_matrix(session, data=case_study_definition())
+
+
+def load_case_study_if_empty(session: Session) -> Matrix | None:
+    """First start: give a new installation something to look at."""
+    if count_matrices(session) > 0:
+        return None
+    return load_case_study(session)

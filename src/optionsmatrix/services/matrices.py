@@ -1,0 +1,172 @@
+"""Matrices and their options and criteria: list, read, create, edit, copy, delete."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, col, select
+
+from optionsmatrix.errors import FieldError, InvalidInput, NotFound
+from optionsmatrix.models import TITLE_MAX, Criterion, Matrix, Option, utcnow
+from optionsmatrix.schemas import (
+    CriterionCreate,
+    CriterionUpdate,
+    MatrixCreate,
+    MatrixUpdate,
+    OptionCreate,
+    OptionUpdate,
+)
+from optionsmatrix.services import items
+from optionsmatrix.services.items import add_child, delete_child, find_child, reorder_children, update_child
+
+COPY_SUFFIX = " (copy)"
+
+
+def list_matrices(session: Session, *, limit: int, offset: int) -> tuple[list[tuple[Matrix, int, int]], int]:
+    """Newest first, each with its number of options and criteria."""
+    option_count = (
+        select(func.count()).where(Option.matrix_id == Matrix.id).correlate(Matrix).scalar_subquery()
+    )
+    criterion_count = (
+        select(func.count()).where(Criterion.matrix_id == Matrix.id).correlate(Matrix).scalar_subquery()
+    )
+    rows = session.exec(
+        select(Matrix, option_count, criterion_count)
+        .order_by(col(Matrix.created_at).desc(), col(Matrix.id).desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    total = session.exec(select(func.count()).select_from(Matrix)).one()
+    return [(matrix, options, criteria) for matrix, options, criteria in rows], total
+
+
+def count_matrices(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Matrix)).one()
+
+
+def get_matrix(session: Session, *, matrix_id: int) -> Matrix:
+    matrix = session.exec(
+        select(Matrix)
+        .where(Matrix.id == matrix_id)
+        .options(selectinload(Matrix.options), selectinload(Matrix.criteria))  # type: ignore[arg-type]
+        .execution_options(populate_existing=True)
+    ).first()
+    if matrix is None:
+        raise NotFound("Matrix", matrix_id)
+    return matrix
+
+
+def create_matrix(session: Session, *, data: MatrixCreate) -> Matrix:
+    items.check_unique_names(Option, [o.name for o in data.options], ("body", "options"))
+    items.check_unique_names(Criterion, [c.name for c in data.criteria], ("body", "criteria"))
+    for index, criterion in enumerate(data.criteria):
+        _check_scale(criterion.scale_min, criterion.scale_max, loc=("body", "criteria", index, "scale_max"))
+    matrix = Matrix(title=data.title, description=data.description, source=data.source)
+    matrix.options = [Option(**o.model_dump(), position=i) for i, o in enumerate(data.options)]
+    matrix.criteria = [Criterion(**c.model_dump(), position=i) for i, c in enumerate(data.criteria)]
+    session.add(matrix)
+    session.commit()
+    return get_matrix(session, matrix_id=matrix.id)  # type: ignore[arg-type]
+
+
+def update_matrix(session: Session, *, matrix: Matrix, changes: MatrixUpdate) -> Matrix:
+    for field, value in changes.model_dump(exclude_unset=True).items():
+        setattr(matrix, field, value)
+    matrix.updated_at = utcnow()
+    session.add(matrix)
+    session.commit()
+    return get_matrix(session, matrix_id=matrix.id)  # type: ignore[arg-type]
+
+
+def delete_matrix(session: Session, *, matrix: Matrix) -> None:
+    session.delete(matrix)
+    session.commit()
+
+
+def copy_matrix(session: Session, *, matrix: Matrix, title: str | None = None) -> Matrix:
+    """A new, independent matrix with the same content; nothing links the two afterwards."""
+    copy_title = title or _copy_title(matrix.title)
+    duplicate = Matrix(title=copy_title, description=matrix.description, source=matrix.source)
+    duplicate.options = [
+        Option(**o.model_dump(exclude={"id", "matrix_id"})) for o in matrix.options
+    ]
+    duplicate.criteria = [
+        Criterion(**c.model_dump(exclude={"id", "matrix_id"})) for c in matrix.criteria
+    ]
+    session.add(duplicate)
+    session.commit()
+    return get_matrix(session, matrix_id=duplicate.id)  # type: ignore[arg-type]
+
+
+def _copy_title(title: str) -> str:
+    return (title[: TITLE_MAX - len(COPY_SUFFIX)] + COPY_SUFFIX).strip()
+
+
+def ladder(matrix: Matrix) -> list[Option]:
+    """Options as an escalation ladder: by level, then by their position in the list."""
+    return sorted(matrix.options, key=lambda o: (o.escalation_level, o.position))
+
+
+def all_weights_zero(matrix: Matrix) -> bool:
+    return bool(matrix.criteria) and all(c.weight == 0 for c in matrix.criteria)
+
+
+# Options -----------------------------------------------------------------------
+
+
+def add_option(session: Session, *, matrix: Matrix, data: OptionCreate) -> Option:
+    return add_child(session, matrix=matrix, kind=Option, values=data.model_dump())
+
+
+def update_option(session: Session, *, matrix: Matrix, option_id: int, changes: OptionUpdate) -> Option:
+    option = find_child(matrix, Option, option_id)
+    return update_child(session, matrix=matrix, item=option, changes=changes.model_dump(exclude_unset=True))
+
+
+def delete_option(session: Session, *, matrix: Matrix, option_id: int) -> None:
+    delete_child(session, matrix=matrix, item=find_child(matrix, Option, option_id))
+
+
+def reorder_options(session: Session, *, matrix: Matrix, ids: Sequence[int]) -> list[Option]:
+    return reorder_children(session, matrix=matrix, kind=Option, ids=ids)
+
+
+# Criteria ----------------------------------------------------------------------
+
+
+def add_criterion(session: Session, *, matrix: Matrix, data: CriterionCreate) -> Criterion:
+    _check_scale(data.scale_min, data.scale_max, loc=("body", "scale_max"))
+    return add_child(session, matrix=matrix, kind=Criterion, values=data.model_dump())
+
+
+def update_criterion(
+    session: Session, *, matrix: Matrix, criterion_id: int, changes: CriterionUpdate
+) -> Criterion:
+    criterion = find_child(matrix, Criterion, criterion_id)
+    values = changes.model_dump(exclude_unset=True)
+    # The rule spans two fields, so check the result of the edit, and blame
+    # the bound the caller actually sent.
+    blamed = "scale_min" if "scale_min" in values and "scale_max" not in values else "scale_max"
+    _check_scale(
+        values.get("scale_min", criterion.scale_min),
+        values.get("scale_max", criterion.scale_max),
+        loc=("body", blamed),
+    )
+    return update_child(session, matrix=matrix, item=criterion, changes=values)
+
+
+def delete_criterion(session: Session, *, matrix: Matrix, criterion_id: int) -> None:
+    delete_child(session, matrix=matrix, item=find_child(matrix, Criterion, criterion_id))
+
+
+def reorder_criteria(session: Session, *, matrix: Matrix, ids: Sequence[int]) -> list[Criterion]:
+    return reorder_children(session, matrix=matrix, kind=Criterion, ids=ids)
+
+
+def _check_scale(scale_min: float, scale_max: float, *, loc: tuple[str | int, ...]) -> None:
+    if not scale_min < scale_max:
+        raise InvalidInput(
+            [FieldError(loc, f"scale_min ({scale_min:g}) must be less than scale_max ({scale_max:g})")]
+        )

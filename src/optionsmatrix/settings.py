@@ -1,0 +1,31 @@
+"""Run-time settings, read once from the environment and passed explicitly.
+
+Nothing here connects to anything: `create_app(settings)` does that, so tests
+build their own settings and nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DEFAULT_DATABASE_URL = "sqlite:///optionsmatrix.db"
+MAX_BODY_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    # Bring the schema to head (under a lock) and load the case study when the
+    # app starts. Tests migrate once per run and switch both off.
+    migrate_on_start: bool = True
+    seed_on_start: bool = True
+    max_body_bytes: int = MAX_BODY_BYTES
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        values: dict[str, object] = {
+            "database_url": os.environ.get("OPTIONSMATRIX_DATABASE_URL") or DEFAULT_DATABASE_URL,
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]

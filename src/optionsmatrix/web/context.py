@@ -1,0 +1,36 @@
+"""What every matrix template needs, built in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from optionsmatrix.models import Matrix
+from optionsmatrix.services.matrices import all_weights_zero, ladder
+
+
+@dataclass
+class EditState:
+    """Which form on the matrix page is open, and what it holds after a failed save."""
+
+    section: str | None = None  # "options", "criteria" or "header"
+    item_id: int | None = None  # None with section set means the "add" form
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def editing(self, section: str, item_id: int | None) -> bool:
+        return self.section == section and self.item_id == item_id
+
+
+def matrix_context(matrix: Matrix, edit: EditState | None = None) -> dict[str, object]:
+    total_weight = sum(c.weight for c in matrix.criteria)
+    shares = {c.id: (c.weight / total_weight if total_weight else 0.0) for c in matrix.criteria}
+    options = ladder(matrix)
+    return {
+        "matrix": matrix,
+        "ladder": options,
+        "levels": sorted({o.escalation_level for o in options}),
+        "criteria": list(matrix.criteria),
+        "weight_shares": shares,
+        "weights_all_zero": all_weights_zero(matrix),
+        "edit": edit or EditState(),
+    }

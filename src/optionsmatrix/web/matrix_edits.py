@@ -1,0 +1,186 @@
+"""Editing a matrix in place: its header, its options and its criteria.
+
+Every action answers an htmx request with the section it changed (status 422
+and the form still open, with messages, when the input is rejected) and a
+plain form post with a redirect back to the page, so the page works with
+JavaScript off as well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from optionsmatrix.api.deps import MAX_ID, SessionDep
+from optionsmatrix.errors import InvalidInput
+from optionsmatrix.models import Matrix
+from optionsmatrix.schemas import CriterionCreate, CriterionUpdate, MatrixUpdate, OptionCreate, OptionUpdate
+from optionsmatrix.services import matrices
+from optionsmatrix.services.items import find_child
+from optionsmatrix.web.context import EditState, matrix_context
+from optionsmatrix.web.deps import PageMatrix
+from optionsmatrix.web.forms import errors_from, parse_form
+from optionsmatrix.web.rendering import is_htmx, render
+
+router = APIRouter()
+
+SectionName = Literal["options", "criteria"]
+ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@dataclass(frozen=True)
+class Section:
+    """How one editable list of a matrix maps onto the services."""
+
+    create_schema: type[BaseModel]
+    update_schema: type[BaseModel]
+    add: Callable[..., object]
+    update: Callable[..., object]
+    delete: Callable[..., None]
+    reorder: Callable[..., object]
+    item_id_arg: str
+    model: type
+
+    def items_in_display_order(self, matrix: Matrix) -> list:
+        return matrices.ladder(matrix) if self.model is matrices.Option else list(matrix.criteria)
+
+
+SECTIONS: dict[str, Section] = {
+    "options": Section(
+        OptionCreate, OptionUpdate, matrices.add_option, matrices.update_option,
+        matrices.delete_option, matrices.reorder_options, "option_id", matrices.Option,
+    ),
+    "criteria": Section(
+        CriterionCreate, CriterionUpdate, matrices.add_criterion, matrices.update_criterion,
+        matrices.delete_criterion, matrices.reorder_criteria, "criterion_id", matrices.Criterion,
+    ),
+}
+FRAGMENTS = {"options": "matrices/_options.html", "criteria": "matrices/_criteria.html", "header": "matrices/_header.html"}
+
+
+def _answer(request: Request, matrix: Matrix, section: str, edit: EditState | None = None) -> Response:
+    """The changed section for htmx, or back to the page for a plain post; 422 when a form failed."""
+    failed = edit is not None and bool(edit.errors)
+    if not failed and not is_htmx(request) and request.method == "POST":
+        url = request.url_for("matrix_page", matrix_id=matrix.id)
+        return RedirectResponse(f"{url}#{section}", status_code=303)
+    return render(
+        request,
+        "matrices/detail.html",
+        matrix_context(matrix, edit),
+        fragment=FRAGMENTS[section],
+        status_code=422 if failed else 200,
+    )
+
+
+def _reload(session: Session, matrix: Matrix) -> Matrix:
+    return matrices.get_matrix(session, matrix_id=matrix.id)  # type: ignore[arg-type]
+
+
+# Header (title, description, source) ---------------------------------------------
+
+
+@router.get("/matrices/{matrix_id}/edit", name="matrix_header_edit")
+def header_edit(request: Request, matrix: PageMatrix) -> Response:
+    return _answer(request, matrix, "header", EditState(section="header"))
+
+
+@router.get("/matrices/{matrix_id}/header", name="matrix_header")
+def header_view(request: Request, matrix: PageMatrix) -> Response:
+    return _answer(request, matrix, "header")
+
+
+@router.post("/matrices/{matrix_id}", name="matrix_header_save")
+async def header_save(request: Request, matrix: PageMatrix, session: SessionDep) -> Response:
+    form = parse_form(MatrixUpdate, await request.form())
+    if not form.ok:
+        return _answer(request, matrix, "header", EditState("header", None, form.values, form.errors))
+    matrix = matrices.update_matrix(session, matrix=matrix, changes=form.data)  # type: ignore[arg-type]
+    return _answer(request, matrix, "header")
+
+
+# Options and criteria --------------------------------------------------------------
+
+
+@router.get("/matrices/{matrix_id}/{section}", name="section_view")
+def section_view(request: Request, matrix: PageMatrix, section: SectionName) -> Response:
+    return _answer(request, matrix, section)
+
+
+@router.get("/matrices/{matrix_id}/{section}/{item_id}/edit", name="item_edit")
+def item_edit(request: Request, matrix: PageMatrix, section: SectionName, item_id: ItemId) -> Response:
+    find_child(matrix, SECTIONS[section].model, item_id)  # 404 for an item of another matrix
+    return _answer(request, matrix, section, EditState(section, item_id))
+
+
+@router.post("/matrices/{matrix_id}/{section}", name="item_add")
+async def item_add(request: Request, matrix: PageMatrix, section: SectionName, session: SessionDep) -> Response:
+    spec = SECTIONS[section]
+    form = parse_form(spec.create_schema, await request.form())
+    if form.ok:
+        try:
+            spec.add(session, matrix=matrix, data=form.data)
+            return _answer(request, _reload(session, matrix), section)
+        except InvalidInput as error:
+            form.errors = errors_from(error)
+    return _answer(request, matrix, section, EditState(section, None, form.values, form.errors))
+
+
+@router.post("/matrices/{matrix_id}/{section}/{item_id}", name="item_save")
+async def item_save(
+    request: Request, matrix: PageMatrix, section: SectionName, item_id: ItemId, session: SessionDep
+) -> Response:
+    spec = SECTIONS[section]
+    find_child(matrix, spec.model, item_id)
+    form = parse_form(spec.update_schema, await request.form())
+    if form.ok:
+        try:
+            spec.update(session, matrix=matrix, changes=form.data, **{spec.item_id_arg: item_id})
+            return _answer(request, _reload(session, matrix), section)
+        except InvalidInput as error:
+            session.rollback()
+            form.errors = errors_from(error)
+    return _answer(request, _reload(session, matrix), section, EditState(section, item_id, form.values, form.errors))
+
+
+@router.post("/matrices/{matrix_id}/{section}/{item_id}/delete", name="item_delete")
+def item_delete(
+    request: Request, matrix: PageMatrix, section: SectionName, item_id: ItemId, session: SessionDep
+) -> Response:
+    spec = SECTIONS[section]
+    spec.delete(session, matrix=matrix, **{spec.item_id_arg: item_id})
+    return _answer(request, _reload(session, matrix), section)
+
+
+@router.post("/matrices/{matrix_id}/{section}/{item_id}/move", name="item_move")
+def item_move(
+    request: Request,
+    matrix: PageMatrix,
+    section: SectionName,
+    item_id: ItemId,
+    session: SessionDep,
+    direction: Annotated[Literal["up", "down"], Form()],
+) -> Response:
+    """Swap with the neighbour in display order (for options: within the same escalation level)."""
+    spec = SECTIONS[section]
+    shown = spec.items_in_display_order(matrix)
+    index = next((i for i, item in enumerate(shown) if item.id == item_id), None)
+    if index is None:
+        find_child(matrix, spec.model, item_id)  # raises the 404
+    other = index - 1 if direction == "up" else index + 1  # type: ignore[operator]
+    if 0 <= other < len(shown) and _same_rung(shown[index], shown[other]):  # type: ignore[index]
+        by_position = sorted(shown, key=lambda item: item.position)
+        a, b = by_position.index(shown[index]), by_position.index(shown[other])  # type: ignore[index]
+        by_position[a], by_position[b] = by_position[b], by_position[a]
+        spec.reorder(session, matrix=matrix, ids=[item.id for item in by_position])
+    return _answer(request, _reload(session, matrix), section)
+
+
+def _same_rung(a: object, b: object) -> bool:
+    return getattr(a, "escalation_level", None) == getattr(b, "escalation_level", None)

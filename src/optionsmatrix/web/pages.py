@@ -1,0 +1,58 @@
+"""The matrix list, a matrix's page, and whole-matrix actions (new, copy, delete)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from optionsmatrix.api.deps import SessionDep
+from optionsmatrix.schemas import MatrixCreate
+from optionsmatrix.services import matrices
+from optionsmatrix.web.context import matrix_context
+from optionsmatrix.web.deps import PageMatrix
+from optionsmatrix.web.forms import parse_form
+from optionsmatrix.web.rendering import is_htmx, render
+
+router = APIRouter()
+
+LIST_PAGE_SIZE = 200
+
+
+def _list_context(session, **extra: object) -> dict[str, object]:  # noqa: ANN001
+    rows, total = matrices.list_matrices(session, limit=LIST_PAGE_SIZE, offset=0)
+    return {"rows": rows, "total": total, "form_values": {}, "form_errors": {}, **extra}
+
+
+@router.get("/", name="matrix_list")
+def matrix_list(request: Request, session: SessionDep) -> Response:
+    return render(request, "matrices/list.html", _list_context(session))
+
+
+@router.post("/matrices", name="matrix_create")
+async def matrix_create(request: Request, session: SessionDep) -> Response:
+    form = parse_form(MatrixCreate, await request.form())
+    if not form.ok:
+        context = _list_context(session, form_values=form.values, form_errors=form.errors)
+        return render(request, "matrices/list.html", context, status_code=422)
+    matrix = matrices.create_matrix(session, data=form.data)  # type: ignore[arg-type]
+    return RedirectResponse(request.url_for("matrix_page", matrix_id=matrix.id), status_code=303)
+
+
+@router.get("/matrices/{matrix_id}", name="matrix_page")
+def matrix_page(request: Request, matrix: PageMatrix) -> Response:
+    return render(request, "matrices/detail.html", matrix_context(matrix))
+
+
+@router.post("/matrices/{matrix_id}/copy", name="matrix_copy")
+def matrix_copy(request: Request, matrix: PageMatrix, session: SessionDep) -> Response:
+    duplicate = matrices.copy_matrix(session, matrix=matrix)
+    return RedirectResponse(request.url_for("matrix_page", matrix_id=duplicate.id), status_code=303)
+
+
+@router.post("/matrices/{matrix_id}/delete", name="matrix_delete")
+def matrix_delete(request: Request, matrix: PageMatrix, session: SessionDep) -> Response:
+    matrices.delete_matrix(session, matrix=matrix)
+    target = str(request.url_for("matrix_list"))
+    if is_htmx(request):  # htmx follows a redirect with a fetch; ask it to navigate instead
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)

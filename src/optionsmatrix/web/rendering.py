@@ -1,0 +1,41 @@
+"""Templates, and the one rule for fragment versus full page.
+
+A partial template (`_name.html`) serves both as an include in the full page
+and, alone, as the answer to an htmx request that targets it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from optionsmatrix import __version__
+from optionsmatrix.resources import TEMPLATES_DIR
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+templates.env.globals["app_version"] = __version__
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def render(
+    request: Request,
+    page: str,
+    context: Mapping[str, object],
+    *,
+    fragment: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render `fragment` for htmx requests, else the whole `page`."""
+    template = fragment if fragment is not None and is_htmx(request) else page
+    return templates.TemplateResponse(request, template, dict(context), status_code=status_code)
+
+
+def render_error_page(request: Request, *, status_code: int, message: str) -> HTMLResponse:
+    context = {"status_code": status_code, "message": message}
+    return render(request, "errors/page.html", context, fragment="errors/_message.html", status_code=status_code)

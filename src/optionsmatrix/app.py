@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from optionsmatrix import __version__, api, migrate, web
 from optionsmatrix.db import create_db_engine
 from optionsmatrix.error_handlers import install_error_handlers
-from optionsmatrix.middleware import BodySizeLimit, SecurityHeaders
+from optionsmatrix.middleware import SecurityHeaders
 from optionsmatrix.resources import static_dir
 from optionsmatrix.services.case_study import load_case_study_if_empty
 from optionsmatrix.settings import Settings
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # served by the web layer from vendored assets, so it works offline
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
+        max_body_size=settings.max_body_bytes,  # 413 before anything parses an oversized body
     )
     app.state.engine = engine
     app.state.settings = settings
@@ -66,7 +67,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
 
 

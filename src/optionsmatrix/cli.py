@@ -1,0 +1,68 @@
+"""The `optionsmatrix` command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from optionsmatrix import __version__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    return int(args.run(args) or 0)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="optionsmatrix", description="A decision-matrix tool for policy seminars.")
+    parser.add_argument("--version", action="version", version=f"optionsmatrix {__version__}")
+    commands = parser.add_subparsers(title="commands")
+
+    serve = commands.add_parser("serve", help="migrate the database and start the web app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--database-url",
+        help="sqlite:///path.db or postgresql://user@host/db (default: $OPTIONSMATRIX_DATABASE_URL, "
+        "else sqlite:///optionsmatrix.db in the working directory)",
+    )
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (use PostgreSQL for more than one)")
+    serve.set_defaults(run=_serve)
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from optionsmatrix.app import prepare_database
+    from optionsmatrix.db import create_db_engine
+    from optionsmatrix.settings import Settings
+
+    if args.database_url:
+        # Workers are separate processes that read the environment.
+        os.environ["OPTIONSMATRIX_DATABASE_URL"] = args.database_url
+    settings = Settings.from_env()
+    try:
+        engine = create_db_engine(settings.database_url)
+        prepare_database(engine, seed=settings.seed_on_start)
+        engine.dispose()
+    except (SQLAlchemyError, ValueError) as error:
+        print(f"optionsmatrix: cannot prepare the database: {error}", file=sys.stderr)
+        return 1
+    print(f"optionsmatrix {__version__} is running at http://{args.host}:{args.port}/", flush=True)
+    uvicorn.run(
+        "optionsmatrix.app:create_app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+    )
+    return 0

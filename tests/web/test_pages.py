@@ -1,0 +1,210 @@
+"""The HTML pages: what they show, and in-place editing through form posts (plain and htmx)."""
+
+import re
+
+import pytest
+
+HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
+
+
+def _ladder_names(html):
+    section = html[html.index('id="options"'):html.index('id="criteria"')]
+    return re.findall(r'<h3 class="option-name">(.*?)</h3>', section)
+
+
+def test_list_page_shows_each_matrix_with_a_copy_button(client, make_matrix):
+    make_matrix(title="Library site")
+
+    page = client.get("/")
+
+    assert page.status_code == 200
+    assert "Library site" in page.text
+    assert "3 options · 2 criteria" in page.text
+    assert "Copy" in page.text
+
+
+def test_matrix_page_shows_the_options_as_a_ladder_by_level_then_position(client, make_matrix):
+    matrix = make_matrix(
+        options=[
+            {"name": "Top", "escalation_level": 3},
+            {"name": "Bottom", "escalation_level": 1},
+            {"name": "Middle A", "escalation_level": 2},
+            {"name": "Middle B", "escalation_level": 2},
+        ]
+    )
+
+    page = client.get(f"/matrices/{matrix['id']}")
+
+    assert _ladder_names(page.text) == ["Bottom", "Middle A", "Middle B", "Top"]
+
+
+def test_matrix_page_shows_evidence_as_quotations(client, case_study_id):
+    page = client.get(f"/matrices/{case_study_id}")
+
+    assert page.text.count('<blockquote class="evidence">') == 5 + 1 + 8 + 1  # two items quote twice
+    assert "there are high risks of undesirable response from the Mexican government and drug cartels" in page.text
+    assert "Cost — lower is better" in page.text
+
+
+def test_user_text_is_escaped(client, make_matrix):
+    matrix = make_matrix(title="<script>alert(1)</script>", options=[{"name": "<b>bold</b>"}])
+
+    page = client.get(f"/matrices/{matrix['id']}")
+
+    assert "<script>alert(1)</script>" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    assert "&lt;b&gt;bold&lt;/b&gt;" in page.text
+
+
+def test_renaming_a_criterion_with_htmx_returns_the_criteria_section(client, make_matrix):
+    matrix = make_matrix()
+    criterion = matrix["criteria"][0]
+
+    response = client.post(
+        f"/matrices/{matrix['id']}/criteria/{criterion['id']}",
+        data={"name": "Price", "direction": "cost", "weight": "2", "scale_min": "1", "scale_max": "5"},
+        headers=HTMX,
+    )
+
+    assert response.status_code == 200
+    assert '<section id="criteria"' in response.text and "<html" not in response.text
+    assert "Price" in response.text
+    assert client.get(f"/api/v1/matrices/{matrix['id']}").json()["criteria"][0]["name"] == "Price"
+
+
+def test_a_plain_form_post_redirects_back_to_the_section(client, make_matrix):
+    matrix = make_matrix()
+
+    response = client.post(
+        f"/matrices/{matrix['id']}/options", data={"name": "Harbour", "escalation_level": "1"}, follow_redirects=False
+    )
+
+    assert response.status_code == 303
+    assert response.headers["location"].endswith(f"/matrices/{matrix['id']}#options")
+    assert "Harbour" in client.get(f"/matrices/{matrix['id']}").text
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
+@pytest.mark.parametrize(
+    ("form", "field", "message"),
+    [
+        ({"scale_min": "5", "scale_max": "1"}, "scale_max", "must be less than"),
+        ({"weight": "-1"}, "weight", "greater than or equal to 0"),
+        ({"weight": "abc"}, "weight", "enter a number"),
+        ({"weight": "nan"}, "weight", "finite number"),
+        ({"name": "   "}, "name", "must not be empty"),
+        ({"name": "Access"}, "name", "already has a criterion named"),
+        ({"direction": "sideways"}, "direction", "benefit"),
+    ],
+)
+def test_an_invalid_criterion_edit_shows_an_inline_message_and_changes_nothing(
+    client, make_matrix, htmx, form, field, message
+):
+    matrix = make_matrix()
+    criterion = matrix["criteria"][0]
+    data = {"name": "Cost", "direction": "cost", "weight": "2", "scale_min": "1", "scale_max": "5", **form}
+
+    response = client.post(
+        f"/matrices/{matrix['id']}/criteria/{criterion['id']}", data=data, headers=HTMX if htmx else {}
+    )
+
+    assert response.status_code == 422
+    assert f'id="criterion-{criterion["id"]}-{field}-error"' in response.text
+    assert message in response.text
+    assert ('<html' in response.text) is not htmx
+    assert client.get(f"/api/v1/matrices/{matrix['id']}").json() == matrix
+
+
+def test_an_invalid_new_option_keeps_the_add_form_open_with_the_values(client, make_matrix):
+    matrix = make_matrix()
+
+    response = client.post(
+        f"/matrices/{matrix['id']}/options", data={"name": "Harbour", "escalation_level": "0"}, headers=HTMX
+    )
+
+    assert response.status_code == 422
+    assert '<details class="add-item" open>' in response.text
+    assert 'value="Harbour"' in response.text
+    assert 'id="new-option-escalation_level-error"' in response.text
+
+
+def test_edit_link_works_without_javascript(client, make_matrix):
+    matrix = make_matrix()
+    option = matrix["options"][1]
+
+    page = client.get(f"/matrices/{matrix['id']}/options/{option['id']}/edit")
+
+    assert page.status_code == 200 and "<html" in page.text
+    assert f'id="option-{option["id"]}-name"' in page.text
+
+
+def test_moving_an_option_swaps_it_with_its_neighbour_on_the_same_rung(client, make_matrix):
+    matrix = make_matrix()
+    first, second, third = matrix["options"]
+
+    client.post(f"/matrices/{matrix['id']}/options/{second['id']}/move", data={"direction": "up"}, headers=HTMX)
+
+    names = [o["name"] for o in client.get(f"/api/v1/matrices/{matrix['id']}").json()["options"]]
+    assert names == [second["name"], first["name"], third["name"]]
+
+
+def test_removing_a_criterion_from_the_page(client, make_matrix):
+    matrix = make_matrix()
+
+    response = client.post(f"/matrices/{matrix['id']}/criteria/{matrix['criteria'][0]['id']}/delete", headers=HTMX)
+
+    assert response.status_code == 200
+    assert [c["name"] for c in client.get(f"/api/v1/matrices/{matrix['id']}").json()["criteria"]] == ["Access"]
+
+
+def test_all_zero_weights_are_flagged(client, make_matrix):
+    matrix = make_matrix(criteria=[{"name": "A", "weight": 0}])
+
+    assert "All weights are zero" in client.get(f"/matrices/{matrix['id']}").text
+
+
+def test_copying_from_the_page_opens_the_copy(client, make_matrix):
+    matrix = make_matrix()
+
+    response = client.post(f"/matrices/{matrix['id']}/copy", follow_redirects=False)
+
+    assert response.status_code == 303
+    copy_id = int(response.headers["location"].rsplit("/", 1)[1])
+    assert client.get(f"/api/v1/matrices/{copy_id}").json()["title"] == "Library site (copy)"
+
+
+def test_creating_a_matrix_from_the_list_page(client):
+    response = client.post("/matrices", data={"title": "Budget 2027", "description": ""}, follow_redirects=False)
+
+    assert response.status_code == 303
+    assert client.get("/api/v1/matrices").json()["items"][0]["title"] == "Budget 2027"
+
+
+def test_creating_a_matrix_without_a_title_shows_the_message(client):
+    response = client.post("/matrices", data={"title": " "})
+
+    assert response.status_code == 422
+    assert "must not be empty" in response.text
+    assert client.get("/api/v1/matrices").json()["total"] == 0
+
+
+def test_an_unknown_matrix_page_is_a_404_page(client):
+    page = client.get("/matrices/999")
+
+    assert page.status_code == 404
+    assert "Matrix 999 not found" in page.text and "<html" in page.text
+
+
+def test_editing_the_matrix_header(client, make_matrix):
+    matrix = make_matrix()
+
+    response = client.post(f"/matrices/{matrix['id']}", data={"title": "Renamed", "description": "d", "source": "s"}, headers=HTMX)
+
+    assert response.status_code == 200 and "<h1>Renamed</h1>" in response.text
+
+
+def test_pages_load_htmx_from_our_own_static_files(client):
+    page = client.get("/")
+
+    assert "/static/vendor/htmx-4.0.1.min.js" in page.text
+    assert client.get("/static/vendor/htmx-4.0.1.min.js").status_code == 200

@@ -147,8 +147,9 @@ def update_criterion(
     criterion = find_child(matrix, Criterion, criterion_id)
     values = changes.model_dump(exclude_unset=True)
     # The rule spans two fields, so check the result of the edit, and blame
-    # the bound the caller actually sent.
-    blamed = "scale_min" if "scale_min" in values and "scale_max" not in values else "scale_max"
+    # the bound the caller actually changed (a form sends both every time).
+    changed = {f for f in ("scale_min", "scale_max") if f in values and values[f] != getattr(criterion, f)}
+    blamed = "scale_min" if changed == {"scale_min"} else "scale_max"
     _check_scale(
         values.get("scale_min", criterion.scale_min),
         values.get("scale_max", criterion.scale_max),

@@ -1,0 +1,79 @@
+"""Journey: open the case study, copy it, edit the copy in place, see a bad edit refused in place."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+CASE_STUDY = "Military options at the U.S.–Mexico border (Heritage Foundation, 2025)"
+
+
+def test_case_study_shows_five_options_in_ladder_order_with_their_evidence(page):
+    page.goto("/")
+    page.get_by_role("link", name=CASE_STUDY).click()
+
+    rungs = page.locator("#options .rung")
+    expect(rungs).to_have_count(5)
+    assert [rungs.nth(i).get_attribute("data-level") for i in range(5)] == ["1", "2", "3", "4", "5"]
+    expect(rungs.nth(4).locator(".option-name")).to_have_text("Unilateral U.S. military action on Mexican territory")
+    expect(rungs.nth(3).locator("blockquote")).to_contain_text("Joint military action, coordinated with the approval")
+    expect(page.locator("#criteria .criterion")).to_have_count(8)
+
+
+def test_copy_then_rename_a_criterion_inline_and_see_a_bad_edit_refused(page):
+    page.goto("/")
+    page.get_by_role("link", name=CASE_STUDY).click()
+    page.get_by_role("button", name="Copy this matrix").click()
+    expect(page.locator("h1")).to_have_text(CASE_STUDY + " (copy)")
+    copy_url = page.url
+
+    # Rename inline: htmx swaps the criteria section, the page does not reload.
+    page.evaluate("window.__same_document = true")
+    first = page.locator("#criteria .criterion").first
+    first.get_by_role("link", name=re.compile("^Edit")).click()
+    name_input = page.locator("#criteria li form.edit-form input[name=name]")
+    expect(name_input).to_be_focused()
+    name_input.fill("Disruption of supply chains")
+    page.get_by_role("button", name="Save criterion").click()
+    expect(page.locator("#criteria .criterion-name").first).to_have_text("Disruption of supply chains")
+    assert page.evaluate("window.__same_document") is True
+    assert page.url == copy_url
+
+    # A bad edit: the scale's lower end above its upper end is refused in place.
+    page.locator("#criteria .criterion").nth(1).get_by_role("link", name=re.compile("^Edit")).click()
+    page.locator("#criteria li form.edit-form input[name=scale_min]").fill("9")
+    page.get_by_role("button", name="Save criterion").click()
+    expect(page.locator("#criteria .field-error")).to_contain_text("must be less than scale_max")
+    expect(page.locator("#criteria li form.edit-form input[name=scale_min]")).to_have_attribute("aria-invalid", "true")
+    assert page.evaluate("window.__same_document") is True
+
+    # Nothing was stored: reload and the criterion still reads 1–5.
+    page.reload()
+    expect(page.locator("#criteria .criterion").nth(1)).to_contain_text("1–5")
+
+    # The original case study is untouched by the copy's edits.
+    page.goto("/")
+    page.get_by_role("link", name=CASE_STUDY, exact=True).click()
+    expect(page.locator("#criteria .criterion-name").first).to_have_text("Disruption of cartel supply chains")
+
+
+def test_add_reorder_and_remove_options_in_place(page):
+    page.goto("/")
+    page.get_by_label("Title").fill("Library site")
+    page.get_by_role("button", name="Create matrix").click()
+    expect(page.locator("h1")).to_have_text("Library site")
+
+    for name in ("Riverside", "Campus"):
+        page.locator("#options summary").click() if not page.locator("#options details[open]").count() else None
+        page.locator("#new-option-name").fill(name)
+        page.locator("#new-option-escalation_level").fill("1")
+        page.get_by_role("button", name="Add option").click()
+        expect(page.locator("#options .option-name").last).to_have_text(name)
+
+    page.get_by_role("button", name="Move Campus up").click()
+    expect(page.locator("#options .option-name")).to_have_text(["Campus", "Riverside"])
+
+    page.get_by_role("button", name="Remove Riverside").click()
+    expect(page.locator("#options .option-name")).to_have_text(["Campus"])

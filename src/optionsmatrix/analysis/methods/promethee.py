@@ -1,0 +1,113 @@
+"""PROMETHEE II (Brans & Vincke 1985): net outranking flows.
+
+For every ordered pair (a, b) and criterion j, the difference d in the
+criterion's own units (f(a) − f(b) for a benefit, f(b) − f(a) for a cost)
+goes through the criterion's preference function to a degree P_j(a, b) in
+[0, 1]. π(a, b) = Σ_j w_j P_j(a, b); φ⁺(a) = Σ_b π(a, b)/(m − 1),
+φ⁻(a) = Σ_b π(b, a)/(m − 1), and the score is φ = φ⁺ − φ⁻ in [−1, 1].
+
+The pairs are one (m × m × n) difference tensor: memory grows with m²·n.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from ..problem import PREFERENCE_FUNCTIONS, PreferenceFunction, Problem
+from ._common import MethodOutput
+
+Kernel = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+
+
+def _usual(d: np.ndarray, q: np.ndarray, p: np.ndarray, s: np.ndarray) -> np.ndarray:
+    return (d > 0).astype(float)
+
+
+def _u_shape(d: np.ndarray, q: np.ndarray, p: np.ndarray, s: np.ndarray) -> np.ndarray:
+    return (d > q).astype(float)
+
+
+def _v_shape(d: np.ndarray, q: np.ndarray, p: np.ndarray, s: np.ndarray) -> np.ndarray:
+    return np.clip(d / p, 0.0, 1.0)
+
+
+def _level(d: np.ndarray, q: np.ndarray, p: np.ndarray, s: np.ndarray) -> np.ndarray:
+    return np.where(d > p, 1.0, np.where(d > q, 0.5, 0.0))
+
+
+def _linear(d: np.ndarray, q: np.ndarray, p: np.ndarray, s: np.ndarray) -> np.ndarray:
+    # Brans type V: 0 up to q, a straight line to 1 at p.
+    return np.clip((d - q) / (p - q), 0.0, 1.0)
+
+
+def _gaussian(d: np.ndarray, q: np.ndarray, p: np.ndarray, s: np.ndarray) -> np.ndarray:
+    # (d/s)² may overflow for a tiny s; exp(−inf) = 0 then gives the right limit, 1.
+    with np.errstate(over="ignore"):
+        z = (d / s) ** 2
+    return np.where(d > 0, -np.expm1(-0.5 * z), 0.0)
+
+
+KERNELS: dict[str, Kernel] = {
+    "usual": _usual,
+    "u_shape": _u_shape,
+    "v_shape": _v_shape,
+    "level": _level,
+    "linear": _linear,
+    "gaussian": _gaussian,
+}
+assert tuple(KERNELS) == PREFERENCE_FUNCTIONS
+
+
+def preference_degrees(
+    scores: np.ndarray, is_benefit: np.ndarray, preferences: tuple[PreferenceFunction | None, ...]
+) -> np.ndarray:
+    """P[a, b, j] for every ordered pair of options and every criterion."""
+    sign = np.where(is_benefit, 1.0, -1.0)
+    differences = (scores[:, None, :] - scores[None, :, :]) * sign
+    functions = np.array([pf.function if pf is not None else "usual" for pf in preferences])
+
+    def thresholds(name: str, columns: np.ndarray) -> np.ndarray:
+        values = [getattr(preferences[j], name) if preferences[j] is not None else None for j in columns]
+        return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+    present = np.unique(functions)
+    if present.size == 1:
+        # The common case (often every criterion 'usual'): no column gathering.
+        columns = np.arange(functions.size)
+        return KERNELS[str(present[0])](
+            differences, thresholds("q", columns), thresholds("p", columns), thresholds("s", columns)
+        )
+    degrees = np.empty_like(differences)
+    for name in present:
+        columns = np.flatnonzero(functions == name)
+        degrees[:, :, columns] = KERNELS[str(name)](
+            differences[:, :, columns], thresholds("q", columns), thresholds("p", columns), thresholds("s", columns)
+        )
+    return degrees
+
+
+def run(problem: Problem, normalization: None, params: Mapping[str, Any], explain: bool) -> MethodOutput:
+    m = problem.scores.shape[0]
+    degrees = preference_degrees(problem.scores, problem.is_benefit, problem.preferences)
+    preference = degrees @ problem.weights  # π(a, b)
+    pairs = max(m - 1, 1)  # one option: no pairs, π is 0 and so are the flows
+    phi_plus = preference.sum(axis=1) / pairs
+    phi_minus = preference.sum(axis=0) / pairs
+    net = phi_plus - phi_minus
+    details = {"phi_plus": phi_plus, "phi_minus": phi_minus}
+    steps: dict[str, np.ndarray] = {}
+    if explain:
+        # Unicriterion net flows φ_j(a): what criterion j alone says about a.
+        # Weighted by w_j they add up, over j, to the net flow.
+        unicriterion = (degrees.sum(axis=1) - degrees.sum(axis=0)) / pairs
+        steps = {
+            "normalized": unicriterion,
+            "weighted": unicriterion * problem.weights,
+            "preference": preference,
+            "phi_plus": phi_plus,
+            "phi_minus": phi_minus,
+        }
+    return MethodOutput(net, details, steps)

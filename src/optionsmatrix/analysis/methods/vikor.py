@@ -1,0 +1,117 @@
+"""VIKOR (Opricovic & Tzeng 2004): compromise ranking by group utility S and
+individual regret R, combined into Q (lower is better), plus the compromise
+set from the two acceptance conditions.
+
+Works on raw scores: each criterion is normalised by its own best–worst
+range inside the method, so no separate normalisation is taken.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from ..problem import Problem
+from ..ranks import TIE_TOLERANCE, are_tied, competition_ranks
+from ._common import MethodOutput
+
+DEFAULT_V = 0.5
+
+
+def regrets(scores: np.ndarray, is_benefit: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Return (regret ratios (f*_j − f_ij)/(f*_j − f⁻_j), best f*, worst f⁻, flat mask).
+
+    A criterion on which every option is equal (f* = f⁻) separates nobody and
+    gives everyone regret 0 instead of 0/0.
+    """
+    column_max, column_min = scores.max(axis=0), scores.min(axis=0)
+    best = np.where(is_benefit, column_max, column_min)
+    worst = np.where(is_benefit, column_min, column_max)
+    span = best - worst
+    flat = span == 0
+    ratios = (best - scores) / np.where(flat, 1.0, span)
+    # Same sign in numerator and denominator, so ratios lie in [0, 1]; a flat
+    # column has numerator 0 and so ratio 0.
+    return ratios, best, worst, flat
+
+
+def _spread_term(values: np.ndarray) -> tuple[np.ndarray, bool]:
+    """(x − min)/(max − min), or zeros when every value is tied (and say so)."""
+    low, high = values.min(), values.max()
+    if are_tied(low, high):
+        return np.zeros_like(values), True
+    return (values - low) / (high - low), False
+
+
+def q_index(s: np.ndarray, r: np.ndarray, v: float) -> tuple[np.ndarray, bool, bool]:
+    """Q = v·(S − S*)/(S⁻ − S*) + (1 − v)·(R − R*)/(R⁻ − R*); returns (Q, S all tied, R all tied)."""
+    s_term, s_flat = _spread_term(s)
+    r_term, r_flat = _spread_term(r)
+    return v * s_term + (1 - v) * r_term, s_flat, r_flat
+
+
+def compromise_set(q: np.ndarray, s: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Indices of the compromise solution(s), best Q first (Opricovic & Tzeng 2004).
+
+    C1 acceptable advantage: Q(a'') − Q(a') ≥ DQ = 1/(m − 1).
+    C2 acceptable stability: a' is also best (or tied best) by S or by R.
+    Both hold: {a'}. C1 fails: a', a'', …, a^(M) with Q(a^(M)) − Q(a') < DQ.
+    Only C2 fails: {a', a''}. Comparisons use the ranking tie tolerance so a
+    gap of exactly DQ is not lost to rounding.
+    """
+    m = q.shape[0]
+    order = competition_ranks(q, higher_is_better=False).order
+    if m == 1:
+        return order
+    dq = 1.0 / (m - 1)
+    gaps = q[order] - q[order[0]]
+    first = order[0]
+    advantage = gaps[1] >= dq - TIE_TOLERANCE
+    stable = bool(are_tied(s[first], s.min()) or are_tied(r[first], r.min()))
+    if advantage and stable:
+        return order[:1]
+    if not advantage:
+        return order[: int(np.count_nonzero(gaps < dq - TIE_TOLERANCE))]
+    return order[:2]
+
+
+def run(problem: Problem, normalization: None, params: Mapping[str, Any], explain: bool) -> MethodOutput:
+    v = float(params.get("v", DEFAULT_V))
+    m = problem.scores.shape[0]
+    ratios, best, worst, flat = regrets(problem.scores, problem.is_benefit)
+    weighted = ratios * problem.weights
+    s, r = weighted.sum(axis=1), weighted.max(axis=1)
+    q, s_flat, r_flat = q_index(s, r, v)
+    chosen = compromise_set(q, s, r)
+
+    warnings: list[str] = []
+    if m == 1:
+        warnings.append(
+            "with one option VIKOR's advantage threshold DQ = 1/(m − 1) is undefined; the single option is the "
+            "compromise set"
+        )
+    else:
+        warnings += [
+            f"criterion '{problem.criteria[j]}' has the same value for every option, so it adds no regret in VIKOR"
+            for j in np.flatnonzero(flat)
+        ]
+        if s_flat and v > 0:
+            warnings.append("every option has the same group utility S, so the S part of Q is 0 for all")
+        if r_flat and v < 1:
+            warnings.append("every option has the same individual regret R, so the R part of Q is 0 for all")
+
+    details = {"S": s, "R": r, "Q": q, "compromise_set": tuple(problem.options[i] for i in chosen)}
+    steps: dict[str, np.ndarray] = {}
+    if explain:
+        steps = {
+            "normalized": ratios,
+            "weighted": weighted,
+            "best": best,
+            "worst": worst,
+            "S": s,
+            "R": r,
+            "Q": q,
+        }
+    return MethodOutput(q, details, steps, tuple(warnings))

@@ -8,11 +8,13 @@ re-migrate the shared database: they truncate it.
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
@@ -21,9 +23,12 @@ from sqlmodel import Session
 from optionsmatrix import migrate
 from optionsmatrix.app import create_app
 from optionsmatrix.db import create_db_engine, normalize_database_url
-from optionsmatrix.models import metadata
+from optionsmatrix.models import Instructor, TokenKind, metadata
+from optionsmatrix.security import password_hasher
+from optionsmatrix.services import accounts, tokens
 from optionsmatrix.services.case_study import load_case_study
 from optionsmatrix.settings import Settings
+from optionsmatrix.web.guard import CSRF_HEADER, SESSION_COOKIE
 
 TEST_DATABASE_URL = os.environ.get("OPTIONSMATRIX_TEST_DATABASE_URL")
 ON_POSTGRES = bool(TEST_DATABASE_URL)
@@ -113,12 +118,67 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture
 def settings(database_url: str, engine: Engine) -> Settings:
-    return Settings(database_url=database_url, migrate_on_start=False, seed_on_start=False)
+    return Settings(
+        database_url=database_url,
+        migrate_on_start=False,
+        seed_on_start=False,
+        fast_password_hashing=True,
+        secret_key="test-secret-key",
+    )
 
 
 @pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
+def app(settings: Settings) -> FastAPI:
+    return create_app(settings)
+
+
+PASSWORD = "correct horse battery staple"
+FAST_HASHER = password_hasher(fast=True)
+
+
+@pytest.fixture
+def make_instructor(session: Session):  # noqa: ANN201
+    """An active instructor with PASSWORD as password."""
+
+    def make(email: str = "owner@example.org", *, is_admin: bool = False) -> Instructor:
+        return accounts.create_instructor(session, email=email, is_admin=is_admin, password=PASSWORD, hasher=FAST_HASHER)
+
+    return make
+
+
+def log_in(client: TestClient, session: Session, instructor: Instructor) -> TestClient:
+    """Give `client` a bearer token (for /api/v1) and a browser session with its CSRF token (for pages)."""
+    api = tokens.issue(session, instructor=instructor, kind=TokenKind.API, name="tests")
+    browser = tokens.issue(session, instructor=instructor, kind=TokenKind.SESSION)
+    client.headers["Authorization"] = f"Bearer {api.secret}"
+    client.cookies.set(SESSION_COOKIE, browser.secret)
+    client.headers[CSRF_HEADER] = csrf_token_of(client)
+    return client
+
+
+def csrf_token_of(client: TestClient) -> str:
+    page = client.get("/login")
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert match, "the login page carries a CSRF token"
+    return match.group(1)
+
+
+@pytest.fixture
+def owner(make_instructor) -> Instructor:  # noqa: ANN001
+    return make_instructor("owner@example.org")
+
+
+@pytest.fixture
+def client(app: FastAPI, session: Session, owner: Instructor) -> Iterator[TestClient]:
+    """Logged in as `owner`, an ordinary instructor, for both the API and the pages."""
+    with TestClient(app) as test_client:
+        yield log_in(test_client, session, owner)
+
+
+@pytest.fixture
+def anonymous(app: FastAPI) -> Iterator[TestClient]:
+    """No credentials at all (it still picks up a CSRF cookie like any browser)."""
+    with TestClient(app) as test_client:
         yield test_client
 
 

@@ -4,8 +4,11 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session, select
 
 from optionsmatrix.app import create_app
+from optionsmatrix.db import create_db_engine
+from optionsmatrix.models import Matrix
 from optionsmatrix.resources import CASE_STUDY_FILE
 from optionsmatrix.settings import Settings
 
@@ -87,11 +90,21 @@ def test_case_study_ships_no_scores_and_recommends_nothing():
 
 def test_a_second_start_does_not_load_it_again(databases):
     settings = Settings(database_url=databases.new_url())
-    with TestClient(create_app(settings)) as client:
-        client.delete(f"/api/v1/matrices/{client.get('/api/v1/matrices').json()['items'][0]['id']}")
-        client.post("/api/v1/matrices", json={"title": "Our own"})
-    with TestClient(create_app(settings)) as client:
-        assert [m["title"] for m in client.get("/api/v1/matrices").json()["items"]] == ["Our own"]
+    with TestClient(create_app(settings)):
+        pass
+    engine = create_db_engine(settings.database_url)
+    with Session(engine) as session:
+        for matrix in session.exec(select(Matrix)).all():
+            session.delete(matrix)
+        session.add(Matrix(title="Our own"))
+        session.commit()
+
+    with TestClient(create_app(settings)):
+        pass
+
+    with Session(engine) as session:
+        assert [m.title for m in session.exec(select(Matrix)).all()] == ["Our own"]
+    engine.dispose()
 
 
 def test_the_case_study_data_lives_inside_the_package():

@@ -17,6 +17,8 @@ from optionsmatrix.db import create_db_engine
 from optionsmatrix.error_handlers import install_error_handlers
 from optionsmatrix.middleware import SecurityHeaders
 from optionsmatrix.resources import static_dir
+from optionsmatrix.security import password_hasher
+from optionsmatrix.services.accounts import FirstRun, ensure_admin
 from optionsmatrix.services.case_study import load_case_study_if_empty
 from optionsmatrix.settings import Settings
 
@@ -29,14 +31,29 @@ Errors use FastAPI's `{"detail": ...}` shape; validation errors name the field.
 """
 
 
-def prepare_database(engine: Engine, *, seed: bool) -> None:
-    """Migrate to head and, on a new installation, load the case study — under one lock."""
+def prepare_database(
+    engine: Engine, *, seed: bool, admin_email: str = "admin@localhost", link_hours: int = 24, issue_link: bool = False
+) -> FirstRun | None:
+    """Migrate to head, make sure an admin exists, and on a new installation load the case study.
 
-    def seed_case_study(connection: Connection) -> None:
-        with Session(bind=connection) as session:
-            load_case_study_if_empty(session)
+    All under the migration lock, so several workers starting together do it
+    once. With `issue_link`, an admin who cannot log in yet gets a one-time
+    link to set a password (`optionsmatrix serve` prints it).
+    """
+    outcome: list[FirstRun | None] = [None]
 
-    migrate.upgrade(engine, then=seed_case_study if seed else None)
+    def first_run(connection: Connection) -> None:
+        with Session(bind=connection, expire_on_commit=False) as session:
+            if not seed:
+                return
+            run = ensure_admin(
+                session, email=admin_email, hours=link_hours, hasher=password_hasher(), issue_link=issue_link
+            )
+            load_case_study_if_empty(session, owner_id=run.admin.id if run else None)
+            outcome[0] = run
+
+    migrate.upgrade(engine, then=first_run, admin_email=admin_email)
+    return outcome[0]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -46,7 +63,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if settings.migrate_on_start:
-            await run_in_threadpool(prepare_database, engine, seed=settings.seed_on_start)
+            await run_in_threadpool(
+                lambda: prepare_database(engine, seed=settings.seed_on_start, admin_email=settings.admin_email)
+            )
         yield
         engine.dispose()
 
@@ -62,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.engine = engine
     app.state.settings = settings
+    app.state.password_hasher = password_hasher(fast=settings.fast_password_hashing)
     app.include_router(api.router)
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from optionsmatrix.access import NotAuthenticated
 from optionsmatrix.api import API_PREFIX
 from optionsmatrix.errors import InvalidInput, OptionsMatrixError
-from optionsmatrix.web.rendering import render_error_page
+from optionsmatrix.web.auth import login_url
+from optionsmatrix.web.rendering import is_htmx, render_error_page
 
 
 def _is_api(request: Request) -> bool:
@@ -25,9 +29,27 @@ def validation_details(error: RequestValidationError) -> list[dict[str, object]]
     return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()]
 
 
+def _not_authenticated(request: Request, error: NotAuthenticated) -> Response:
+    """401 over the API; in the browser, off to the login page and back afterwards."""
+    if _is_api(request):
+        return JSONResponse({"detail": error.message}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    back = request.url.path if request.method == "GET" else request.headers.get("hx-current-url", "/")
+    target = login_url(_local_path(back))
+    if is_htmx(request):  # htmx 4 follows HX-Redirect whatever the status
+        return Response(status_code=401, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+def _local_path(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(OptionsMatrixError)
     async def domain_error(request: Request, error: OptionsMatrixError) -> Response:
+        if isinstance(error, NotAuthenticated):
+            return _not_authenticated(request, error)
         if _is_api(request):
             detail: object = (
                 [e.as_detail() for e in error.errors] if isinstance(error, InvalidInput) else error.message

@@ -26,11 +26,12 @@ from optionsmatrix.resources import migrations_dir
 PG_MIGRATION_LOCK_KEY = 0x6F6D_6D69
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+def alembic_config(connection: Connection | None = None, **attributes: object) -> Config:
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
     if connection is not None:
         config.attributes["connection"] = connection
+    config.attributes.update(attributes)
     return config
 
 
@@ -43,10 +44,20 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade(engine: Engine, revision: str = "head", *, then: Callable[[Connection], None] | None = None) -> None:
-    """Migrate to `revision` under the cross-process lock; run `then` while still holding it."""
+def upgrade(
+    engine: Engine,
+    revision: str = "head",
+    *,
+    then: Callable[[Connection], None] | None = None,
+    admin_email: str | None = None,
+) -> None:
+    """Migrate to `revision` under the cross-process lock; run `then` while still holding it.
+
+    `admin_email` names the admin that a revision creating accounts gives
+    existing matrices to.
+    """
     with _migration_lock(engine) as connection:
-        command.upgrade(alembic_config(connection), revision)
+        command.upgrade(alembic_config(connection, admin_email=admin_email), revision)
         connection.commit()
         if then is not None:
             then(connection)

@@ -8,7 +8,21 @@ import enum
 from typing import Optional
 from datetime import UTC, datetime
 
-from sqlalchemy import CheckConstraint, Column, DateTime, Float, ForeignKey, Integer, MetaData, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlmodel import Field, Relationship, SQLModel
 
 # Stable constraint names so Alembic can drop and alter them, especially in
@@ -30,13 +44,93 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes even for timezone-aware columns; we only ever store UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 class Direction(str, enum.Enum):
     BENEFIT = "benefit"
     COST = "cost"
 
 
-def _timestamp() -> Column:
-    return Column(DateTime(timezone=True), nullable=False)
+def _timestamp(*, nullable: bool = False) -> Column:
+    return Column(DateTime(timezone=True), nullable=nullable)
+
+
+class TokenKind(str, enum.Enum):
+    API = "api"  # made by an instructor for a script; long-lived, listed, revocable
+    LOGIN = "login"  # from POST /api/v1/auth/login; short-lived
+    SESSION = "session"  # the browser's login cookie; never accepted as a bearer token
+
+
+# Access ----------------------------------------------------------------------
+
+
+class Instructor(SQLModel, table=True):
+    __tablename__ = "instructor"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320, sa_column_kwargs={"unique": True})
+    # None until the account's owner sets a password through a one-time link.
+    password_hash: str | None = Field(default=None, max_length=200)
+    is_admin: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    is_active: bool = Field(default=True, sa_column=Column(Boolean, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class AuthToken(SQLModel, table=True):
+    """A bearer token or a browser session. Only a SHA-256 digest of the secret is kept."""
+
+    __tablename__ = "auth_token"
+    __table_args__ = (CheckConstraint("kind IN ('api', 'login', 'session')", name="kind_known"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    instructor_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("instructor.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    kind: str = Field(max_length=10)
+    name: str = Field(default="", max_length=200)
+    digest: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    last_used_at: datetime | None = Field(default=None, sa_column=_timestamp(nullable=True))
+    expires_at: datetime | None = Field(default=None, sa_column=_timestamp(nullable=True))
+    revoked_at: datetime | None = Field(default=None, sa_column=_timestamp(nullable=True))
+
+
+class PasswordLink(SQLModel, table=True):
+    """A one-time link to set a password (first run, new account, reset)."""
+
+    __tablename__ = "password_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    instructor_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("instructor.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    digest: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    expires_at: datetime = Field(sa_column=_timestamp())
+    used_at: datetime | None = Field(default=None, sa_column=_timestamp(nullable=True))
+
+
+class RateLimitEvent(SQLModel, table=True):
+    """One attempt counted against a limit; in the database so every worker sees it."""
+
+    __tablename__ = "rate_limit_event"
+    __table_args__ = (Index("ix_rate_limit_event_key_at", "key", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200)
+    at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class AppSetting(SQLModel, table=True):
+    """Installation-wide values shared by all workers, e.g. the generated secret key."""
+
+    __tablename__ = "app_setting"
+
+    key: str = Field(sa_column=Column(String(100), primary_key=True))
+    value: str = Field(sa_type=Text)
 
 
 class Matrix(SQLModel, table=True):
@@ -48,6 +142,13 @@ class Matrix(SQLModel, table=True):
     source: str = Field(default="", sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    # None for a matrix nobody owns (only admins may change it).
+    owner_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("instructor.id", ondelete="SET NULL"), nullable=True, index=True),
+    )
+    # Readable by everyone (the list shows anonymous visitors only these).
+    is_public: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
 
     options: list["Option"] = Relationship(
         back_populates="matrix",

@@ -200,6 +200,7 @@ class MatrixCopy(_Input):
 class MatrixSummary(BaseModel):
     id: int
     title: str
+    is_public: bool
     description: str
     source: str
     created_at: datetime
@@ -211,6 +212,7 @@ class MatrixSummary(BaseModel):
 class MatrixPublic(BaseModel):
     id: int
     title: str
+    is_public: bool
     description: str
     source: str
     created_at: datetime
@@ -228,3 +230,38 @@ class OrderUpdate(_Input):
     ids: list[int] = Field(max_length=max(MAX_OPTIONS, MAX_CRITERIA))
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"ids": [3, 1, 2]}]})
+
+
+# Access ----------------------------------------------------------------------
+
+
+class LoginRequest(_Input):
+    email: Annotated[str, Field(max_length=320)]
+    password: Annotated[str, Field(max_length=1000)]
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"email": "teacher@example.org", "password": "correct horse battery"}]})
+
+
+class LoginToken(BaseModel):
+    token: str
+    expires_at: datetime
+
+
+class TokenCreate(_Input):
+    name: Name
+    expires_days: Annotated[int, Field(ge=1, le=3650)] | None = None
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "grading script", "expires_days": 90}]})
+
+
+class TokenPublic(BaseModel):
+    id: int
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreated(TokenPublic):
+    token: str  # the secret, shown this once and never again

@@ -21,11 +21,26 @@ class Settings:
     migrate_on_start: bool = True
     seed_on_start: bool = True
     max_body_bytes: int = MAX_BODY_BYTES
+    # Signs CSRF tokens. Unset: generated once and kept in the database, so
+    # restarts and every worker share it.
+    secret_key: str | None = None
+    # Attempts per client address per window, for logging in (and joining sessions).
+    rate_limit_attempts: int = 10
+    rate_limit_window_seconds: int = 60
+    admin_email: str = "admin@localhost"
+    session_days: int = 14
+    login_token_minutes: int = 60
+    password_link_hours: int = 24
+    # Cheap argon2 parameters; for tests only.
+    fast_password_hashing: bool = False
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         values: dict[str, object] = {
             "database_url": os.environ.get("OPTIONSMATRIX_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            "secret_key": os.environ.get("OPTIONSMATRIX_SECRET_KEY") or None,
         }
+        if os.environ.get("OPTIONSMATRIX_RATE_LIMIT"):
+            values["rate_limit_attempts"] = int(os.environ["OPTIONSMATRIX_RATE_LIMIT"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from optionsmatrix.api import criteria, health, matrices, options
+from optionsmatrix.api import auth, criteria, health, matrices, options, tokens
 
 API_PREFIX = "/api/v1"
 
 router = APIRouter(prefix=API_PREFIX)
-for module in (health, matrices, options, criteria):
+for module in (health, auth, tokens, matrices, options, criteria):
     router.include_router(module.router)

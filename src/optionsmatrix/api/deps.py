@@ -1,15 +1,21 @@
-"""Dependencies shared by the API routers: the database session, the caller, lookups."""
+"""Dependencies shared by the API routers: the database session, the caller, lookups.
+
+The API authenticates by bearer token only, never by the browser's cookie, so
+cross-site request forgery cannot reach it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Path, Request
+from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from optionsmatrix.models import Matrix
+from optionsmatrix.access import ANONYMOUS, Actor, NotAuthenticated, check_editable, check_readable
+from optionsmatrix.models import Instructor, Matrix
+from optionsmatrix.services import tokens
 from optionsmatrix.services.matrices import get_matrix
 
 # Ids are 32-bit integers in both databases; a larger one cannot exist, and
@@ -24,35 +30,40 @@ def get_session(request: Request) -> Iterator[Session]:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 
-
-@dataclass(frozen=True)
-class Caller:
-    """Who is making a write. The access-control layer fills this in from the bearer token."""
-
-    token: str | None
+_bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/tokens or /api/v1/auth/login")
 
 
-def require_writer(
-    authorization: Annotated[str | None, Header(description="`Bearer <token>`")] = None,
-) -> Caller:
-    """Every write goes through here, so access control has exactly one place to live."""
-    token = None
-    if authorization and authorization.lower().startswith("bearer "):
-        token = authorization[7:].strip() or None
-    return Caller(token=token)
+def api_actor(
+    session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Actor:
+    """Anonymous without a token; a wrong, expired or revoked token is refused, not ignored."""
+    if credentials is None:
+        return ANONYMOUS
+    instructor = tokens.resolve(session, secret=credentials.credentials, kinds=tokens.BEARER_KINDS)
+    if instructor is None:
+        raise NotAuthenticated("the bearer token is unknown, expired or revoked")
+    return Actor(instructor)
 
 
-WriterDep = Annotated[Caller, Depends(require_writer)]
+ActorDep = Annotated[Actor, Depends(api_actor)]
+
+
+def require_instructor(actor: ActorDep) -> Instructor:
+    """Every write goes through here: no token, no write."""
+    return actor.require_instructor()
+
+
+InstructorDep = Annotated[Instructor, Depends(require_instructor)]
 MatrixId = Annotated[int, Path(ge=1, le=MAX_ID, description="The matrix's id")]
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-def readable_matrix(matrix_id: MatrixId, session: SessionDep) -> Matrix:
-    return get_matrix(session, matrix_id=matrix_id)
+def readable_matrix(matrix_id: MatrixId, session: SessionDep, actor: ActorDep) -> Matrix:
+    return check_readable(actor, get_matrix(session, matrix_id=matrix_id))
 
 
-def writable_matrix(matrix_id: MatrixId, session: SessionDep, _writer: WriterDep) -> Matrix:
-    return get_matrix(session, matrix_id=matrix_id)
+def writable_matrix(matrix_id: MatrixId, session: SessionDep, actor: ActorDep, _: InstructorDep) -> Matrix:
+    return check_editable(actor, get_matrix(session, matrix_id=matrix_id))
 
 
 ReadableMatrix = Annotated[Matrix, Depends(readable_matrix)]

@@ -6,23 +6,29 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response, status
 
-from optionsmatrix.api.deps import ReadableMatrix, SessionDep, WritableMatrix, WriterDep
+from optionsmatrix.api.deps import ActorDep, InstructorDep, ReadableMatrix, SessionDep, WritableMatrix
 from optionsmatrix.schemas import MatrixCopy, MatrixCreate, MatrixList, MatrixPublic, MatrixSummary, MatrixUpdate
 from optionsmatrix.services import matrices
 
 router = APIRouter(prefix="/matrices", tags=["matrices"])
 
-NOT_FOUND = {404: {"description": "No such matrix", "content": {"application/json": {"example": {"detail": "Matrix 7 not found"}}}}}
+NOT_FOUND = {
+    404: {
+        "description": "No such matrix, or not one you may see",
+        "content": {"application/json": {"example": {"detail": "Matrix 7 not found"}}},
+    }
+}
 
 
 @router.get("", response_model=MatrixList)
 def list_matrices(
     session: SessionDep,
+    actor: ActorDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> MatrixList:
-    """Matrices, newest first, one page at a time."""
-    rows, total = matrices.list_matrices(session, limit=limit, offset=offset)
+    """The matrices you may read (anonymous callers: the public ones), newest first, a page at a time."""
+    rows, total = matrices.list_matrices(session, actor=actor, limit=limit, offset=offset)
     items = [
         MatrixSummary(**matrix.model_dump(), option_count=options, criterion_count=criteria)
         for matrix, options, criteria in rows
@@ -31,9 +37,9 @@ def list_matrices(
 
 
 @router.post("", response_model=MatrixPublic, status_code=status.HTTP_201_CREATED)
-def create_matrix(data: MatrixCreate, session: SessionDep, _writer: WriterDep) -> MatrixPublic:
-    """Create a matrix, optionally with its options and criteria in one go."""
-    return _public(matrices.create_matrix(session, data=data))
+def create_matrix(data: MatrixCreate, session: SessionDep, instructor: InstructorDep) -> MatrixPublic:
+    """Create a matrix you own, optionally with its options and criteria in one go."""
+    return _public(matrices.create_matrix(session, data=data, owner_id=instructor.id))
 
 
 @router.get("/{matrix_id}", response_model=MatrixPublic, responses=NOT_FOUND)
@@ -59,12 +65,12 @@ def delete_matrix(matrix: WritableMatrix, session: SessionDep) -> Response:
 def copy_matrix(
     matrix: ReadableMatrix,
     session: SessionDep,
-    _writer: WriterDep,
+    instructor: InstructorDep,
     data: Annotated[MatrixCopy | None, Body()] = None,
 ) -> MatrixPublic:
-    """An independent copy (title defaults to "<title> (copy)"), e.g. to start from the case study."""
+    """An independent copy you own (title defaults to "<title> (copy)"), e.g. to start from the case study."""
     title = data.title if data is not None and "title" in data.model_fields_set else None
-    return _public(matrices.copy_matrix(session, matrix=matrix, title=title))
+    return _public(matrices.copy_matrix(session, matrix=matrix, owner_id=instructor.id, title=title))
 
 
 def _public(matrix) -> MatrixPublic:  # noqa: ANN001

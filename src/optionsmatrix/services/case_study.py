@@ -23,12 +23,13 @@ def case_study_definition() -> MatrixCreate:
     return MatrixCreate.model_validate(raw)
 
 
-def load_case_study(session: Session) -> Matrix:
-    return create_matrix(session, data=case_study_definition())
+def load_case_study(session: Session, *, owner_id: int | None = None) -> Matrix:
+    """Public, so everyone can read and copy it; only its owner (the first admin) and admins may change it."""
+    return create_matrix(session, data=case_study_definition(), owner_id=owner_id, is_public=True)
 
 
-def load_case_study_if_empty(session: Session) -> Matrix | None:
+def load_case_study_if_empty(session: Session, *, owner_id: int | None = None) -> Matrix | None:
     """First start: give a new installation something to look at."""
     if count_matrices(session) > 0:
         return None
-    return load_case_study(session)
+    return load_case_study(session, owner_id=owner_id)

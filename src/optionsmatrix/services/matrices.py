@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
+from optionsmatrix.access import Actor, readable_by
 from optionsmatrix.errors import FieldError, InvalidInput, NotFound
 from optionsmatrix.models import TITLE_MAX, Criterion, Matrix, Option, utcnow
 from optionsmatrix.schemas import (
@@ -24,8 +25,10 @@ from optionsmatrix.services.items import add_child, delete_child, find_child, re
 COPY_SUFFIX = " (copy)"
 
 
-def list_matrices(session: Session, *, limit: int, offset: int) -> tuple[list[tuple[Matrix, int, int]], int]:
-    """Newest first, each with its number of options and criteria."""
+def list_matrices(
+    session: Session, *, actor: Actor, limit: int, offset: int
+) -> tuple[list[tuple[Matrix, int, int]], int]:
+    """The matrices `actor` may read, newest first, each with its number of options and criteria."""
     option_count = (
         select(func.count()).where(Option.matrix_id == Matrix.id).correlate(Matrix).scalar_subquery()
     )
@@ -34,11 +37,12 @@ def list_matrices(session: Session, *, limit: int, offset: int) -> tuple[list[tu
     )
     rows = session.exec(
         select(Matrix, option_count, criterion_count)
+        .where(readable_by(actor))
         .order_by(col(Matrix.created_at).desc(), col(Matrix.id).desc())
         .limit(limit)
         .offset(offset)
     ).all()
-    total = session.exec(select(func.count()).select_from(Matrix)).one()
+    total = session.exec(select(func.count()).select_from(Matrix).where(readable_by(actor))).one()
     return [(matrix, options, criteria) for matrix, options, criteria in rows], total
 
 
@@ -58,12 +62,16 @@ def get_matrix(session: Session, *, matrix_id: int) -> Matrix:
     return matrix
 
 
-def create_matrix(session: Session, *, data: MatrixCreate) -> Matrix:
+def create_matrix(
+    session: Session, *, data: MatrixCreate, owner_id: int | None, is_public: bool = False
+) -> Matrix:
     items.check_unique_names(Option, [o.name for o in data.options], ("body", "options"))
     items.check_unique_names(Criterion, [c.name for c in data.criteria], ("body", "criteria"))
     for index, criterion in enumerate(data.criteria):
         _check_scale(criterion.scale_min, criterion.scale_max, loc=("body", "criteria", index, "scale_max"))
-    matrix = Matrix(title=data.title, description=data.description, source=data.source)
+    matrix = Matrix(
+        title=data.title, description=data.description, source=data.source, owner_id=owner_id, is_public=is_public
+    )
     matrix.options = [Option(**o.model_dump(), position=i) for i, o in enumerate(data.options)]
     matrix.criteria = [Criterion(**c.model_dump(), position=i) for i, c in enumerate(data.criteria)]
     session.add(matrix)
@@ -85,10 +93,10 @@ def delete_matrix(session: Session, *, matrix: Matrix) -> None:
     session.commit()
 
 
-def copy_matrix(session: Session, *, matrix: Matrix, title: str | None = None) -> Matrix:
-    """A new, independent matrix with the same content; nothing links the two afterwards."""
+def copy_matrix(session: Session, *, matrix: Matrix, owner_id: int, title: str | None = None) -> Matrix:
+    """A new, private matrix with the same content, owned by whoever copied it; nothing links the two."""
     copy_title = title or _copy_title(matrix.title)
-    duplicate = Matrix(title=copy_title, description=matrix.description, source=matrix.source)
+    duplicate = Matrix(title=copy_title, description=matrix.description, source=matrix.source, owner_id=owner_id)
     duplicate.options = [
         Option(**o.model_dump(exclude={"id", "matrix_id"})) for o in matrix.options
     ]

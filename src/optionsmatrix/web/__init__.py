@@ -1,9 +1,15 @@
-"""Server-rendered pages (Jinja2 + htmx). Handlers parse, call a service, render."""
+"""Server-rendered pages (Jinja2 + htmx). Handlers parse, call a service, render.
 
-from fastapi import APIRouter
+Every page route runs `web_context` first: it identifies the logged-in
+instructor from the session cookie and refuses state-changing requests that
+lack the CSRF token.
+"""
 
-from optionsmatrix.web import docs, matrix_edits, pages
+from fastapi import APIRouter, Depends
 
-router = APIRouter(include_in_schema=False)
-for module in (pages, matrix_edits, docs):
+from optionsmatrix.web import admin, auth, docs, matrix_edits, pages, tokens
+from optionsmatrix.web.guard import web_context
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(web_context)])
+for module in (pages, matrix_edits, auth, tokens, admin, docs):
     router.include_router(module.router)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from optionsmatrix.access import Actor, can_edit
 from optionsmatrix.models import Matrix
 from optionsmatrix.services.matrices import all_weights_zero, ladder
 
@@ -21,7 +22,7 @@ class EditState:
         return self.section == section and self.item_id == item_id
 
 
-def matrix_context(matrix: Matrix, edit: EditState | None = None) -> dict[str, object]:
+def matrix_context(matrix: Matrix, actor: Actor, edit: EditState | None = None) -> dict[str, object]:
     total_weight = sum(c.weight for c in matrix.criteria)
     shares = {c.id: (c.weight / total_weight if total_weight else 0.0) for c in matrix.criteria}
     options = ladder(matrix)
@@ -33,4 +34,6 @@ def matrix_context(matrix: Matrix, edit: EditState | None = None) -> dict[str, o
         "weight_shares": shares,
         "weights_all_zero": all_weights_zero(matrix),
         "edit": edit or EditState(),
+        "can_edit": can_edit(actor, matrix),
+        "can_copy": actor.instructor is not None,
     }

@@ -1,4 +1,4 @@
-"""Lookups shared by the page handlers."""
+"""Lookups shared by the page handlers, with the access rules applied."""
 
 from __future__ import annotations
 
@@ -6,15 +6,34 @@ from typing import Annotated
 
 from fastapi import Depends, Path
 
+from optionsmatrix.access import check_editable, check_readable
 from optionsmatrix.api.deps import MAX_ID, SessionDep
-from optionsmatrix.models import Matrix
+from optionsmatrix.models import Instructor, Matrix
 from optionsmatrix.services.matrices import get_matrix
+from optionsmatrix.web.guard import WebActor
 
 PageMatrixId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-def page_matrix(matrix_id: PageMatrixId, session: SessionDep) -> Matrix:
-    return get_matrix(session, matrix_id=matrix_id)
+def page_matrix(matrix_id: PageMatrixId, session: SessionDep, actor: WebActor) -> Matrix:
+    return check_readable(actor, get_matrix(session, matrix_id=matrix_id))
+
+
+def editable_page_matrix(matrix_id: PageMatrixId, session: SessionDep, actor: WebActor) -> Matrix:
+    matrix = check_readable(actor, get_matrix(session, matrix_id=matrix_id))
+    actor.require_instructor()  # anonymous visitors are sent to log in first
+    return check_editable(actor, matrix)
+
+
+def logged_in_instructor(actor: WebActor) -> Instructor:
+    return actor.require_instructor()
+
+
+def admin_instructor(actor: WebActor) -> Instructor:
+    return actor.require_admin()
 
 
 PageMatrix = Annotated[Matrix, Depends(page_matrix)]
+EditablePageMatrix = Annotated[Matrix, Depends(editable_page_matrix)]
+LoggedIn = Annotated[Instructor, Depends(logged_in_instructor)]
+Admin = Annotated[Instructor, Depends(admin_instructor)]

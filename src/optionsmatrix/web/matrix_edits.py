@@ -24,7 +24,7 @@ from optionsmatrix.schemas import CriterionCreate, CriterionUpdate, MatrixUpdate
 from optionsmatrix.services import matrices
 from optionsmatrix.services.items import find_child
 from optionsmatrix.web.context import EditState, matrix_context
-from optionsmatrix.web.deps import PageMatrix
+from optionsmatrix.web.deps import EditablePageMatrix as PageMatrix
 from optionsmatrix.web.forms import errors_from, parse_form
 from optionsmatrix.web.rendering import is_htmx, render
 
@@ -65,6 +65,7 @@ FRAGMENTS = {"options": "matrices/_options.html", "criteria": "matrices/_criteri
 
 
 def _answer(request: Request, matrix: Matrix, section: str, edit: EditState | None = None) -> Response:
+    actor = request.state.actor
     """The changed section for htmx, or back to the page for a plain post; 422 when a form failed."""
     failed = edit is not None and bool(edit.errors)
     if not failed and not is_htmx(request) and request.method == "POST":
@@ -73,7 +74,7 @@ def _answer(request: Request, matrix: Matrix, section: str, edit: EditState | No
     return render(
         request,
         "matrices/detail.html",
-        matrix_context(matrix, edit),
+        matrix_context(matrix, actor, edit),
         fragment=FRAGMENTS[section],
         status_code=422 if failed else 200,
     )

@@ -9,7 +9,8 @@ from optionsmatrix.api.deps import SessionDep
 from optionsmatrix.schemas import MatrixCreate
 from optionsmatrix.services import matrices
 from optionsmatrix.web.context import matrix_context
-from optionsmatrix.web.deps import PageMatrix
+from optionsmatrix.web.deps import EditablePageMatrix, LoggedIn, PageMatrix
+from optionsmatrix.web.guard import WebActor
 from optionsmatrix.web.forms import parse_form
 from optionsmatrix.web.rendering import is_htmx, render
 
@@ -18,39 +19,39 @@ router = APIRouter()
 LIST_PAGE_SIZE = 200
 
 
-def _list_context(session, **extra: object) -> dict[str, object]:  # noqa: ANN001
-    rows, total = matrices.list_matrices(session, limit=LIST_PAGE_SIZE, offset=0)
+def _list_context(session, actor, **extra: object) -> dict[str, object]:  # noqa: ANN001
+    rows, total = matrices.list_matrices(session, actor=actor, limit=LIST_PAGE_SIZE, offset=0)
     return {"rows": rows, "total": total, "form_values": {}, "form_errors": {}, **extra}
 
 
 @router.get("/", name="matrix_list")
-def matrix_list(request: Request, session: SessionDep) -> Response:
-    return render(request, "matrices/list.html", _list_context(session))
+def matrix_list(request: Request, session: SessionDep, actor: WebActor) -> Response:
+    return render(request, "matrices/list.html", _list_context(session, actor))
 
 
 @router.post("/matrices", name="matrix_create")
-async def matrix_create(request: Request, session: SessionDep) -> Response:
+async def matrix_create(request: Request, session: SessionDep, instructor: LoggedIn, actor: WebActor) -> Response:
     form = parse_form(MatrixCreate, await request.form())
     if not form.ok:
-        context = _list_context(session, form_values=form.values, form_errors=form.errors)
+        context = _list_context(session, actor, form_values=form.values, form_errors=form.errors)
         return render(request, "matrices/list.html", context, status_code=422)
-    matrix = matrices.create_matrix(session, data=form.data)  # type: ignore[arg-type]
+    matrix = matrices.create_matrix(session, data=form.data, owner_id=instructor.id)  # type: ignore[arg-type]
     return RedirectResponse(request.url_for("matrix_page", matrix_id=matrix.id), status_code=303)
 
 
 @router.get("/matrices/{matrix_id}", name="matrix_page")
-def matrix_page(request: Request, matrix: PageMatrix) -> Response:
-    return render(request, "matrices/detail.html", matrix_context(matrix))
+def matrix_page(request: Request, matrix: PageMatrix, actor: WebActor) -> Response:
+    return render(request, "matrices/detail.html", matrix_context(matrix, actor))
 
 
 @router.post("/matrices/{matrix_id}/copy", name="matrix_copy")
-def matrix_copy(request: Request, matrix: PageMatrix, session: SessionDep) -> Response:
-    duplicate = matrices.copy_matrix(session, matrix=matrix)
+def matrix_copy(request: Request, matrix: PageMatrix, session: SessionDep, instructor: LoggedIn) -> Response:
+    duplicate = matrices.copy_matrix(session, matrix=matrix, owner_id=instructor.id)  # type: ignore[arg-type]
     return RedirectResponse(request.url_for("matrix_page", matrix_id=duplicate.id), status_code=303)
 
 
 @router.post("/matrices/{matrix_id}/delete", name="matrix_delete")
-def matrix_delete(request: Request, matrix: PageMatrix, session: SessionDep) -> Response:
+def matrix_delete(request: Request, matrix: EditablePageMatrix, session: SessionDep) -> Response:
     matrices.delete_matrix(session, matrix=matrix)
     target = str(request.url_for("matrix_list"))
     if is_htmx(request):  # htmx follows a redirect with a fetch; ask it to navigate instead

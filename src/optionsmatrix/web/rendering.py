@@ -18,6 +18,8 @@ from optionsmatrix.resources import TEMPLATES_DIR
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals["app_version"] = __version__
 
+CSRF_COOKIE = "om_csrf"
+
 
 def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
@@ -30,10 +32,24 @@ def render(
     *,
     fragment: str | None = None,
     status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
-    """Render `fragment` for htmx requests, else the whole `page`."""
+    """Render `fragment` for htmx requests, else the whole `page`, with who is logged in and the CSRF token."""
     template = fragment if fragment is not None and is_htmx(request) else page
-    return templates.TemplateResponse(request, template, dict(context), status_code=status_code)
+    full_context = {
+        "actor": getattr(request.state, "actor", None),
+        "csrf_token": getattr(request.state, "csrf_token", ""),
+        **context,
+    }
+    response = templates.TemplateResponse(
+        request, template, full_context, status_code=status_code, headers=dict(headers or {})
+    )
+    seed = getattr(request.state, "new_csrf_seed", None)
+    if seed:
+        response.set_cookie(
+            CSRF_COOKIE, seed, httponly=True, samesite="lax", secure=request.url.scheme == "https", path="/"
+        )
+    return response
 
 
 def render_error_page(request: Request, *, status_code: int, message: str) -> HTMLResponse:

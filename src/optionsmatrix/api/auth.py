@@ -1,0 +1,42 @@
+"""/api/v1/auth/login — a short-lived token for scripts that hold a password."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from optionsmatrix.access import NotAuthenticated
+from optionsmatrix.api.deps import SessionDep
+from optionsmatrix.models import TokenKind
+from optionsmatrix.schemas import LoginRequest, LoginToken
+from optionsmatrix.services import accounts, tokens
+from optionsmatrix.services.rate_limits import record_client_attempt
+
+router = APIRouter(prefix="/auth", tags=["access"])
+
+
+@router.post(
+    "/login",
+    response_model=LoginToken,
+    responses={401: {"description": "Wrong email or password"}, 429: {"description": "Too many attempts"}},
+)
+def login(credentials: LoginRequest, request: Request, session: SessionDep) -> LoginToken | JSONResponse:
+    """Trade an email and password for a bearer token that expires within the hour."""
+    client = request.client.host if request.client else "unknown"
+    wait = record_client_attempt(session, settings=request.app.state.settings, action="login", client=client)
+    if wait is not None:
+        return JSONResponse(
+            {"detail": f"too many login attempts; try again in {wait} seconds"},
+            status_code=429,
+            headers={"Retry-After": str(wait)},
+        )
+    instructor = accounts.authenticate(
+        session, email=credentials.email, password=credentials.password, hasher=request.app.state.password_hasher
+    )
+    if instructor is None:
+        raise NotAuthenticated("that email and password do not match an active account")
+    minutes = request.app.state.settings.login_token_minutes
+    issued = tokens.issue(session, instructor=instructor, kind=TokenKind.LOGIN, lifetime=timedelta(minutes=minutes))
+    return LoginToken(token=issued.secret, expires_at=issued.token.expires_at)  # type: ignore[arg-type]

@@ -1,0 +1,166 @@
+"""Instructor accounts: creation, passwords, one-time links, the first admin."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from sqlmodel import Session, col, func, select
+
+from optionsmatrix.errors import FieldError, InvalidInput, NotFound
+from optionsmatrix.models import AuthToken, Instructor, PasswordLink, as_utc, utcnow
+from optionsmatrix.security import digest, new_secret, verify_password
+from optionsmatrix.services.transactions import commit
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1000
+# Deliberately loose: the address is a login name here, not a mailbox we write to.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+
+def normalize_email(email: str, *, loc: tuple[str | int, ...] = ("body", "email")) -> str:
+    email = email.strip().lower()
+    if not _EMAIL.match(email) or len(email) > 320:
+        raise InvalidInput([FieldError(loc, "enter an email address such as name@example.org")])
+    return email
+
+
+def check_password(password: str, *, loc: tuple[str | int, ...] = ("body", "password")) -> None:
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise InvalidInput([FieldError(loc, f"use at least {MIN_PASSWORD_LENGTH} characters")])
+
+
+def find_by_email(session: Session, *, email: str) -> Instructor | None:
+    return session.exec(select(Instructor).where(Instructor.email == email.strip().lower())).first()
+
+
+def get_instructor(session: Session, *, instructor_id: int) -> Instructor:
+    instructor = session.get(Instructor, instructor_id)
+    if instructor is None:
+        raise NotFound("Instructor", instructor_id)
+    return instructor
+
+
+def list_instructors(session: Session) -> list[Instructor]:
+    return list(session.exec(select(Instructor).order_by(col(Instructor.email))).all())
+
+
+def create_instructor(
+    session: Session, *, email: str, is_admin: bool = False, password: str | None = None, hasher: PasswordHasher
+) -> Instructor:
+    email = normalize_email(email)
+    if password is not None:
+        check_password(password)
+    if find_by_email(session, email=email) is not None:
+        raise InvalidInput.on("email", f"an account for {email} already exists")
+    instructor = Instructor(
+        email=email, is_admin=is_admin, password_hash=hasher.hash(password) if password is not None else None
+    )
+    session.add(instructor)
+    commit(session, conflict=InvalidInput.on("email", f"an account for {email} already exists"))
+    session.refresh(instructor)
+    return instructor
+
+
+def authenticate(session: Session, *, email: str, password: str, hasher: PasswordHasher) -> Instructor | None:
+    instructor = find_by_email(session, email=email)
+    stored = instructor.password_hash if instructor is not None and instructor.is_active else None
+    if not verify_password(hasher, stored, password):
+        return None
+    return instructor
+
+
+def set_active(session: Session, *, instructor: Instructor, active: bool) -> Instructor:
+    """Disabling an account also ends its sessions and tokens."""
+    instructor.is_active = active
+    session.add(instructor)
+    if not active:
+        _revoke_all_tokens(session, instructor)
+    session.commit()
+    session.refresh(instructor)
+    return instructor
+
+
+def reset_password(session: Session, *, instructor: Instructor, hours: int) -> str:
+    """Forget the password, end every session and token, and issue a fresh link."""
+    instructor.password_hash = None
+    session.add(instructor)
+    _revoke_all_tokens(session, instructor)
+    session.commit()
+    return issue_password_link(session, instructor=instructor, hours=hours)
+
+
+def _revoke_all_tokens(session: Session, instructor: Instructor) -> None:
+    now = utcnow()
+    for token in session.exec(
+        select(AuthToken).where(AuthToken.instructor_id == instructor.id, col(AuthToken.revoked_at).is_(None))
+    ):
+        token.revoked_at = now
+        session.add(token)
+
+
+# One-time links ------------------------------------------------------------------
+
+
+def issue_password_link(session: Session, *, instructor: Instructor, hours: int) -> str:
+    """Returns the secret for the link; only its digest is stored."""
+    secret = new_secret()
+    session.add(
+        PasswordLink(instructor_id=instructor.id, digest=digest(secret), expires_at=utcnow() + timedelta(hours=hours))
+    )
+    session.commit()
+    return secret
+
+
+def open_password_link(session: Session, *, secret: str) -> PasswordLink | None:
+    link = session.exec(select(PasswordLink).where(PasswordLink.digest == digest(secret))).first()
+    if link is None or link.used_at is not None or as_utc(link.expires_at) <= utcnow():
+        return None
+    return link
+
+
+def use_password_link(session: Session, *, link: PasswordLink, password: str, hasher: PasswordHasher) -> Instructor:
+    check_password(password)
+    instructor = get_instructor(session, instructor_id=link.instructor_id)
+    instructor.password_hash = hasher.hash(password)
+    link.used_at = utcnow()
+    session.add(instructor)
+    session.add(link)
+    session.commit()
+    session.refresh(instructor)
+    return instructor
+
+
+# First run -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FirstRun:
+    admin: Instructor
+    link_secret: str | None  # set when nobody can log in yet and a link was issued
+
+
+def ensure_admin(
+    session: Session, *, email: str, hours: int, hasher: PasswordHasher, issue_link: bool = True
+) -> FirstRun | None:
+    """With no instructor at all, create the admin; while no admin can log in, issue a link.
+
+    The caller gives the new installation's case study to the returned admin.
+    """
+    if session.exec(select(func.count()).select_from(Instructor)).one() == 0:
+        create_instructor(session, email=email, is_admin=True, hasher=hasher)
+    admins = list(session.exec(select(Instructor).where(Instructor.is_admin, Instructor.is_active)).all())
+    if not admins:
+        return None
+    admin = admins[0]
+    if any(a.password_hash for a in admins) or not issue_link:
+        return FirstRun(admin=admin, link_secret=None)
+    return FirstRun(admin=admin, link_secret=issue_password_link(session, instructor=admin, hours=hours))
+
+
+def first_admin(session: Session) -> Instructor | None:
+    return session.exec(
+        select(Instructor).where(Instructor.is_admin, Instructor.is_active).order_by(col(Instructor.id))
+    ).first()

@@ -1,0 +1,24 @@
+"""Installation-wide values stored once in the database and shared by every worker."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from optionsmatrix.models import AppSetting
+from optionsmatrix.security import new_secret
+
+SECRET_KEY = "secret_key"
+
+
+def stored_secret_key(session: Session) -> str:
+    """The generated secret key; the first worker to ask creates it, the rest read it."""
+    existing = session.get(AppSetting, SECRET_KEY)
+    if existing is not None:
+        return existing.value
+    session.add(AppSetting(key=SECRET_KEY, value=new_secret()))
+    try:
+        session.commit()
+    except IntegrityError:  # another worker stored one first: use theirs
+        session.rollback()
+    return session.get(AppSetting, SECRET_KEY, populate_existing=True).value  # type: ignore[union-attr]

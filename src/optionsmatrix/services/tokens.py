@@ -1,0 +1,101 @@
+"""Bearer tokens and browser sessions: issue, resolve, list, revoke."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from optionsmatrix.errors import NotFound
+from optionsmatrix.models import AuthToken, Instructor, TokenKind, as_utc, utcnow
+from optionsmatrix.security import digest, new_secret
+
+# Recording every use would turn each API read into a write; a minute's
+# precision is enough for "last used".
+LAST_USED_PRECISION = timedelta(minutes=1)
+BEARER_KINDS = (TokenKind.API.value, TokenKind.LOGIN.value)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: AuthToken
+    secret: str  # shown once, never stored
+
+
+def issue(
+    session: Session, *, instructor: Instructor, kind: TokenKind, name: str = "", lifetime: timedelta | None = None
+) -> IssuedToken:
+    secret = new_secret()
+    token = AuthToken(
+        instructor_id=instructor.id,
+        kind=kind.value,
+        name=name,
+        digest=digest(secret),
+        expires_at=utcnow() + lifetime if lifetime is not None else None,
+    )
+    session.add(token)
+    session.commit()
+    session.refresh(token)
+    return IssuedToken(token=token, secret=secret)
+
+
+def resolve(session: Session, *, secret: str, kinds: tuple[str, ...]) -> Instructor | None:
+    """The active instructor a live token of one of `kinds` stands for, or None."""
+    row = session.exec(
+        select(AuthToken, Instructor)
+        .join(Instructor, col(Instructor.id) == AuthToken.instructor_id)
+        .where(AuthToken.digest == digest(secret), col(AuthToken.kind).in_(kinds))
+    ).first()
+    if row is None:
+        return None
+    token, instructor = row
+    now = utcnow()
+    if token.revoked_at is not None or not instructor.is_active or _expired(token, now):
+        return None
+    if token.last_used_at is None or now - as_utc(token.last_used_at) > LAST_USED_PRECISION:
+        token.last_used_at = now
+        session.add(token)
+        session.commit()
+    return instructor
+
+
+def _expired(token: AuthToken, now: datetime) -> bool:
+    return token.expires_at is not None and as_utc(token.expires_at) <= now
+
+
+def list_api_tokens(session: Session, *, instructor: Instructor) -> list[AuthToken]:
+    return list(
+        session.exec(
+            select(AuthToken)
+            .where(AuthToken.instructor_id == instructor.id, AuthToken.kind == TokenKind.API.value)
+            .order_by(col(AuthToken.created_at).desc(), col(AuthToken.id).desc())
+        ).all()
+    )
+
+
+def revoke_api_token(session: Session, *, instructor: Instructor, token_id: int) -> None:
+    token = session.get(AuthToken, token_id)
+    if token is None or token.instructor_id != instructor.id or token.kind != TokenKind.API.value:
+        raise NotFound("Token", token_id)  # someone else's token is as good as absent
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.add(token)
+        session.commit()
+
+
+def revoke_secret(session: Session, *, secret: str) -> None:
+    """End a browser session (log out)."""
+    token = session.exec(select(AuthToken).where(AuthToken.digest == digest(secret))).first()
+    if token is not None and token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.add(token)
+        session.commit()
+
+
+def status_of(token: AuthToken) -> str:
+    if token.revoked_at is not None:
+        return "revoked"
+    if _expired(token, utcnow()):
+        return "expired"
+    return "active"

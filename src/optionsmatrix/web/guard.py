@@ -1,0 +1,86 @@
+"""Who is at the browser, and CSRF protection for every state-changing request.
+
+The login cookie names a server-side session (revocable on log out). CSRF
+uses a signed double submit: a random value in a cookie, and in every form
+(hidden field) and htmx request (X-CSRF-Token header, set on <body> with
+`hx-headers:inherited`) its HMAC under the installation's secret key. A
+request that changes state without the matching token is refused with 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from optionsmatrix.access import ANONYMOUS, Actor
+from optionsmatrix.api.deps import SessionDep
+from optionsmatrix.errors import OptionsMatrixError
+from optionsmatrix.security import new_secret, same, sign
+from optionsmatrix.services import tokens
+from optionsmatrix.services.app_settings import stored_secret_key
+from optionsmatrix.web.rendering import CSRF_COOKIE
+
+SESSION_COOKIE = "om_session"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class CsrfRejected(OptionsMatrixError):
+    status_code = 403
+
+    def __init__(self) -> None:
+        super().__init__("This form has expired or did not come from this site. Reload the page and try again.")
+
+
+@dataclass(frozen=True)
+class WebContext:
+    actor: Actor
+    csrf_token: str
+
+
+def secret_key(request: Request, session: Session) -> str:
+    app_state = request.app.state
+    if getattr(app_state, "secret_key", None) is None:
+        app_state.secret_key = app_state.settings.secret_key or stored_secret_key(session)
+    return app_state.secret_key
+
+
+async def web_context(request: Request, session: SessionDep) -> WebContext:
+    key = secret_key(request, session)
+    seed = request.cookies.get(CSRF_COOKIE, "")
+    fresh = len(seed) < 32
+    if fresh:
+        seed = new_secret()
+        request.state.new_csrf_seed = seed  # `render` sets the cookie on the way out
+    token = sign(key, "csrf:" + seed)
+    request.state.csrf_token = token
+
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER)
+        if sent is None:
+            form = await request.form()
+            sent = str(form.get(CSRF_FIELD, ""))
+        if fresh or not sent or not same(sent, token):
+            raise CsrfRejected()
+
+    actor = ANONYMOUS
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        instructor = tokens.resolve(session, secret=cookie, kinds=("session",))
+        actor = Actor(instructor) if instructor is not None else ANONYMOUS
+    request.state.actor = actor
+    return WebContext(actor=actor, csrf_token=token)
+
+
+WebCtx = Annotated[WebContext, Depends(web_context)]
+
+
+def web_actor(context: WebCtx) -> Actor:
+    return context.actor
+
+
+WebActor = Annotated[Actor, Depends(web_actor)]

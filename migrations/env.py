@@ -42,8 +42,16 @@ def run_migrations_online() -> None:
     )
     engine = create_db_engine(url)
     try:
-        with engine.begin() as connection:
-            _configure_and_run(connection)
+        with engine.connect() as connection:
+            if connection.dialect.name == "sqlite":
+                from optionsmatrix.migrate import sqlite_foreign_keys_off
+
+                with sqlite_foreign_keys_off(connection):
+                    _configure_and_run(connection)
+                    connection.commit()
+            else:
+                _configure_and_run(connection)
+                connection.commit()
     finally:
         engine.dispose()
 

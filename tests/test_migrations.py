@@ -39,6 +39,7 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(databases):
     if engine.dialect.name != "sqlite":
         engine.dispose()
         return
+    migrate.upgrade(engine)  # migrations switch foreign keys off for a while; they must come back on
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
@@ -72,3 +73,32 @@ def test_plain_postgresql_urls_get_the_psycopg3_driver():
     assert normalize_database_url("postgresql://u@h:5432/db").startswith("postgresql+psycopg://")
     assert normalize_database_url("postgres://u@h/db").startswith("postgresql+psycopg://")
     assert normalize_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_upgrading_from_the_previous_revision_keeps_matrices_options_and_criteria(databases):
+    engine = create_db_engine(databases.new_url())
+    migrate.upgrade(engine, "0001")
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO matrix (id, title, description, source, created_at, updated_at) "
+            "VALUES (1, 'Budget', 'd', 's', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        ))
+        connection.execute(text(
+            "INSERT INTO option (matrix_id, name, description, escalation_level, position, evidence) "
+            "VALUES (1, 'Raise taxes', '', 2, 0, 'quote')"
+        ))
+        connection.execute(text(
+            "INSERT INTO criterion (matrix_id, name, description, direction, weight, scale_min, scale_max, position, evidence) "
+            "VALUES (1, 'Fairness', '', 'benefit', 2.5, 0, 10, 0, '')"
+        ))
+
+    migrate.upgrade(engine)
+
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT title, is_public FROM matrix")).one() == ("Budget", False)
+        assert connection.execute(text("SELECT name, escalation_level FROM option")).one() == ("Raise taxes", 2)
+        assert connection.execute(text("SELECT weight, scale_max FROM criterion")).one() == (2.5, 10)
+    migrate.downgrade(engine, "0001")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT title FROM matrix")).scalar() == "Budget"
+    engine.dispose()

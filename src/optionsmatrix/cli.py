@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from optionsmatrix import __version__
+from optionsmatrix import __version__, cli_accounts
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,7 +33,9 @@ def _parser() -> argparse.ArgumentParser:
         "else sqlite:///optionsmatrix.db in the working directory)",
     )
     serve.add_argument("--workers", type=int, default=1, help="worker processes (use PostgreSQL for more than one)")
+    serve.add_argument("--admin-email", default=None, help="the first admin's email (default admin@localhost)")
     serve.set_defaults(run=_serve)
+    cli_accounts.add_commands(commands)
     return parser
 
 
@@ -48,15 +50,26 @@ def _serve(args: argparse.Namespace) -> int:
     if args.database_url:
         # Workers are separate processes that read the environment.
         os.environ["OPTIONSMATRIX_DATABASE_URL"] = args.database_url
+    if args.admin_email:
+        os.environ["OPTIONSMATRIX_ADMIN_EMAIL"] = args.admin_email
     settings = Settings.from_env()
     try:
         engine = create_db_engine(settings.database_url)
-        prepare_database(engine, seed=settings.seed_on_start)
+        first_run = prepare_database(
+            engine, seed=settings.seed_on_start, admin_email=settings.admin_email, issue_link=True
+        )
         engine.dispose()
     except (SQLAlchemyError, ValueError) as error:
         print(f"optionsmatrix: cannot prepare the database: {error}", file=sys.stderr)
         return 1
-    print(f"optionsmatrix {__version__} is running at http://{args.host}:{args.port}/", flush=True)
+    base_url = f"http://{args.host}:{args.port}"
+    print(f"optionsmatrix {__version__} is running at {base_url}/", flush=True)
+    if first_run is not None and first_run.link_secret is not None:
+        print(
+            f"No instructor can log in yet. Set the password for {first_run.admin.email} here "
+            f"(valid 24 hours, works once): {base_url}{cli_accounts.SETUP_PATH}{first_run.link_secret}",
+            flush=True,
+        )
     uvicorn.run(
         "optionsmatrix.app:create_app_from_env",
         factory=True,

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from optionsmatrix.access import NotAuthenticated
+from optionsmatrix.analysis import AnalysisError
 from optionsmatrix.api import API_PREFIX
 from optionsmatrix.errors import InvalidInput, OptionsMatrixError
 from optionsmatrix.web.auth import login_url
@@ -56,6 +57,13 @@ def install_error_handlers(app: FastAPI) -> None:
             )
             return JSONResponse({"detail": detail}, status_code=error.status_code)
         return render_error_page(request, status_code=error.status_code, message=error.message)
+
+    @app.exception_handler(AnalysisError)
+    async def analysis_error(request: Request, error: AnalysisError) -> Response:
+        """The analysis core's input errors, in FastAPI's 422 shape; pages render their own inline messages."""
+        if _is_api(request):
+            return JSONResponse({"detail": [error.as_detail()]}, status_code=422)
+        return render_error_page(request, status_code=422, message=error.message)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> Response:

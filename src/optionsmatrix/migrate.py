@@ -83,8 +83,24 @@ def _migration_lock(engine: Engine) -> Iterator[Connection]:
                 connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PG_MIGRATION_LOCK_KEY})
                 connection.commit()
         return
-    with _sqlite_file_lock(engine), engine.connect() as connection:
+    with _sqlite_file_lock(engine), engine.connect() as connection, sqlite_foreign_keys_off(connection):
         yield connection
+
+
+@contextmanager
+def sqlite_foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """Batch migrations rebuild a table by copying it and dropping the original;
+    with foreign keys on, that drop cascades and deletes every child row.
+    SQLite ignores this pragma inside a transaction, so it is set first."""
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        connection.rollback()
+        violations = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        if violations:
+            raise RuntimeError(f"the migration left rows pointing at missing parents: {violations[:5]}")
 
 
 @contextmanager

@@ -40,6 +40,8 @@ class Settings:
             "database_url": os.environ.get("OPTIONSMATRIX_DATABASE_URL") or DEFAULT_DATABASE_URL,
             "secret_key": os.environ.get("OPTIONSMATRIX_SECRET_KEY") or None,
         }
+        if os.environ.get("OPTIONSMATRIX_ADMIN_EMAIL"):
+            values["admin_email"] = os.environ["OPTIONSMATRIX_ADMIN_EMAIL"]
         if os.environ.get("OPTIONSMATRIX_RATE_LIMIT"):
             values["rate_limit_attempts"] = int(os.environ["OPTIONSMATRIX_RATE_LIMIT"])
         values.update({k: v for k, v in overrides.items() if v is not None})

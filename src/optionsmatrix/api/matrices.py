@@ -63,9 +63,9 @@ def delete_matrix(matrix: WritableMatrix, session: SessionDep) -> Response:
     "/{matrix_id}/copy", response_model=MatrixPublic, status_code=status.HTTP_201_CREATED, responses=NOT_FOUND
 )
 def copy_matrix(
+    instructor: InstructorDep,  # first: no credentials is a 401 before any lookup
     matrix: ReadableMatrix,
     session: SessionDep,
-    instructor: InstructorDep,
     data: Annotated[MatrixCopy | None, Body()] = None,
 ) -> MatrixPublic:
     """An independent copy you own (title defaults to "<title> (copy)"), e.g. to start from the case study."""

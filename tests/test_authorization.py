@@ -1,0 +1,194 @@
+"""Who may reach which route: every route in the app, against every role.
+
+The table is checked against the app's own router, so a new route without a
+row here fails `test_every_route_has_a_row` until someone decides who may use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from starlette.routing import Mount
+
+from optionsmatrix.models import TokenKind
+from optionsmatrix.schemas import MatrixCreate
+from optionsmatrix.services import tokens
+from optionsmatrix.services.matrices import create_matrix
+from tests.conftest import csrf_token_of, log_in
+
+ROLES = ("anonymous", "other", "owner", "admin")
+LOGIN = "login"  # a page that sends the visitor to /login (303)
+
+
+def everyone(status):  # noqa: ANN001, ANN201
+    return dict.fromkeys(ROLES, status)
+
+
+def roles(anonymous, other, owner, admin):  # noqa: ANN001, ANN201
+    return {"anonymous": anonymous, "other": other, "owner": owner, "admin": admin}
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    route: str  # the route's path template, exactly as the router has it
+    expected: dict
+    path: str | None = None  # the concrete path, when it differs from `route` filled from World
+    json: object = None
+    data: dict | None = None
+
+
+PRIVATE = roles(401, 404, 200, 200)
+PRIVATE_CREATED = roles(401, 404, 201, 201)
+PRIVATE_DELETED = roles(401, 404, 204, 204)
+PAGE_PRIVATE = roles(404, 404, 200, 200)
+PAGE_PRIVATE_POST = roles(404, 404, 303, 303)
+
+ROWS = [
+    # API: public
+    Row("GET", "/api/v1/health", everyone(200)),
+    Row("GET", "/api/v1/openapi.json", everyone(200)),
+    Row("POST", "/api/v1/auth/login", everyone(401), json={"email": "nobody@example.org", "password": "wrong password"}),
+    Row("GET", "/api/v1/matrices", everyone(200)),
+    # API: tokens are always the caller's own
+    Row("GET", "/api/v1/tokens", roles(401, 200, 200, 200)),
+    Row("POST", "/api/v1/tokens", roles(401, 201, 201, 201), json={"name": "script"}),
+    Row("DELETE", "/api/v1/tokens/{token_id}", roles(401, 404, 204, 404)),
+    # API: matrices
+    Row("POST", "/api/v1/matrices", roles(401, 201, 201, 201), json={"title": "New"}),
+    Row("GET", "/api/v1/matrices/{matrix_id}", roles(404, 404, 200, 200)),
+    Row("GET", "/api/v1/matrices/{matrix_id}", everyone(200), path="/api/v1/matrices/{public_id}"),
+    Row("PATCH", "/api/v1/matrices/{matrix_id}", PRIVATE, json={"title": "Renamed"}),
+    Row("PATCH", "/api/v1/matrices/{matrix_id}", roles(401, 403, 403, 200), path="/api/v1/matrices/{public_id}", json={"title": "Renamed"}),
+    Row("DELETE", "/api/v1/matrices/{matrix_id}", PRIVATE_DELETED),
+    Row("POST", "/api/v1/matrices/{matrix_id}/copy", PRIVATE_CREATED),
+    Row("POST", "/api/v1/matrices/{matrix_id}/copy", roles(401, 201, 201, 201), path="/api/v1/matrices/{public_id}/copy"),
+    Row("POST", "/api/v1/matrices/{matrix_id}/options", PRIVATE_CREATED, json={"name": "New option"}),
+    Row("POST", "/api/v1/matrices/{matrix_id}/options", roles(401, 403, 403, 201), path="/api/v1/matrices/{public_id}/options", json={"name": "New option"}),
+    Row("PUT", "/api/v1/matrices/{matrix_id}/options/order", PRIVATE, json="option_order"),
+    Row("PATCH", "/api/v1/matrices/{matrix_id}/options/{option_id}", PRIVATE, json={"name": "Renamed"}),
+    Row("DELETE", "/api/v1/matrices/{matrix_id}/options/{option_id}", PRIVATE_DELETED),
+    Row("POST", "/api/v1/matrices/{matrix_id}/criteria", PRIVATE_CREATED, json={"name": "New criterion"}),
+    Row("PUT", "/api/v1/matrices/{matrix_id}/criteria/order", PRIVATE, json="criterion_order"),
+    Row("PATCH", "/api/v1/matrices/{matrix_id}/criteria/{criterion_id}", PRIVATE, json={"weight": 3}),
+    Row("DELETE", "/api/v1/matrices/{matrix_id}/criteria/{criterion_id}", PRIVATE_DELETED),
+    # Pages: public
+    Row("GET", "/", everyone(200)),
+    Row("GET", "/docs", everyone(200)),
+    Row("GET", "/login", everyone(200)),
+    Row("POST", "/login", everyone(401), data={"email": "nobody@example.org", "password": "wrong password"}),
+    Row("GET", "/logout", everyone(200)),
+    Row("POST", "/logout", everyone(303)),
+    Row("GET", "/setup/{secret}", everyone(404), path="/setup/not-a-real-link"),
+    Row("POST", "/setup/{secret}", everyone(404), path="/setup/not-a-real-link", data={"password": "x" * 12, "confirm": "x" * 12}),
+    Row("GET", "/static", everyone(200), path="/static/app.css"),
+    # Pages: matrices
+    Row("POST", "/matrices", roles(LOGIN, 303, 303, 303), data={"title": "New"}),
+    Row("GET", "/matrices/{matrix_id}", PAGE_PRIVATE),
+    Row("GET", "/matrices/{matrix_id}", everyone(200), path="/matrices/{public_id}"),
+    Row("POST", "/matrices/{matrix_id}/copy", PAGE_PRIVATE_POST),
+    Row("POST", "/matrices/{matrix_id}/copy", roles(LOGIN, 303, 303, 303), path="/matrices/{public_id}/copy"),
+    Row("POST", "/matrices/{matrix_id}/delete", PAGE_PRIVATE_POST),
+    Row("POST", "/matrices/{matrix_id}/delete", roles(LOGIN, 403, 403, 303), path="/matrices/{public_id}/delete"),
+    Row("GET", "/matrices/{matrix_id}/edit", PAGE_PRIVATE),
+    Row("GET", "/matrices/{matrix_id}/header", PAGE_PRIVATE),
+    Row("POST", "/matrices/{matrix_id}", PAGE_PRIVATE_POST, data={"title": "Renamed"}),
+    Row("GET", "/matrices/{matrix_id}/{section}", PAGE_PRIVATE, path="/matrices/{matrix_id}/options"),
+    Row("GET", "/matrices/{matrix_id}/{section}/{item_id}/edit", PAGE_PRIVATE, path="/matrices/{matrix_id}/options/{option_id}/edit"),
+    Row("POST", "/matrices/{matrix_id}/{section}", PAGE_PRIVATE_POST, path="/matrices/{matrix_id}/criteria", data={"name": "New", "direction": "cost", "weight": "1", "scale_min": "1", "scale_max": "5"}),
+    Row("POST", "/matrices/{matrix_id}/{section}", roles(LOGIN, 403, 403, 303), path="/matrices/{public_id}/options", data={"name": "New", "escalation_level": "1"}),
+    Row("POST", "/matrices/{matrix_id}/{section}/{item_id}", PAGE_PRIVATE_POST, path="/matrices/{matrix_id}/options/{option_id}", data={"name": "Renamed", "escalation_level": "2"}),
+    Row("POST", "/matrices/{matrix_id}/{section}/{item_id}/delete", PAGE_PRIVATE_POST, path="/matrices/{matrix_id}/criteria/{criterion_id}/delete"),
+    Row("POST", "/matrices/{matrix_id}/{section}/{item_id}/move", PAGE_PRIVATE_POST, path="/matrices/{matrix_id}/options/{option_id}/move", data={"direction": "down"}),
+    # Pages: accounts
+    Row("GET", "/tokens", roles(LOGIN, 200, 200, 200)),
+    Row("POST", "/tokens", roles(LOGIN, 200, 200, 200), data={"name": "script"}),
+    Row("POST", "/tokens/{token_id}/revoke", roles(LOGIN, 404, 303, 404)),
+    Row("GET", "/admin", roles(LOGIN, 404, 404, 200)),
+    Row("POST", "/admin/instructors", roles(LOGIN, 404, 404, 200), data={"email": "new@example.org"}),
+    Row("POST", "/admin/instructors/{instructor_id}/{action}", roles(LOGIN, 404, 404, 303), path="/admin/instructors/{other_id}/disable"),
+]
+
+
+def _app_routes(app) -> set[tuple[str, str]]:  # noqa: ANN001
+    """(method, path) for every route, including those of included routers."""
+    found = set()
+    for route in app.routes:
+        if isinstance(route, Mount):
+            found.add(("GET", route.path))
+            continue
+        # FastAPI keeps included routers as lazy branches; this flattens them.
+        flattened = list(route.effective_route_contexts()) if hasattr(route, "effective_route_contexts") else [route]
+        for leaf in flattened:
+            for method in set(leaf.methods) - {"HEAD", "OPTIONS"}:
+                found.add((method, leaf.path))
+    return found
+
+
+def test_every_route_has_a_row(app):
+    assert _app_routes(app) == {(row.method, row.route) for row in ROWS}
+
+
+@dataclass
+class World:
+    values: dict
+    people: dict
+
+
+@pytest.fixture
+def world(session, make_instructor):  # noqa: ANN001, ANN201
+    owner = make_instructor("owner@example.org")
+    other = make_instructor("other@example.org")
+    admin = make_instructor("admin@example.org", is_admin=True)
+    matrix = create_matrix(
+        session,
+        data=MatrixCreate(title="Private", options=[{"name": "A"}, {"name": "B"}], criteria=[{"name": "C"}, {"name": "D"}]),
+        owner_id=owner.id,
+    )
+    public = create_matrix(session, data=MatrixCreate(title="Public", options=[{"name": "P"}]), owner_id=None, is_public=True)
+    owner_token = tokens.issue(session, instructor=owner, kind=TokenKind.API, name="owner's")
+    values = {
+        "matrix_id": matrix.id, "public_id": public.id, "option_id": matrix.options[0].id,
+        "criterion_id": matrix.criteria[0].id, "token_id": owner_token.token.id, "other_id": other.id,
+        "option_order": {"ids": [o.id for o in matrix.options][::-1]},
+        "criterion_order": {"ids": [c.id for c in matrix.criteria][::-1]},
+    }
+    return World(values=values, people={"anonymous": None, "other": other, "owner": owner, "admin": admin})
+
+
+@pytest.fixture
+def client_as(app, session):  # noqa: ANN001, ANN201
+    opened = []
+
+    def open_as(instructor):  # noqa: ANN001, ANN202
+        client = TestClient(app).__enter__()
+        opened.append(client)
+        if instructor is None:
+            client.headers["X-CSRF-Token"] = csrf_token_of(client)  # anonymous, but not forging requests
+            return client
+        return log_in(client, session, instructor)
+
+    yield open_as
+    for client in opened:
+        client.__exit__(None, None, None)
+
+
+CASES = [(row, role) for row in ROWS for role in ROLES]
+
+
+@pytest.mark.parametrize(("row", "role"), CASES, ids=[f"{r.method} {r.path or r.route} as {role}" for r, role in CASES])
+def test_route_answers_each_role_as_the_table_says(world, client_as, row, role):
+    client = client_as(world.people[role])
+    path = (row.path or row.route).format(**world.values)
+    body = world.values[row.json] if isinstance(row.json, str) else row.json
+
+    response = client.request(row.method, path, json=body, data=row.data, follow_redirects=False)
+
+    expected = row.expected[role]
+    if expected == LOGIN:
+        assert response.status_code == 303 and response.headers["location"].startswith("/login"), response.text[:300]
+    else:
+        assert response.status_code == expected, response.text[:300]

@@ -7,6 +7,7 @@ internet. `.ci/run` installs Debian's `chromium` package when it is missing.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -15,8 +16,12 @@ from collections.abc import Iterator
 
 import pytest
 import uvicorn
+from sqlmodel import Session
 
 from optionsmatrix.app import create_app
+from optionsmatrix.db import create_db_engine
+from optionsmatrix.security import password_hasher
+from optionsmatrix.services import accounts
 from optionsmatrix.settings import Settings
 
 CHROMIUM = os.environ.get("OPTIONSMATRIX_CHROMIUM", "/usr/bin/chromium")
@@ -40,9 +45,10 @@ def _free_port() -> int:
 
 class LiveServer:
     def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        app = create_app(Settings(database_url=database_url))
+        app = create_app(Settings(database_url=database_url, fast_password_hashing=True))
         self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 
@@ -93,3 +99,25 @@ def page(browser, live_server):
     # 422 answers are expected in some journeys; the browser logs them as failed loads.
     unexpected = [e for e in errors if "422" not in e]
     assert unexpected == [], f"console errors: {unexpected}"
+
+
+BROWSER_PASSWORD = "a password for browser tests"
+
+
+@pytest.fixture(scope="module")
+def instructor_email(live_server) -> str:
+    """An instructor account in the live server's database (one per module)."""
+    engine = create_db_engine(live_server.database_url)
+    email = f"instructor-{_free_port()}@example.org"
+    with Session(engine) as session:
+        accounts.create_instructor(session, email=email, password=BROWSER_PASSWORD, hasher=password_hasher(fast=True))
+    engine.dispose()
+    return email
+
+
+def log_in_through_the_form(page, email: str, password: str = BROWSER_PASSWORD) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name=re.compile("^Log out")).wait_for()

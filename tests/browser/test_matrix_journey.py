@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import log_in_through_the_form
+
 pytestmark = pytest.mark.browser
 
 CASE_STUDY = "Military options at the U.S.–Mexico border (Heritage Foundation, 2025)"
@@ -22,7 +24,8 @@ def test_case_study_shows_five_options_in_ladder_order_with_their_evidence(page)
     expect(page.locator("#criteria .criterion")).to_have_count(8)
 
 
-def test_copy_then_rename_a_criterion_inline_and_see_a_bad_edit_refused(page):
+def test_copy_then_rename_a_criterion_inline_and_see_a_bad_edit_refused(page, instructor_email):
+    log_in_through_the_form(page, instructor_email)
     page.goto("/")
     page.get_by_role("link", name=CASE_STUDY).click()
     page.get_by_role("button", name="Copy this matrix").click()
@@ -57,9 +60,12 @@ def test_copy_then_rename_a_criterion_inline_and_see_a_bad_edit_refused(page):
     page.goto("/")
     page.get_by_role("link", name=CASE_STUDY, exact=True).click()
     expect(page.locator("#criteria .criterion-name").first).to_have_text("Disruption of cartel supply chains")
+    # ...and read-only for an ordinary instructor: no edit controls on it.
+    expect(page.locator("#criteria .item-actions")).to_have_count(0)
 
 
-def test_add_reorder_and_remove_options_in_place(page):
+def test_add_reorder_and_remove_options_in_place(page, instructor_email):
+    log_in_through_the_form(page, instructor_email)
     page.goto("/")
     page.get_by_label("Title").fill("Library site")
     page.get_by_role("button", name="Create matrix").click()

@@ -208,3 +208,10 @@ def test_pages_load_htmx_from_our_own_static_files(client):
 
     assert "/static/vendor/htmx-4.0.1.min.js" in page.text
     assert client.get("/static/vendor/htmx-4.0.1.min.js").status_code == 200
+
+
+def test_log_in_links_point_at_the_login_page(anonymous):
+    page = anonymous.get("/").text
+
+    assert 'href="http://testserver/login"' in page
+    assert "/api/v1/auth/login" not in page

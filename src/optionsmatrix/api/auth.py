@@ -19,6 +19,7 @@ router = APIRouter(prefix="/auth", tags=["access"])
 
 @router.post(
     "/login",
+    name="api_login",  # the page /login owns the name "login" for url_for
     response_model=LoginToken,
     responses={401: {"description": "Wrong email or password"}, 429: {"description": "Too many attempts"}},
 )

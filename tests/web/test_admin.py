@@ -1,0 +1,62 @@
+"""The admin page: creating, disabling and resetting instructor accounts."""
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from optionsmatrix.services import accounts
+from tests.conftest import PASSWORD, log_in
+
+
+@pytest.fixture
+def admin(app, session, make_instructor):
+    with TestClient(app) as client:
+        yield log_in(client, session, make_instructor("admin@example.org", is_admin=True))
+
+
+def test_creating_an_account_shows_its_one_time_link(admin, session, anonymous):
+    page = admin.post("/admin/instructors", data={"email": "new@example.org", "is_admin": "true"})
+
+    assert page.status_code == 200
+    link = re.search(r'id="setup-link">([^<]+)<', page.text).group(1)
+    assert "/setup/" in link
+    created = accounts.find_by_email(session, email="new@example.org")
+    assert created.is_admin and created.password_hash is None
+    assert anonymous.get(link.replace("http://testserver", "")).status_code == 200
+
+
+def test_a_duplicate_or_malformed_email_is_refused_inline(admin, session):
+    for email in ("admin@example.org", "not an email"):
+        page = admin.post("/admin/instructors", data={"email": email})
+        assert page.status_code == 422
+        assert 'id="account-email-error"' in page.text
+
+
+def test_disabling_an_account_ends_its_sessions_and_login(admin, session, client, anonymous):
+    owner = accounts.find_by_email(session, email="owner@example.org")
+
+    admin.post(f"/admin/instructors/{owner.id}/disable", follow_redirects=False)
+
+    assert client.get("/tokens", follow_redirects=False).status_code == 303  # the owner's session is gone
+    login = anonymous.post("/api/v1/auth/login", json={"email": "owner@example.org", "password": PASSWORD})
+    assert login.status_code == 401
+
+
+def test_resetting_a_password_forgets_it_and_issues_a_link(admin, session, client, anonymous):
+    owner = accounts.find_by_email(session, email="owner@example.org")
+
+    page = admin.post(f"/admin/instructors/{owner.id}/reset")
+
+    assert "/setup/" in page.text
+    assert anonymous.post("/api/v1/auth/login", json={"email": "owner@example.org", "password": PASSWORD}).status_code == 401
+    assert client.get("/api/v1/tokens").status_code == 401  # tokens revoked too
+
+
+def test_an_admin_cannot_disable_themself(admin, session):
+    me = accounts.find_by_email(session, email="admin@example.org")
+
+    page = admin.post(f"/admin/instructors/{me.id}/disable")
+
+    assert page.status_code == 422 and "your own account" in page.text
+    assert accounts.find_by_email(session, email="admin@example.org").is_active

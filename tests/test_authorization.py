@@ -53,6 +53,11 @@ ROWS = [
     Row("GET", "/api/v1/openapi.json", everyone(200)),
     Row("POST", "/api/v1/auth/login", everyone(401), json={"email": "nobody@example.org", "password": "wrong password"}),
     Row("GET", "/api/v1/matrices", everyone(200)),
+    Row("POST", "/api/v1/analyze", everyone(200), json={
+        "options": ["A", "B"], "criteria": [{"name": "C", "direction": "benefit", "weight": 1}],
+        "scores": [[1], [2]], "method": "topsis",
+    }),
+    Row("POST", "/api/v1/weights", everyone(200), json={"scheme": "roc", "ranks": [1, 2, 3]}),
     # API: tokens are always the caller's own
     Row("GET", "/api/v1/tokens", roles(401, 200, 200, 200)),
     Row("POST", "/api/v1/tokens", roles(401, 201, 201, 201), json={"name": "script"}),
@@ -89,6 +94,8 @@ ROWS = [
     Row("POST", "/matrices", roles(LOGIN, 303, 303, 303), data={"title": "New"}),
     Row("GET", "/matrices/{matrix_id}", PAGE_PRIVATE),
     Row("GET", "/matrices/{matrix_id}", everyone(200), path="/matrices/{public_id}"),
+    Row("GET", "/matrices/{matrix_id}/score", PAGE_PRIVATE),
+    Row("GET", "/matrices/{matrix_id}/score", everyone(200), path="/matrices/{public_id}/score"),
     Row("POST", "/matrices/{matrix_id}/copy", PAGE_PRIVATE_POST),
     Row("POST", "/matrices/{matrix_id}/copy", roles(LOGIN, 303, 303, 303), path="/matrices/{public_id}/copy"),
     Row("POST", "/matrices/{matrix_id}/delete", PAGE_PRIVATE_POST),

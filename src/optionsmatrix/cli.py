@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from optionsmatrix import __version__, cli_accounts
+from optionsmatrix import __version__, cli_accounts, cli_rank
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--admin-email", default=None, help="the first admin's email (default admin@localhost)")
     serve.set_defaults(run=_serve)
     cli_accounts.add_commands(commands)
+    cli_rank.add_command(commands)
     return parser
 
 

@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from optionsmatrix.api import auth, criteria, health, matrices, options, tokens
+from optionsmatrix.api import analysis, auth, criteria, health, matrices, options, tokens
 
 API_PREFIX = "/api/v1"
 
 router = APIRouter(prefix=API_PREFIX)
-for module in (health, auth, tokens, matrices, options, criteria):
+for module in (health, auth, tokens, matrices, options, criteria, analysis):
     router.include_router(module.router)

@@ -7,9 +7,10 @@ lack the CSRF token.
 
 from fastapi import APIRouter, Depends
 
-from optionsmatrix.web import admin, auth, docs, matrix_edits, pages, tokens
+from optionsmatrix.web import admin, auth, docs, matrix_edits, pages, scoring, tokens
 from optionsmatrix.web.guard import web_context
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(web_context)])
-for module in (pages, matrix_edits, auth, tokens, admin, docs):
+# scoring before matrix_edits: /matrices/{id}/score must match before /matrices/{id}/{section}.
+for module in (pages, scoring, matrix_edits, auth, tokens, admin, docs):
     router.include_router(module.router)

@@ -1,0 +1,79 @@
+"""/api/v1/analyze and /api/v1/weights — rank a problem or derive weights, statelessly.
+
+No login: nothing is read from or written to the database. Bad input is a
+422 in FastAPI's shape; errors from the analysis core (AnalysisError) reach
+the same shape through the handler in error_handlers.py.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body
+
+from optionsmatrix.analysis_schemas import (
+    AnalyzeRequest,
+    AnalyzeResponse,
+    WeightsRequest,
+    WeightsResponse,
+)
+from optionsmatrix.api.analysis_examples import ANALYZE_EXAMPLES, WEIGHTS_EXAMPLES
+from optionsmatrix.services.analysis import rank_request, weights_request
+
+router = APIRouter(tags=["analysis"])
+
+UNPROCESSABLE = {
+    422: {
+        "description": "The body breaks a rule; each entry names the field in `loc`",
+        "content": {
+            "application/json": {
+                "example": {
+                    "detail": [
+                        {
+                            "loc": ["body", "scores", 1, 0],
+                            "msg": "criterion 'Cost' has score 7 outside its scale 1–5 for option 'Old town'",
+                            "type": "value_error",
+                        }
+                    ]
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/analyze",
+    response_model=AnalyzeResponse,
+    response_model_exclude_unset=True,  # `steps` appears only when explained
+    responses=UNPROCESSABLE,
+)
+def analyze(body: Annotated[AnalyzeRequest, Body(openapi_examples=ANALYZE_EXAMPLES)]) -> AnalyzeResponse:
+    """Rank options scored against weighted criteria with one method, without storing anything.
+
+    Methods: `wsm` (weighted sum), `wpm` (weighted product), `topsis`, `vikor`
+    (lower Q is better; `params.v` from 0 to 1) and `promethee2` (per-criterion
+    `preference` functions). `normalization` defaults per method (wsm: `scale`
+    when every criterion has a scale, else `minmax`; wpm: `none`; topsis:
+    `vector`); vikor and promethee2 take none. Weights are scaled to sum to 1.
+    With `explain: true` the answer adds `steps`, every intermediate table.
+
+    At most 200 options and 50 criteria. Formulas and references: docs/methods.md.
+    """
+    result = rank_request(body).to_dict()
+    if not body.explain:
+        del result["steps"]
+    return AnalyzeResponse(**result)
+
+
+@router.post("/weights", response_model=WeightsResponse, responses=UNPROCESSABLE)
+def weights(body: Annotated[WeightsRequest, Body(openapi_examples=WEIGHTS_EXAMPLES)]) -> WeightsResponse:
+    """Criterion weights (summing to 1) from one weighting scheme, chosen by `scheme`.
+
+    `roc` and `rank_sum` take importance `ranks` (1 = most important, ties
+    share a rank: 1, 2, 2, 4); `swing` takes `points` with the most important
+    at 100; `ahp` takes a reciprocal `pairwise` matrix on Saaty's 1/9…9 scale
+    (at most 15 criteria) and reports its consistency ratio; `direct` scales
+    typed-in `weights`; `equal` gives `n` weights of 1/n.
+    """
+    return WeightsResponse(**weights_request(body).to_dict())

@@ -1,0 +1,177 @@
+"""A Ranking in words and labelled tables, for people rather than programs.
+
+The analysis core names its intermediate tables (`Ranking.steps`) but leaves
+their axes implicit. Here each table gets its row and column labels (options,
+criteria, or named quantities), a title and a one-line explanation for the
+method at hand; per-option vectors (d⁺ and d⁻, or S, R and Q) are gathered
+into one table, and so are per-criterion vectors (ideal and anti-ideal).
+Numbers print to four significant digits. The web page's "show the working"
+and the `optionsmatrix rank` command both print from here, so they agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from optionsmatrix.analysis import Ranking
+
+SIGNIFICANT_DIGITS = 4
+
+METHOD_LABELS = {
+    "wsm": "Weighted sum (WSM)",
+    "wpm": "Weighted product (WPM)",
+    "topsis": "TOPSIS (closeness to the ideal option)",
+    "vikor": "VIKOR (compromise ranking)",
+    "promethee2": "PROMETHEE II (net outranking flow)",
+}
+
+NORMALIZATION_LABELS = {
+    "scale": "scale — each score's position on its criterion's declared scale",
+    "minmax": "min–max — each score's position between the worst and best score given",
+    "sum": "sum — each score's share of its criterion's total",
+    "max": "max — each score as a fraction of the best score given",
+    "vector": "vector — each score divided by its criterion's column length √Σx²",
+    "none": "none — raw scores",
+}
+
+# How the methods that take no normalisation use the scores instead.
+_RAW_SCORES = {
+    "vikor": ", on the raw scores, each criterion measured from its best to its worst value",
+    "promethee2": ", on the raw scores, comparing every pair of options criterion by criterion",
+}
+
+SCORE_LABELS = {"wsm": "score", "wpm": "score", "topsis": "closeness", "vikor": "Q", "promethee2": "net flow"}
+
+# Steps that hold one value per criterion, and their row labels; every other
+# 1-D step holds one value per option.
+_PER_CRITERION = {"ideal": "Ideal", "anti_ideal": "Anti-ideal", "best": "Best value f*", "worst": "Worst value f⁻"}
+_PER_OPTION_COLUMNS = {
+    "distance_to_ideal": "d⁺ (to ideal)",
+    "distance_to_anti_ideal": "d⁻ (to anti-ideal)",
+    "S": "S (group utility)",
+    "R": "R (individual regret)",
+    "Q": "Q",
+    "phi_plus": "φ⁺ (leaving flow)",
+    "phi_minus": "φ⁻ (entering flow)",
+}
+# Tables whose columns are options as well as their rows.
+_OPTION_BY_OPTION = {"preference"}
+
+_TITLES: dict[tuple[str, str], tuple[str, str]] = {
+    ("wsm", "normalized"): (
+        "Normalised scores r",
+        "Every criterion on a common footing, cost criteria turned around so that higher is always better.",
+    ),
+    ("wsm", "weighted"): ("Weighted scores w × r", "Each row adds up to the option's score."),
+    ("wpm", "normalized"): (
+        "Ratios r",
+        "The score for a benefit, its reciprocal for a cost (shares of the column total with 'sum').",
+    ),
+    ("wpm", "weighted"): ("Factors r^w", "Each row multiplies out to the option's score."),
+    ("topsis", "normalized"): ("Normalised scores r", "Before weighting."),
+    ("topsis", "weighted"): (
+        "Weighted normalised scores v = w × r",
+        "The ideal takes each criterion's best v, the anti-ideal its worst.",
+    ),
+    ("topsis", "per_criterion"): ("Ideal and anti-ideal points", "Best and worst weighted value on each criterion."),
+    ("topsis", "per_option"): ("Distances to the ideal and anti-ideal", "Closeness = d⁻ / (d⁺ + d⁻)."),
+    ("vikor", "normalized"): (
+        "Regret terms d",
+        "(best − score) / (best − worst): 0 at the best value given, 1 at the worst.",
+    ),
+    ("vikor", "weighted"): ("Weighted regret w × d", "Row sums are S, row maxima are R."),
+    ("vikor", "per_criterion"): ("Best and worst values", "Per criterion, among the options given."),
+    ("vikor", "per_option"): ("S, R and Q", "Q mixes S and R (v sets the mix); lower Q ranks first."),
+    ("promethee2", "normalized"): (
+        "Single-criterion net flows φⱼ",
+        "What each criterion alone says about an option, from −1 to 1.",
+    ),
+    ("promethee2", "weighted"): ("Weighted flows w × φⱼ", "Each row adds up to the option's net flow."),
+    ("promethee2", "preference"): (
+        "Preference matrix π(row, column)",
+        "How strongly the row option is preferred to the column option, weighted over all criteria.",
+    ),
+    ("promethee2", "per_option"): ("Leaving and entering flows", "Net flow = φ⁺ − φ⁻."),
+}
+
+
+@dataclass(frozen=True)
+class StepTable:
+    """One labelled table of the working: `rows` pairs a row label with its values under `columns`."""
+
+    key: str
+    title: str
+    explanation: str
+    corner: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[float, ...]], ...]
+
+
+@dataclass(frozen=True)
+class RankedOption:
+    rank: int
+    name: str
+    score: float
+
+
+def significant(value: float, digits: int = SIGNIFICANT_DIGITS) -> str:
+    """A number to `digits` significant digits, without "-0" or trailing zeros: 0.5625 → 0.5625, 2/3 → 0.6667."""
+    if value == 0:
+        return "0"
+    return format(float(value), f".{digits}g")
+
+
+def ranked_options(ranking: Ranking) -> list[RankedOption]:
+    """Options best first, with their rank and the method's own score."""
+    index = {name: i for i, name in enumerate(ranking.options)}
+    return [
+        RankedOption(int(ranking.ranks[index[name]]), name, float(ranking.scores[index[name]]))
+        for name in ranking.order
+    ]
+
+
+def describe_method(ranking: Ranking) -> str:
+    """One sentence saying what was computed: method, normalisation and which way is better."""
+    text = METHOD_LABELS[ranking.method]
+    if ranking.normalization is not None:
+        text += f", normalisation {NORMALIZATION_LABELS[ranking.normalization]}"
+    else:
+        text += _RAW_SCORES[ranking.method]
+    better = "Higher" if ranking.higher_is_better else "Lower"
+    return f"{text}. {better} {SCORE_LABELS[ranking.method]} ranks first."
+
+
+def _title(method: str, key: str) -> tuple[str, str]:
+    return _TITLES.get((method, key), (key.replace("_", " ").capitalize(), ""))
+
+
+def step_tables(ranking: Ranking) -> list[StepTable]:
+    """The ranking's steps as labelled tables, in the order the method computes them."""
+    options, criteria, method = ranking.options, ranking.criteria, ranking.method
+    tables: list[StepTable] = []
+    per_criterion: dict[str, np.ndarray] = {}
+    per_option: dict[str, np.ndarray] = {}
+    for key, values in ranking.steps.items():
+        array = np.asarray(values, dtype=float)
+        if array.ndim == 2:
+            columns = options if key in _OPTION_BY_OPTION else criteria
+            title, explanation = _title(method, key)
+            rows = tuple((name, tuple(row.tolist())) for name, row in zip(options, array, strict=True))
+            tables.append(StepTable(key, title, explanation, "Option", tuple(columns), rows))
+        elif key in _PER_CRITERION:
+            per_criterion[key] = array
+        else:
+            per_option[key] = array
+    if per_criterion:
+        title, explanation = _title(method, "per_criterion")
+        rows = tuple((_PER_CRITERION[key], tuple(v.tolist())) for key, v in per_criterion.items())
+        tables.append(StepTable("per_criterion", title, explanation, "", tuple(criteria), rows))
+    if per_option:
+        title, explanation = _title(method, "per_option")
+        stacked = np.column_stack(list(per_option.values()))
+        rows = tuple((name, tuple(row.tolist())) for name, row in zip(options, stacked, strict=True))
+        columns = tuple(_PER_OPTION_COLUMNS.get(key, key) for key in per_option)
+        tables.append(StepTable("per_option", title, explanation, "Option", columns, rows))
+    return tables

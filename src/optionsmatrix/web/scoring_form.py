@@ -1,0 +1,399 @@
+"""The scoring form of a matrix page ("Score it yourself"): read it, rank it, say what is missing.
+
+The form is a plain GET, so its state lives in the query string and nothing
+is ever stored. Field names carry database ids, not positions, so a value
+keeps its meaning if the matrix is reordered between two requests:
+
+    s.<option id>.<criterion id>   a score            w.<criterion id>   a typed weight
+    r.<criterion id>               an importance rank (ROC, rank sum)
+    p.<criterion id>               swing points       a.<id>.<id>        an AHP judgement (upper triangle)
+    method, normalization, v, weighting, explain
+
+An absent field takes the matrix's own value (the page's first view); a
+field sent empty counts as not filled in yet. Empty cells make the form
+*incomplete* (status 200 and a progress message); a value that breaks a rule
+is an *error* (status 422, a message next to the field).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from optionsmatrix.analysis import (
+    METHOD_NAMES,
+    AnalysisError,
+    Consistency,
+    Problem,
+    Ranking,
+    allowed_normalizations,
+    competition_ranks,
+    compute_weights,
+    rank,
+)
+from optionsmatrix.analysis.weights import MAX_AHP_SIZE
+from optionsmatrix.explain import (
+    RankedOption,
+    StepTable,
+    describe_method,
+    ranked_options,
+    step_tables,
+)
+from optionsmatrix.models import Criterion, Matrix, Option
+from optionsmatrix.schemas import MAX_WEIGHT
+from optionsmatrix.services.matrices import ladder
+from optionsmatrix.web.bar_chart import BarChart, ranking_chart
+
+DEFAULT_METHOD = "wsm"
+DEFAULT_V = "0.5"
+WEIGHTING_MODES = {
+    "direct": "Type the weights",
+    "equal": "Equal weights",
+    "roc": "Rank the criteria (rank order centroid)",
+    "rank_sum": "Rank the criteria (rank sum)",
+    "swing": "Swing points (0–100)",
+    "ahp": "Compare pairs (AHP)",
+}
+# Saaty's scale, strongest preference for the first criterion first.
+SAATY_CHOICES: tuple[tuple[str, str], ...] = (
+    ("9", "9 — first extremely more important"),
+    ("8", "8"),
+    ("7", "7 — first very strongly more important"),
+    ("6", "6"),
+    ("5", "5 — first strongly more important"),
+    ("4", "4"),
+    ("3", "3 — first moderately more important"),
+    ("2", "2"),
+    ("1", "1 — equally important"),
+    ("1/2", "1/2"),
+    ("1/3", "1/3 — second moderately more important"),
+    ("1/4", "1/4"),
+    ("1/5", "1/5 — second strongly more important"),
+    ("1/6", "1/6"),
+    ("1/7", "1/7 — second very strongly more important"),
+    ("1/8", "1/8"),
+    ("1/9", "1/9 — second extremely more important"),
+)
+_SAATY_VALUES = {text: (1 / float(text[2:]) if text.startswith("1/") else float(text)) for text, _ in SAATY_CHOICES}
+# Plain decimal notation only: float() alone would also take "nan", "inf" and "1_0".
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+MISSING_LIST_LIMIT = 6  # options listed by name in "Still to score"; the rest are counted
+NORMALIZATION_NAMES = {
+    "scale": "Position on each criterion's scale",
+    "minmax": "Min–max (range of the scores given)",
+    "sum": "Share of the criterion's total",
+    "max": "Fraction of the best score",
+    "vector": "Vector (divide by column length)",
+    "none": "None (raw scores)",
+}
+
+
+def _number(text: str) -> float | None:
+    if not _NUMBER.fullmatch(text):
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def score_field(option: Option, criterion: Criterion) -> str:
+    return f"s.{option.id}.{criterion.id}"
+
+
+def pair_field(first: Criterion, second: Criterion) -> str:
+    return f"a.{first.id}.{second.id}"
+
+
+def field_id(name: str) -> str:
+    """The HTML id of the input (or fieldset) called `name`."""
+    return "sc-" + name.replace(".", "-").replace("_", "-")
+
+
+@dataclass
+class ScoringState:
+    """Everything the scoring section shows: the inputs as typed, their messages, and the result."""
+
+    matrix: Matrix
+    options: list[Option]
+    criteria: list[Criterion]
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # field name → what a person calls it
+    method: str = DEFAULT_METHOD
+    normalization: str = ""  # "" = the method's default
+    weighting: str = "direct"
+    explain: bool = False
+    filled: int = 0
+    missing: list[tuple[str, list[str]]] = field(default_factory=list)  # option → criteria not scored
+    weights_missing: list[str] = field(default_factory=list)
+    weights: np.ndarray | None = None  # summing to 1
+    consistency: Consistency | None = None
+    warnings: list[str] = field(default_factory=list)
+    ranking: Ranking | None = None
+    description: str = ""  # the method and normalisation used, in words
+    rows: list[RankedOption] = field(default_factory=list)
+    chart: BarChart | None = None
+    steps: list[StepTable] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.options) and bool(self.criteria)
+
+    @property
+    def total(self) -> int:
+        return len(self.options) * len(self.criteria)
+
+    @property
+    def status_code(self) -> int:
+        return 422 if self.errors else 200
+
+    @property
+    def normalizations(self) -> tuple[str, ...]:
+        return allowed_normalizations(self.method)
+
+    @property
+    def ahp_allowed(self) -> bool:
+        return len(self.criteria) <= MAX_AHP_SIZE
+
+    @property
+    def tied_ranks(self) -> set[int]:
+        """Ranks that more than one option shares (competition ranking: 1, 2, 2, 4)."""
+        ranks = [row.rank for row in self.rows]
+        return {rank for rank in ranks if ranks.count(rank) > 1}
+
+    @property
+    def missing_listed(self) -> list[tuple[str, list[str]]]:
+        return self.missing[:MISSING_LIST_LIMIT]
+
+    @property
+    def missing_unlisted(self) -> int:
+        return max(0, len(self.missing) - MISSING_LIST_LIMIT)
+
+    def value(self, name: str) -> str:
+        return self.values.get(name, "")
+
+    def filled_for(self, option: Option) -> int:
+        return sum(1 for c in self.criteria if self.values.get(score_field(option, c)))
+
+    def ahp_pairs(self) -> list[tuple[Criterion, Criterion, str]]:
+        return [
+            (first, second, pair_field(first, second))
+            for i, first in enumerate(self.criteria)
+            for second in self.criteria[i + 1 :]
+        ]
+
+
+def evaluate(matrix: Matrix, query: Mapping[str, str]) -> ScoringState:
+    """Read the form from `query` (empty for the page's first view) and rank it when it is complete."""
+    state = ScoringState(matrix=matrix, options=ladder(matrix), criteria=list(matrix.criteria))
+    if not state.ready:
+        return state
+    _read_choices(state, query)
+    grid = _read_scores(state, query)
+    raw_weights = _read_weights(state, query)
+    if state.errors or state.missing or raw_weights is None:
+        return state
+    _rank(state, grid, raw_weights)
+    return state
+
+
+def _read_choices(state: ScoringState, query: Mapping[str, str]) -> None:
+    state.labels.update(method="Method", normalization="Normalisation", v="VIKOR's v", weighting="Weighting")
+    method = query.get("method", DEFAULT_METHOD)
+    if method not in METHOD_NAMES:
+        state.errors["method"] = "Choose one of the listed methods."
+        method = DEFAULT_METHOD
+    state.method = method
+    # A normalisation left over from another method (the select is stale after
+    # the method changed) quietly falls back to the new method's default.
+    normalization = query.get("normalization", "")
+    state.normalization = normalization if normalization in allowed_normalizations(method) else ""
+    weighting = query.get("weighting", "direct")
+    if weighting not in WEIGHTING_MODES:
+        state.errors["weighting"] = "Choose one of the listed ways to set weights."
+        weighting = "direct"
+    state.weighting = weighting
+    state.explain = query.get("explain") == "1"
+    state.values["v"] = query.get("v", DEFAULT_V).strip()
+    if method == "vikor":
+        v = _number(state.values["v"])
+        if v is None or not 0 <= v <= 1:
+            state.errors["v"] = "Enter a number from 0 to 1."
+
+
+def _read_scores(state: ScoringState, query: Mapping[str, str]) -> np.ndarray:
+    grid = np.zeros((len(state.options), len(state.criteria)))
+    for i, option in enumerate(state.options):
+        unscored = []
+        for j, criterion in enumerate(state.criteria):
+            name = score_field(option, criterion)
+            text = state.values[name] = query.get(name, "").strip()
+            state.labels[name] = f"{option.name} — {criterion.name}"
+            if not text:
+                unscored.append(criterion.name)
+                continue
+            value = _number(text)
+            low, high = criterion.scale_min, criterion.scale_max
+            # A scale with whole-number ends is a scale of points (the input's
+            # step is 1), as a browser with JavaScript off would also insist.
+            whole = low == int(low) and high == int(high)
+            if value is None:
+                state.errors[name] = "Enter a number."
+            elif not low <= value <= high or (whole and value != int(value)):
+                kind = "a whole number" if whole else "a score"
+                state.errors[name] = f"Enter {kind} from {low:g} to {high:g}."
+            else:
+                grid[i, j] = value
+        state.filled += len(state.criteria) - len(unscored)
+        if unscored:
+            state.missing.append((option.name, unscored))
+    return grid
+
+
+# The field prefix of the inputs each per-criterion weighting mode reads.
+_HELPER_PREFIX = {"direct": "w", "roc": "r", "rank_sum": "r", "swing": "p"}
+
+
+def _read_per_criterion(
+    state: ScoringState, query: Mapping[str, str], prefix: str, defaults: list[str], label: str
+) -> dict[int, str]:
+    """Echo one helper's inputs (absent → the default) and return the filled ones by criterion position."""
+    active = _HELPER_PREFIX.get(state.weighting) == prefix
+    filled = {}
+    for j, criterion in enumerate(state.criteria):
+        name = f"{prefix}.{criterion.id}"
+        text = state.values[name] = query.get(name, defaults[j]).strip()
+        state.labels[name] = f"{label} of {criterion.name}"
+        if text:
+            filled[j] = text
+        elif active:
+            state.weights_missing.append(criterion.name)
+    return filled
+
+
+def _read_weights(state: ScoringState, query: Mapping[str, str]) -> np.ndarray | None:
+    """Echo every helper's inputs (inactive ones travel as hidden fields) and compute the active one's weights."""
+    criteria, n = state.criteria, len(state.criteria)
+    matrix_weights = np.array([c.weight for c in criteria], dtype=float)
+    largest = matrix_weights.max()
+    entries = {
+        "w": _read_per_criterion(state, query, "w", [f"{w:g}" for w in matrix_weights], "Weight"),
+        "r": _read_per_criterion(
+            state, query, "r", [str(r) for r in competition_ranks(matrix_weights).ranks], "Importance rank"
+        ),
+        "p": _read_per_criterion(
+            state,
+            query,
+            "p",
+            [f"{round(100 * w / largest) if largest > 0 else 100:g}" for w in matrix_weights],
+            "Swing points",
+        ),
+    }
+    judgements = {}
+    for first, second, name in state.ahp_pairs():
+        judgements[name] = state.values[name] = query.get(name, "1")
+        state.labels[name] = f"{first.name} against {second.name}"
+    state.labels.update(weights="Weights", ranks="Importance ranks", points="Swing points", pairwise="Comparisons")
+
+    mode = state.weighting
+    if mode == "equal":
+        return _weights_from(state, "equal", "weighting", n=n)
+    if mode == "ahp":
+        return _ahp_weights(state, judgements)
+    low, high, whole, rule = {
+        "direct": (0, MAX_WEIGHT, False, f"Enter a weight from 0 to {MAX_WEIGHT:,.0f}."),
+        "roc": (1, n, True, f"Enter a whole number from 1 to {n}."),
+        "rank_sum": (1, n, True, f"Enter a whole number from 1 to {n}."),
+        "swing": (0, 100, False, "Enter points from 0 to 100."),
+    }[mode]
+    prefix = _HELPER_PREFIX[mode]
+    numbers: list[float] = []
+    for j, text in entries[prefix].items():
+        value = _number(text)
+        if value is None or not low <= value <= high or (whole and value != int(value)):
+            state.errors[f"{prefix}.{criteria[j].id}"] = rule
+        else:
+            numbers.append(value)
+    if len(numbers) < n:  # something empty or wrong: said above, next to the field
+        return None
+    if mode == "direct":
+        return _weights_from(state, "direct", "weights", values=numbers)
+    if mode == "swing":
+        return _weights_from(state, "swing", "points", points=numbers)
+    return _weights_from(state, mode, "ranks", ranks=[int(r) for r in numbers])
+
+
+def _ahp_weights(state: ScoringState, judgements: dict[str, str]) -> np.ndarray | None:
+    n = len(state.criteria)
+    if not state.ahp_allowed:
+        state.errors["weighting"] = (
+            f"Pairwise comparison (AHP) handles at most {MAX_AHP_SIZE} criteria; this matrix has {n}."
+        )
+        return None
+    pairwise = np.ones((n, n))
+    index = {c.id: j for j, c in enumerate(state.criteria)}
+    complete = True
+    for first, second, name in state.ahp_pairs():
+        value = _SAATY_VALUES.get(judgements[name])
+        if value is None:
+            state.errors[name] = "Choose a judgement from the list."
+            complete = False
+            continue
+        i, j = index[first.id], index[second.id]
+        pairwise[i, j], pairwise[j, i] = value, 1 / value
+    return _weights_from(state, "ahp", "pairwise", pairwise=pairwise) if complete else None
+
+
+def _weights_from(state: ScoringState, scheme: str, error_field: str, **arguments: object) -> np.ndarray | None:
+    try:
+        result = compute_weights(scheme, **arguments)
+    except AnalysisError as error:
+        state.errors[error_field] = _sentence(error.message)
+        return None
+    state.weights, state.consistency = result.weights, result.consistency
+    state.warnings += [_sentence(w) for w in result.warnings]
+    return result.weights
+
+
+def _rank(state: ScoringState, grid: np.ndarray, weights: np.ndarray) -> None:
+    params = {"v": float(state.values["v"])} if state.method == "vikor" else None
+    try:
+        problem = Problem.build(
+            options=[o.name for o in state.options],
+            criteria=[c.name for c in state.criteria],
+            scores=grid,
+            directions=[c.direction for c in state.criteria],
+            weights=weights,
+            scales=[(c.scale_min, c.scale_max) for c in state.criteria],
+        )
+        ranking = rank(problem, state.method, state.normalization or None, params, state.explain)
+    except AnalysisError as error:
+        state.errors[_form_field(state, error)] = _sentence(error.message)
+        return
+    state.ranking = ranking
+    state.description = describe_method(ranking)
+    state.rows = ranked_options(ranking)
+    state.chart = ranking_chart(ranking, state.rows)
+    state.warnings += [_sentence(w) for w in ranking.warnings]
+    if state.explain:
+        state.steps = step_tables(ranking)
+
+
+def _form_field(state: ScoringState, error: AnalysisError) -> str:
+    """The form field an analysis error is about: a score cell, a weight, or a choice."""
+    loc = error.loc
+    if loc[:1] == ("scores",) and len(loc) == 3:
+        return score_field(state.options[int(loc[1])], state.criteria[int(loc[2])])
+    if loc[:1] == ("params",):
+        return "v"
+    if loc[:1] in (("method",), ("normalization",)):
+        return str(loc[0])
+    return "weights" if loc[:1] == ("weights",) else "form"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")

@@ -73,6 +73,9 @@ ROWS = [
     Row("POST", "/api/v1/matrices/{matrix_id}/options", PRIVATE_CREATED, json={"name": "New option"}),
     Row("POST", "/api/v1/matrices/{matrix_id}/options", roles(401, 403, 403, 201), path="/api/v1/matrices/{public_id}/options", json={"name": "New option"}),
     Row("PUT", "/api/v1/matrices/{matrix_id}/options/order", PRIVATE, json="option_order"),
+    Row("PUT", "/api/v1/matrices/{matrix_id}/options/order", roles(401, 403, 403, 200), path="/api/v1/matrices/{public_id}/options/order", json="public_order"),
+    Row("PATCH", "/api/v1/matrices/{matrix_id}/options/{option_id}", roles(401, 403, 403, 200), path="/api/v1/matrices/{public_id}/options/{public_option_id}", json={"name": "Renamed"}),
+    Row("DELETE", "/api/v1/matrices/{matrix_id}/options/{option_id}", roles(401, 403, 403, 204), path="/api/v1/matrices/{public_id}/options/{public_option_id}"),
     Row("PATCH", "/api/v1/matrices/{matrix_id}/options/{option_id}", PRIVATE, json={"name": "Renamed"}),
     Row("DELETE", "/api/v1/matrices/{matrix_id}/options/{option_id}", PRIVATE_DELETED),
     Row("POST", "/api/v1/matrices/{matrix_id}/criteria", PRIVATE_CREATED, json={"name": "New criterion"}),
@@ -160,6 +163,8 @@ def world(session, make_instructor):  # noqa: ANN001, ANN201
         "matrix_id": matrix.id, "public_id": public.id, "option_id": matrix.options[0].id,
         "criterion_id": matrix.criteria[0].id, "token_id": owner_token.token.id, "other_id": other.id,
         "option_order": {"ids": [o.id for o in matrix.options][::-1]},
+        "public_option_id": public.options[0].id,
+        "public_order": {"ids": [o.id for o in public.options]},
         "criterion_order": {"ids": [c.id for c in matrix.criteria][::-1]},
     }
     return World(values=values, people={"anonymous": None, "other": other, "owner": owner, "admin": admin})

@@ -105,6 +105,7 @@ def _adopt_existing_matrices() -> None:
         return
     config = op.get_context().config
     email = (config.attributes.get("admin_email") if config is not None else None) or DEFAULT_ADMIN_EMAIL
+    email = email.strip().lower()  # logins look addresses up lower-cased
     instructor = sa.table(
         "instructor",
         sa.column("id", sa.Integer), sa.column("email", sa.String), sa.column("is_admin", sa.Boolean),

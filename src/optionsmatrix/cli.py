@@ -34,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--workers", type=int, default=1, help="worker processes (use PostgreSQL for more than one)")
     serve.add_argument("--admin-email", default=None, help="the first admin's email (default admin@localhost)")
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default=None,
+        help="trust X-Forwarded-For/-Proto from these proxy addresses (comma-separated); off by default, "
+        "because a trusted but spoofable header would let clients dodge the login rate limit",
+    )
     serve.set_defaults(run=_serve)
     cli_accounts.add_commands(commands)
     cli_rank.add_command(commands)
@@ -77,6 +83,7 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        proxy_headers=True,
+        proxy_headers=args.forwarded_allow_ips is not None,
+        forwarded_allow_ips=args.forwarded_allow_ips,
     )
     return 0

@@ -6,14 +6,16 @@ from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from optionsmatrix.access import NotAuthenticated
 from optionsmatrix.analysis import AnalysisError
 from optionsmatrix.api import API_PREFIX
 from optionsmatrix.errors import InvalidInput, OptionsMatrixError
-from optionsmatrix.web.auth import login_url
+from optionsmatrix.middleware import SECURITY_HEADERS
+from optionsmatrix.web.auth import login_url, safe_next
 from optionsmatrix.web.rendering import is_htmx, render_error_page
 
 
@@ -42,8 +44,11 @@ def _not_authenticated(request: Request, error: NotAuthenticated) -> Response:
 
 
 def _local_path(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # the header is the client's to send, malformed or not
+        return "/"
+    return safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -70,6 +75,24 @@ def install_error_handlers(app: FastAPI) -> None:
         if _is_api(request):
             return JSONResponse({"detail": validation_details(error)}, status_code=422)
         return render_error_page(request, status_code=422, message="The request was not understood.")
+
+    @app.exception_handler(OperationalError)
+    async def database_busy(request: Request, error: OperationalError) -> Response:
+        """A lock or serialisation conflict between workers: the request can simply be retried."""
+        message = "The database is busy; please try again in a moment."
+        if _is_api(request):
+            return JSONResponse({"detail": message}, status_code=503, headers={"Retry-After": "1"})
+        response = render_error_page(request, status_code=503, message=message)
+        response.headers["Retry-After"] = "1"
+        return response
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> Response:
+        """Never a traceback; and this answer is built outside the middleware, so it adds the headers itself."""
+        headers = {name.decode(): value.decode() for name, value in SECURITY_HEADERS}
+        if _is_api(request):
+            return JSONResponse({"detail": "internal error"}, status_code=500, headers=headers)
+        return PlainTextResponse("Something went wrong on our side.", status_code=500, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:

@@ -31,6 +31,10 @@ class Settings:
     session_days: int = 14
     login_token_minutes: int = 60
     password_link_hours: int = 24
+    # Mark cookies Secure always (True), never (False), or when the request
+    # came over HTTPS (None). Behind a TLS proxy that does not forward the
+    # scheme, set OPTIONSMATRIX_SECURE_COOKIES=1.
+    secure_cookies: bool | None = None
     # Cheap argon2 parameters; for tests only.
     fast_password_hashing: bool = False
 
@@ -42,6 +46,8 @@ class Settings:
         }
         if os.environ.get("OPTIONSMATRIX_ADMIN_EMAIL"):
             values["admin_email"] = os.environ["OPTIONSMATRIX_ADMIN_EMAIL"]
+        if os.environ.get("OPTIONSMATRIX_SECURE_COOKIES"):
+            values["secure_cookies"] = os.environ["OPTIONSMATRIX_SECURE_COOKIES"].lower() in ("1", "true", "yes")
         if os.environ.get("OPTIONSMATRIX_RATE_LIMIT"):
             values["rate_limit_attempts"] = int(os.environ["OPTIONSMATRIX_RATE_LIMIT"])
         values.update({k: v for k, v in overrides.items() if v is not None})

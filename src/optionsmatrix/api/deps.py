@@ -63,7 +63,7 @@ def readable_matrix(matrix_id: MatrixId, session: SessionDep, actor: ActorDep) -
 
 
 def writable_matrix(matrix_id: MatrixId, session: SessionDep, actor: ActorDep, _: InstructorDep) -> Matrix:
-    return check_editable(actor, get_matrix(session, matrix_id=matrix_id))
+    return check_editable(actor, get_matrix(session, matrix_id=matrix_id, for_update=True))
 
 
 ReadableMatrix = Annotated[Matrix, Depends(readable_matrix)]

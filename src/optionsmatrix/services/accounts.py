@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from argon2 import PasswordHasher
+from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from optionsmatrix.errors import FieldError, InvalidInput, NotFound
@@ -17,7 +18,7 @@ from optionsmatrix.services.transactions import commit
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1000
 # Deliberately loose: the address is a login name here, not a mailbox we write to.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$")
 
 
 def normalize_email(email: str, *, loc: tuple[str | int, ...] = ("body", "email")) -> str:
@@ -33,7 +34,11 @@ def check_password(password: str, *, loc: tuple[str | int, ...] = ("body", "pass
 
 
 def find_by_email(session: Session, *, email: str) -> Instructor | None:
-    return session.exec(select(Instructor).where(Instructor.email == email.strip().lower())).first()
+    try:
+        email = normalize_email(email)
+    except InvalidInput:
+        return None  # no account can have a malformed address (and PostgreSQL refuses NUL bytes)
+    return session.exec(select(Instructor).where(Instructor.email == email)).first()
 
 
 def get_instructor(session: Session, *, instructor_id: int) -> Instructor:
@@ -105,7 +110,12 @@ def _revoke_all_tokens(session: Session, instructor: Instructor) -> None:
 
 
 def issue_password_link(session: Session, *, instructor: Instructor, hours: int) -> str:
-    """Returns the secret for the link; only its digest is stored."""
+    """Returns the secret for the link; only its digest is stored.
+
+    A new link replaces any earlier one: a link printed in an old console log
+    or mailed before a reset must not still open the account.
+    """
+    _close_open_links(session, instructor_id=instructor.id)  # type: ignore[arg-type]
     secret = new_secret()
     session.add(
         PasswordLink(instructor_id=instructor.id, digest=digest(secret), expires_at=utcnow() + timedelta(hours=hours))
@@ -122,15 +132,32 @@ def open_password_link(session: Session, *, secret: str) -> PasswordLink | None:
 
 
 def use_password_link(session: Session, *, link: PasswordLink, password: str, hasher: PasswordHasher) -> Instructor:
+    """Set the password, spend the link (once, even against a simultaneous second use) and end old sessions."""
     check_password(password)
+    spent = session.execute(
+        update(PasswordLink)
+        .where(col(PasswordLink.id) == link.id, col(PasswordLink.used_at).is_(None))
+        .values(used_at=utcnow())
+    )
+    if spent.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        raise InvalidInput.on("password", "this link has already been used")
     instructor = get_instructor(session, instructor_id=link.instructor_id)
     instructor.password_hash = hasher.hash(password)
-    link.used_at = utcnow()
     session.add(instructor)
-    session.add(link)
+    _close_open_links(session, instructor_id=instructor.id)  # type: ignore[arg-type]
+    _revoke_all_tokens(session, instructor)
     session.commit()
     session.refresh(instructor)
     return instructor
+
+
+def _close_open_links(session: Session, *, instructor_id: int) -> None:
+    session.execute(
+        update(PasswordLink)
+        .where(col(PasswordLink.instructor_id) == instructor_id, col(PasswordLink.used_at).is_(None))
+        .values(used_at=utcnow())
+    )
 
 
 # First run -------------------------------------------------------------------------

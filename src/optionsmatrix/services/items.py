@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from optionsmatrix.errors import FieldError, InvalidInput, NotFound
 from optionsmatrix.models import Criterion, Matrix, Option, utcnow
+from optionsmatrix.schemas import MAX_CRITERIA, MAX_OPTIONS
 from optionsmatrix.services.transactions import commit
 
 Item = TypeVar("Item", Option, Criterion)
@@ -62,7 +63,13 @@ def _ensure_name_free(matrix: Matrix, kind: type[Item], name: str, *, except_id:
         raise duplicate_name_error(kind, name)
 
 
+# The same caps as creating a matrix in one go (and as one reorder request).
+LIMITS = {Option: MAX_OPTIONS, Criterion: MAX_CRITERIA}
+
+
 def add_child(session: Session, *, matrix: Matrix, kind: type[Item], values: Mapping[str, object]) -> Item:
+    if len(children(matrix, kind)) >= LIMITS[kind]:
+        raise InvalidInput.on("name", f"a matrix holds at most {LIMITS[kind]} {_LABELS[kind][1]}")
     _ensure_name_free(matrix, kind, str(values["name"]))
     item = kind(**values, matrix_id=matrix.id, position=len(children(matrix, kind)))
     session.add(item)

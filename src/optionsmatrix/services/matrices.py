@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
@@ -50,13 +50,28 @@ def count_matrices(session: Session) -> int:
     return session.exec(select(func.count()).select_from(Matrix)).one()
 
 
-def get_matrix(session: Session, *, matrix_id: int) -> Matrix:
-    matrix = session.exec(
+def get_matrix(session: Session, *, matrix_id: int, for_update: bool = False) -> Matrix:
+    """The matrix with its options and criteria.
+
+    `for_update` locks its row until the transaction ends (PostgreSQL; SQLite
+    serialises writers anyway), so two workers editing the same matrix take
+    turns: name checks and positions computed in Python stay true at commit.
+    """
+    query = (
         select(Matrix)
         .where(Matrix.id == matrix_id)
         .options(selectinload(Matrix.options), selectinload(Matrix.criteria))  # type: ignore[arg-type]
         .execution_options(populate_existing=True)
-    ).first()
+    )
+    if for_update:
+        query = query.with_for_update(of=Matrix)  # type: ignore[arg-type]
+        if session.get_bind().dialect.name == "sqlite":
+            # SQLite has no FOR UPDATE, and its driver reads outside any
+            # transaction until the first write. A no-op write takes the
+            # database's write lock first, so later reads are current and a
+            # second writer waits (busy timeout) instead of racing.
+            session.execute(update(Matrix).where(col(Matrix.id) == matrix_id).values(updated_at=Matrix.updated_at))
+    matrix = session.exec(query).first()
     if matrix is None:
         raise NotFound("Matrix", matrix_id)
     return matrix

@@ -16,7 +16,7 @@ from optionsmatrix.services import accounts, tokens
 from optionsmatrix.services.rate_limits import record_client_attempt
 from optionsmatrix.web.forms import errors_from
 from optionsmatrix.web.guard import SESSION_COOKIE, WebCtx
-from optionsmatrix.web.rendering import render
+from optionsmatrix.web.rendering import render, secure_cookies
 
 router = APIRouter()
 
@@ -44,7 +44,7 @@ def start_browser_session(request: Request, session, instructor, destination: st
         max_age=settings.session_days * 86400,
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=secure_cookies(request),
         path="/",
     )
     return response

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
+from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
 from optionsmatrix.errors import InvalidInput
 
 Schema = TypeVar("Schema", bound=BaseModel)
+
+
+async def submitted_form(request: Request) -> FormData:
+    """Read the body on the event loop (it is I/O); handlers that take it can then be plain
+    `def`s, which FastAPI runs in a thread, so their database work never blocks the loop."""
+    return await request.form()
+
+
+SubmittedForm = Annotated[FormData, Depends(submitted_form)]
 
 
 @dataclass

@@ -49,23 +49,36 @@ def secret_key(request: Request, session: Session) -> str:
     return app_state.secret_key
 
 
-async def web_context(request: Request, session: SessionDep) -> WebContext:
+async def sent_csrf_token(request: Request) -> str | None:
+    """The token a state-changing request carries (header for htmx, form field otherwise).
+
+    Async because reading the form is I/O; the checks that need the database
+    happen in `web_context`, a plain function FastAPI runs in a thread.
+    """
+    if request.method in SAFE_METHODS:
+        return None
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None:
+        form = await request.form()
+        sent = str(form.get(CSRF_FIELD, ""))
+    return sent
+
+
+def web_context(
+    request: Request, session: SessionDep, sent: Annotated[str | None, Depends(sent_csrf_token)]
+) -> WebContext:
     key = secret_key(request, session)
     seed = request.cookies.get(CSRF_COOKIE, "")
     fresh = len(seed) < 32
     if fresh:
         seed = new_secret()
         request.state.new_csrf_seed = seed  # `render` sets the cookie on the way out
-    token = sign(key, "csrf:" + seed)
+    # Bound to the login session too, so a token planted before login (say, by
+    # a sibling subdomain that can set cookies) is worthless afterwards.
+    token = sign(key, f"csrf:{seed}:{request.cookies.get(SESSION_COOKIE, '')}")
     request.state.csrf_token = token
-
-    if request.method not in SAFE_METHODS:
-        sent = request.headers.get(CSRF_HEADER)
-        if sent is None:
-            form = await request.form()
-            sent = str(form.get(CSRF_FIELD, ""))
-        if fresh or not sent or not same(sent, token):
-            raise CsrfRejected()
+    if request.method not in SAFE_METHODS and (fresh or not sent or not same(sent, token)):
+        raise CsrfRejected()
 
     actor = ANONYMOUS
     cookie = request.cookies.get(SESSION_COOKIE)

@@ -25,7 +25,7 @@ from optionsmatrix.services import matrices
 from optionsmatrix.services.items import find_child
 from optionsmatrix.web.context import EditState, matrix_context
 from optionsmatrix.web.deps import EditablePageMatrix as PageMatrix
-from optionsmatrix.web.forms import errors_from, parse_form
+from optionsmatrix.web.forms import SubmittedForm, errors_from, parse_form
 from optionsmatrix.web.rendering import is_htmx, render
 
 router = APIRouter()
@@ -98,8 +98,8 @@ def header_view(request: Request, matrix: PageMatrix) -> Response:
 
 
 @router.post("/matrices/{matrix_id}", name="matrix_header_save")
-async def header_save(request: Request, matrix: PageMatrix, session: SessionDep) -> Response:
-    form = parse_form(MatrixUpdate, await request.form())
+def header_save(request: Request, matrix: PageMatrix, session: SessionDep, submitted: SubmittedForm) -> Response:
+    form = parse_form(MatrixUpdate, submitted)
     if not form.ok:
         return _answer(request, matrix, "header", EditState("header", None, form.values, form.errors))
     matrix = matrices.update_matrix(session, matrix=matrix, changes=form.data)  # type: ignore[arg-type]
@@ -121,9 +121,11 @@ def item_edit(request: Request, matrix: PageMatrix, section: SectionName, item_i
 
 
 @router.post("/matrices/{matrix_id}/{section}", name="item_add")
-async def item_add(request: Request, matrix: PageMatrix, section: SectionName, session: SessionDep) -> Response:
+def item_add(
+    request: Request, matrix: PageMatrix, section: SectionName, session: SessionDep, submitted: SubmittedForm
+) -> Response:
     spec = SECTIONS[section]
-    form = parse_form(spec.create_schema, await request.form())
+    form = parse_form(spec.create_schema, submitted)
     if form.ok:
         try:
             spec.add(session, matrix=matrix, data=form.data)
@@ -134,12 +136,17 @@ async def item_add(request: Request, matrix: PageMatrix, section: SectionName, s
 
 
 @router.post("/matrices/{matrix_id}/{section}/{item_id}", name="item_save")
-async def item_save(
-    request: Request, matrix: PageMatrix, section: SectionName, item_id: ItemId, session: SessionDep
+def item_save(
+    request: Request,
+    matrix: PageMatrix,
+    section: SectionName,
+    item_id: ItemId,
+    session: SessionDep,
+    submitted: SubmittedForm,
 ) -> Response:
     spec = SECTIONS[section]
     find_child(matrix, spec.model, item_id)
-    form = parse_form(spec.update_schema, await request.form())
+    form = parse_form(spec.update_schema, submitted)
     if form.ok:
         try:
             spec.update(session, matrix=matrix, changes=form.data, **{spec.item_id_arg: item_id})

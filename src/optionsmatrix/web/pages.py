@@ -11,7 +11,7 @@ from optionsmatrix.services import matrices
 from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import EditablePageMatrix, LoggedIn, PageMatrix
 from optionsmatrix.web.guard import WebActor
-from optionsmatrix.web.forms import parse_form
+from optionsmatrix.web.forms import SubmittedForm, parse_form
 from optionsmatrix.web.rendering import is_htmx, render
 
 router = APIRouter()
@@ -30,8 +30,10 @@ def matrix_list(request: Request, session: SessionDep, actor: WebActor) -> Respo
 
 
 @router.post("/matrices", name="matrix_create")
-async def matrix_create(request: Request, session: SessionDep, instructor: LoggedIn, actor: WebActor) -> Response:
-    form = parse_form(MatrixCreate, await request.form())
+def matrix_create(
+    request: Request, session: SessionDep, instructor: LoggedIn, actor: WebActor, submitted: SubmittedForm
+) -> Response:
+    form = parse_form(MatrixCreate, submitted)
     if not form.ok:
         context = _list_context(session, actor, form_values=form.values, form_errors=form.errors)
         return render(request, "matrices/list.html", context, status_code=422)

@@ -21,6 +21,11 @@ templates.env.globals["app_version"] = __version__
 CSRF_COOKIE = "om_csrf"
 
 
+def secure_cookies(request: Request) -> bool:
+    forced = request.app.state.settings.secure_cookies
+    return forced if forced is not None else request.url.scheme == "https"
+
+
 def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
@@ -47,11 +52,19 @@ def render(
     seed = getattr(request.state, "new_csrf_seed", None)
     if seed:
         response.set_cookie(
-            CSRF_COOKIE, seed, httponly=True, samesite="lax", secure=request.url.scheme == "https", path="/"
+            CSRF_COOKIE, seed, httponly=True, samesite="lax", secure=secure_cookies(request), path="/"
         )
     return response
 
 
 def render_error_page(request: Request, *, status_code: int, message: str) -> HTMLResponse:
+    """A whole error page, or for htmx a message retargeted to the page's alert area.
+
+    htmx 4 swaps error responses like any other; without the retarget a 404
+    would replace the section the user was editing with one line of text.
+    """
     context = {"status_code": status_code, "message": message}
-    return render(request, "errors/page.html", context, fragment="errors/_message.html", status_code=status_code)
+    headers = {"HX-Retarget": "#page-alert", "HX-Reswap": "innerHTML"} if is_htmx(request) else None
+    return render(
+        request, "errors/page.html", context, fragment="errors/_message.html", status_code=status_code, headers=headers
+    )

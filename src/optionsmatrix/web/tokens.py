@@ -5,18 +5,20 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response
+
+from starlette.datastructures import FormData
 
 from optionsmatrix.api.deps import MAX_ID, SessionDep
 from optionsmatrix.models import TokenKind
+from optionsmatrix.schemas import TokenCreate
 from optionsmatrix.services import tokens
 from optionsmatrix.web.deps import LoggedIn
+from optionsmatrix.web.forms import SubmittedForm, parse_form
 from optionsmatrix.web.rendering import render
 
 router = APIRouter()
-
-MAX_TOKEN_DAYS = 3650
 
 
 def _page(request: Request, session, instructor, **extra: object) -> Response:  # noqa: ANN001
@@ -31,27 +33,16 @@ def token_list(request: Request, session: SessionDep, instructor: LoggedIn) -> R
 
 
 @router.post("/tokens", name="token_create")
-def token_create(
-    request: Request,
-    session: SessionDep,
-    instructor: LoggedIn,
-    name: Annotated[str, Form(max_length=1000)] = "",
-    expires_days: Annotated[str, Form(max_length=20)] = "",
-) -> Response:
-    name = name.strip()
-    errors: dict[str, str] = {}
-    if not name or len(name) > 200:
-        errors["name"] = "give the token a name of 1 to 200 characters, e.g. the script that will use it"
-    lifetime = None
-    if expires_days.strip():
-        if not expires_days.strip().isdigit() or not 1 <= int(expires_days) <= MAX_TOKEN_DAYS:
-            errors["expires_days"] = f"enter a whole number of days from 1 to {MAX_TOKEN_DAYS}, or leave it empty"
-        else:
-            lifetime = timedelta(days=int(expires_days))
-    if errors:
-        return _page(request, session, instructor, errors=errors, values={"name": name, "expires_days": expires_days})
-    issued = tokens.issue(session, instructor=instructor, kind=TokenKind.API, name=name, lifetime=lifetime)
-    return _page(request, session, instructor, new_secret=issued.secret, new_name=name)
+def token_create(request: Request, session: SessionDep, instructor: LoggedIn, submitted: SubmittedForm) -> Response:
+    # The same rules as POST /api/v1/tokens; an empty expiry means "never".
+    values = {key: str(submitted.get(key, "")).strip() for key in ("name", "expires_days")}
+    form = parse_form(TokenCreate, FormData({k: v for k, v in values.items() if v}))
+    if not form.ok:
+        return _page(request, session, instructor, errors=form.errors, values=values)
+    data = form.data
+    lifetime = timedelta(days=data.expires_days) if data.expires_days is not None else None  # type: ignore[union-attr]
+    issued = tokens.issue(session, instructor=instructor, kind=TokenKind.API, name=data.name, lifetime=lifetime)  # type: ignore[union-attr]
+    return _page(request, session, instructor, new_secret=issued.secret, new_name=data.name)  # type: ignore[union-attr]
 
 
 @router.post("/tokens/{token_id}/revoke", name="token_revoke")

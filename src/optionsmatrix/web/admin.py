@@ -11,6 +11,7 @@ from optionsmatrix.api.deps import MAX_ID, SessionDep
 from optionsmatrix.errors import InvalidInput
 from optionsmatrix.services import accounts
 from optionsmatrix.web.deps import Admin
+from optionsmatrix.web.flash import pop_flash, redirect_with_flash
 from optionsmatrix.web.forms import errors_from
 from optionsmatrix.web.rendering import render
 
@@ -30,7 +31,7 @@ def _link_url(request: Request, secret: str) -> str:
 
 @router.get("/admin", name="admin")
 def admin_page(request: Request, session: SessionDep, _admin: Admin) -> Response:
-    return _page(request, session)
+    return _page(request, session, link=pop_flash(request).get("link"))
 
 
 @router.post("/admin/instructors", name="admin_create_instructor")
@@ -50,7 +51,12 @@ def create_instructor(
     secret = accounts.issue_password_link(
         session, instructor=instructor, hours=request.app.state.settings.password_link_hours
     )
-    return _page(request, session, link={"email": instructor.email, "url": _link_url(request, secret)})
+    return _with_link(request, instructor.email, secret)
+
+
+def _with_link(request: Request, email: str, secret: str) -> Response:
+    link = {"email": email, "url": _link_url(request, secret)}
+    return redirect_with_flash(request, str(request.url_for("admin")), {"link": link})
 
 
 @router.post("/admin/instructors/{instructor_id}/{action}", name="admin_instructor_action")
@@ -62,12 +68,12 @@ def instructor_action(
     action: Literal["disable", "enable", "reset"],
 ) -> Response:
     instructor = accounts.get_instructor(session, instructor_id=instructor_id)
+    if instructor.id == admin.id:
+        return _page(request, session, errors={"form": "you cannot disable, enable or reset your own account here"})
     if action == "reset":
         secret = accounts.reset_password(
             session, instructor=instructor, hours=request.app.state.settings.password_link_hours
         )
-        return _page(request, session, link={"email": instructor.email, "url": _link_url(request, secret)})
-    if instructor.id == admin.id:
-        return _page(request, session, errors={"form": "you cannot disable or enable your own account"})
+        return _with_link(request, instructor.email, secret)
     accounts.set_active(session, instructor=instructor, active=action == "enable")
     return RedirectResponse(request.url_for("admin"), status_code=303)

@@ -49,6 +49,8 @@ def render(
     response = templates.TemplateResponse(
         request, template, full_context, status_code=status_code, headers=dict(headers or {})
     )
+    if getattr(request.state, "clear_flash", False):
+        response.delete_cookie("om_flash", path="/")
     seed = getattr(request.state, "new_csrf_seed", None)
     if seed:
         response.set_cookie(

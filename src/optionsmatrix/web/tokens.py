@@ -15,6 +15,7 @@ from optionsmatrix.models import TokenKind
 from optionsmatrix.schemas import TokenCreate
 from optionsmatrix.services import tokens
 from optionsmatrix.web.deps import LoggedIn
+from optionsmatrix.web.flash import pop_flash, redirect_with_flash
 from optionsmatrix.web.forms import SubmittedForm, parse_form
 from optionsmatrix.web.rendering import render
 
@@ -29,7 +30,8 @@ def _page(request: Request, session, instructor, **extra: object) -> Response:  
 
 @router.get("/tokens", name="token_list")
 def token_list(request: Request, session: SessionDep, instructor: LoggedIn) -> Response:
-    return _page(request, session, instructor)
+    created = pop_flash(request)
+    return _page(request, session, instructor, new_secret=created.get("secret"), new_name=created.get("name"))
 
 
 @router.post("/tokens", name="token_create")
@@ -42,7 +44,8 @@ def token_create(request: Request, session: SessionDep, instructor: LoggedIn, su
     data = form.data
     lifetime = timedelta(days=data.expires_days) if data.expires_days is not None else None  # type: ignore[union-attr]
     issued = tokens.issue(session, instructor=instructor, kind=TokenKind.API, name=data.name, lifetime=lifetime)  # type: ignore[union-attr]
-    return _page(request, session, instructor, new_secret=issued.secret, new_name=data.name)  # type: ignore[union-attr]
+    payload = {"secret": issued.secret, "name": data.name}  # type: ignore[union-attr]
+    return redirect_with_flash(request, str(request.url_for("token_list")), payload)
 
 
 @router.post("/tokens/{token_id}/revoke", name="token_revoke")

@@ -41,6 +41,10 @@ def test_copy_then_rename_a_criterion_inline_and_see_a_bad_edit_refused(page, in
     name_input.fill("Disruption of supply chains")
     page.get_by_role("button", name="Save criterion").click()
     expect(page.locator("#criteria .criterion-name").first).to_have_text("Disruption of supply chains")
+    # Keyboard focus comes back to the saved criterion's Edit link, not the top of the page...
+    expect(page.locator("#criteria .criterion").first.get_by_role("link", name=re.compile("^Edit"))).to_be_focused()
+    # ...and the scoring section below re-renders with the new name.
+    expect(page.locator("#scoring")).to_contain_text("Disruption of supply chains")
     assert page.evaluate("window.__same_document") is True
     assert page.url == copy_url
 
@@ -80,6 +84,7 @@ def test_add_reorder_and_remove_options_in_place(page, instructor_email):
 
     page.get_by_role("button", name="Move Campus up").click()
     expect(page.locator("#options .option-name")).to_have_text(["Campus", "Riverside"])
+    expect(page.get_by_role("link", name="Edit Campus")).to_be_focused()  # Campus is now first: no "up" button
 
     page.get_by_role("button", name="Remove Riverside").click()
     expect(page.locator("#options .option-name")).to_have_text(["Campus"])

@@ -47,6 +47,10 @@ class Section:
     item_id_arg: str
     model: type
 
+    @property
+    def singular(self) -> str:
+        return self.item_id_arg.removesuffix("_id")
+
     def items_in_display_order(self, matrix: Matrix) -> list:
         return matrices.ladder(matrix) if self.model is matrices.Option else list(matrix.criteria)
 
@@ -61,22 +65,32 @@ SECTIONS: dict[str, Section] = {
         matrices.delete_criterion, matrices.reorder_criteria, "criterion_id", matrices.Criterion,
     ),
 }
+MATRIX_CHANGED = "matrix-changed"
 FRAGMENTS = {"options": "matrices/_options.html", "criteria": "matrices/_criteria.html", "header": "matrices/_header.html"}
 
 
-def _answer(request: Request, matrix: Matrix, section: str, edit: EditState | None = None) -> Response:
+def _answer(
+    request: Request, matrix: Matrix, section: str, edit: EditState | None = None, *, focus: str | None = None
+) -> Response:
+    """`focus` names the element that should have the keyboard focus after the swap
+    (the saved item's Edit link, the moved button...), so keyboard and screen-reader
+    users carry on where they were instead of at the top of the page."""
     actor = request.state.actor
     """The changed section for htmx, or back to the page for a plain post; 422 when a form failed."""
     failed = edit is not None and bool(edit.errors)
     if not failed and not is_htmx(request) and request.method == "POST":
         url = request.url_for("matrix_page", matrix_id=matrix.id)
         return RedirectResponse(f"{url}#{section}", status_code=303)
+    # After a successful change, the scoring section re-ranks against the new
+    # matrix (its form listens for this event), keeping what the user typed.
+    headers = {"HX-Trigger": MATRIX_CHANGED} if not failed and request.method == "POST" else None
     return render(
         request,
         "matrices/detail.html",
-        matrix_context(matrix, actor, edit),
+        {**matrix_context(matrix, actor, edit), "focus": focus},
         fragment=FRAGMENTS[section],
         status_code=422 if failed else 200,
+        headers=headers,
     )
 
 
@@ -94,7 +108,7 @@ def header_edit(request: Request, matrix: PageMatrix) -> Response:
 
 @router.get("/matrices/{matrix_id}/header", name="matrix_header")
 def header_view(request: Request, matrix: PageMatrix) -> Response:
-    return _answer(request, matrix, "header")
+    return _answer(request, matrix, "header", focus="matrix-header-edit")
 
 
 @router.post("/matrices/{matrix_id}", name="matrix_header_save")
@@ -103,7 +117,7 @@ def header_save(request: Request, matrix: PageMatrix, session: SessionDep, submi
     if not form.ok:
         return _answer(request, matrix, "header", EditState("header", None, form.values, form.errors))
     matrix = matrices.update_matrix(session, matrix=matrix, changes=form.data)  # type: ignore[arg-type]
-    return _answer(request, matrix, "header")
+    return _answer(request, matrix, "header", focus="matrix-header-edit")
 
 
 # Options and criteria --------------------------------------------------------------
@@ -111,7 +125,7 @@ def header_save(request: Request, matrix: PageMatrix, session: SessionDep, submi
 
 @router.get("/matrices/{matrix_id}/{section}", name="section_view")
 def section_view(request: Request, matrix: PageMatrix, section: SectionName) -> Response:
-    return _answer(request, matrix, section)
+    return _answer(request, matrix, section, focus=f"{section}-heading")
 
 
 @router.get("/matrices/{matrix_id}/{section}/{item_id}/edit", name="item_edit")
@@ -129,7 +143,7 @@ def item_add(
     if form.ok:
         try:
             spec.add(session, matrix=matrix, data=form.data)
-            return _answer(request, _reload(session, matrix), section)
+            return _answer(request, _reload(session, matrix), section, focus=f"new-{spec.singular}")
         except InvalidInput as error:
             form.errors = errors_from(error)
     return _answer(request, matrix, section, EditState(section, None, form.values, form.errors))
@@ -150,7 +164,7 @@ def item_save(
     if form.ok:
         try:
             spec.update(session, matrix=matrix, changes=form.data, **{spec.item_id_arg: item_id})
-            return _answer(request, _reload(session, matrix), section)
+            return _answer(request, _reload(session, matrix), section, focus=f"{spec.singular}-{item_id}-edit")
         except InvalidInput as error:
             session.rollback()
             form.errors = errors_from(error)
@@ -163,7 +177,7 @@ def item_delete(
 ) -> Response:
     spec = SECTIONS[section]
     spec.delete(session, matrix=matrix, **{spec.item_id_arg: item_id})
-    return _answer(request, _reload(session, matrix), section)
+    return _answer(request, _reload(session, matrix), section, focus=f"{section}-heading")
 
 
 @router.post("/matrices/{matrix_id}/{section}/{item_id}/move", name="item_move")
@@ -187,7 +201,14 @@ def item_move(
         a, b = by_position.index(shown[index]), by_position.index(shown[other])  # type: ignore[index]
         by_position[a], by_position[b] = by_position[b], by_position[a]
         spec.reorder(session, matrix=matrix, ids=[item.id for item in by_position])
-    return _answer(request, _reload(session, matrix), section)
+    # The same button if it is still there (not at the end of its rung), else the item's Edit link.
+    reloaded = _reload(session, matrix)
+    shown = spec.items_in_display_order(reloaded)
+    position = next(i for i, item in enumerate(shown) if item.id == item_id)
+    neighbour = position - 1 if direction == "up" else position + 1
+    keeps_button = 0 <= neighbour < len(shown) and _same_rung(shown[position], shown[neighbour])
+    focus = f"{spec.singular}-{item_id}-move-{direction}" if keeps_button else f"{spec.singular}-{item_id}-edit"
+    return _answer(request, reloaded, section, focus=focus)
 
 
 def _same_rung(a: object, b: object) -> bool:

@@ -42,3 +42,12 @@ def test_bars_stay_in_the_drawing_and_rows_do_not_overlap():
         assert 0 <= bar.x and bar.x + bar.width <= chart.width
     assert all(a.y + chart.bar_height <= b.name_y - chart.font_size for a, b in zip(chart.bars, chart.bars[1:]))
     assert chart.bars[-1].y + chart.bar_height <= chart.height
+
+
+def test_where_lower_is_better_the_first_ranked_option_has_the_longest_bar():
+    chart = _chart(["A", "B", "C"], [3, 1, 2], method="vikor")  # Q: lower is better
+
+    widths = [bar.width for bar in chart.bars]
+    assert widths == sorted(widths, reverse=True) and widths[0] > 0 and widths[-1] == 0
+    assert [bar.value_text for bar in chart.bars] == ["0", "0.5", "1"]  # the values stay Q
+    assert "longer is better" in chart.title

@@ -89,10 +89,10 @@ def test_a_plain_form_post_redirects_back_to_the_section(client, make_matrix):
     ("form", "field", "message"),
     [
         ({"scale_min": "5", "scale_max": "1"}, "scale_max", "must be less than"),
-        ({"weight": "-1"}, "weight", "greater than or equal to 0"),
-        ({"weight": "abc"}, "weight", "enter a number"),
-        ({"weight": "nan"}, "weight", "finite number"),
-        ({"name": "   "}, "name", "must not be empty"),
+        ({"weight": "-1"}, "weight", "Enter 0 or more."),
+        ({"weight": "abc"}, "weight", "Enter a number."),
+        ({"weight": "nan"}, "weight", "Enter a finite number."),
+        ({"name": "   "}, "name", "Must not be empty"),
         ({"name": "Access"}, "name", "already has a criterion named"),
         ({"direction": "sideways"}, "direction", "benefit"),
     ],
@@ -184,7 +184,7 @@ def test_creating_a_matrix_without_a_title_shows_the_message(client):
     response = client.post("/matrices", data={"title": " "})
 
     assert response.status_code == 422
-    assert "must not be empty" in response.text
+    assert "Must not be empty" in response.text
     assert client.get("/api/v1/matrices").json()["total"] == 0
 
 

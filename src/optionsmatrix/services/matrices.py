@@ -192,5 +192,11 @@ def reorder_criteria(session: Session, *, matrix: Matrix, ids: Sequence[int]) ->
 def _check_scale(scale_min: float, scale_max: float, *, loc: tuple[str | int, ...]) -> None:
     if not scale_min < scale_max:
         raise InvalidInput(
-            [FieldError(loc, f"scale_min ({scale_min:g}) must be less than scale_max ({scale_max:g})")]
+            [
+                FieldError(
+                    loc,
+                    f"the scale must run from a lower to a higher number: "
+                    f"scale_min ({scale_min:g}) must be less than scale_max ({scale_max:g})",
+                )
+            ]
         )

@@ -67,8 +67,16 @@ def _name_lines(rank: int, name: str) -> tuple[str, ...]:
 
 
 def ranking_chart(ranking: Ranking, rows: list[RankedOption]) -> BarChart:
-    """One bar per row of `rows` (best first), on an axis that always includes zero."""
-    scores = [row.score for row in rows]
+    """One bar per row of `rows` (best first), on an axis that always includes zero.
+
+    Where lower scores are better (VIKOR's Q), a bar's length is the option's
+    distance below the worst score, so the longest bar is still the first
+    ranked: on a projector nobody should read the worst option's long bar as
+    the winner. The printed value stays the method's own score.
+    """
+    worst = max(row.score for row in rows)
+    lengths = [row.score if ranking.higher_is_better else worst - row.score for row in rows]
+    scores = lengths
     low, high = min(0.0, *scores), max(0.0, *scores)
     if high == low:  # every score 0: draw empty bars on a unit axis
         high = low + 1.0
@@ -81,12 +89,12 @@ def ranking_chart(ranking: Ranking, rows: list[RankedOption]) -> BarChart:
     zero_x = x_of(0.0)
     bars = []
     y = 0.0
-    for row in rows:
+    for row, length in zip(rows, lengths, strict=True):
         lines = _name_lines(row.rank, row.name)
         name_y = y + FONT_SIZE
         bar_y = y + len(lines) * LINE_HEIGHT + 4
-        end = x_of(row.score)
-        negative = row.score < 0
+        end = x_of(length)
+        negative = length < 0
         bars.append(
             Bar(
                 name=row.name,
@@ -103,6 +111,8 @@ def ranking_chart(ranking: Ranking, rows: list[RankedOption]) -> BarChart:
         y = bar_y + BAR_HEIGHT + ROW_GAP
     better = "higher" if ranking.higher_is_better else "lower"
     title = f"{METHOD_LABELS[ranking.method]}: {SCORE_LABELS[ranking.method]} per option, {better} ranks first"
+    if not ranking.higher_is_better:
+        title += f"; each bar is the worst {SCORE_LABELS[ranking.method]} minus the option's, so longer is better"
     return BarChart(
         title=title, width=WIDTH, height=max(int(y - ROW_GAP + 2), 1), zero_x=round(zero_x, 2), bars=tuple(bars)
     )

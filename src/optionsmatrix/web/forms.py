@@ -49,11 +49,31 @@ def errors_from(error: InvalidInput) -> dict[str, str]:
 
 
 def _messages(error: ValidationError) -> dict[str, str]:
+    """Pydantic's wording, rephrased for people filling in a form."""
     messages: dict[str, str] = {}
     for item in error.errors():
         name = str(item["loc"][0]) if item["loc"] else "form"
-        message = item["msg"].removeprefix("Value error, ")
-        if item["type"] in ("float_parsing", "int_parsing", "float_type", "int_type"):
-            message = "enter a number" if "float" in item["type"] else "enter a whole number"
-        messages.setdefault(name, message)
+        messages.setdefault(name, _plain(item))
     return messages
+
+
+def _plain(item) -> str:  # noqa: ANN001
+    kind, context = item["type"], item.get("ctx") or {}
+    if kind in ("float_parsing", "float_type"):
+        return "Enter a number."
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return "Enter a whole number."
+    if kind == "finite_number":
+        return "Enter a finite number."
+    if kind == "missing":
+        return "This is required."
+    if kind == "greater_than_equal":
+        return f"Enter {context['ge']:g} or more."
+    if kind == "less_than_equal":
+        return f"Enter {context['le']:g} or less."
+    if kind == "string_too_long":
+        return f"Use at most {context['max_length']} characters."
+    if kind == "literal_error":
+        return f"Choose one of: {context.get('expected', '').replace(chr(39), '')}."
+    message = item["msg"].removeprefix("Value error, ")
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")

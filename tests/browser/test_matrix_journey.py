@@ -20,7 +20,7 @@ def test_case_study_shows_five_options_in_ladder_order_with_their_evidence(page)
     expect(rungs).to_have_count(5)
     assert [rungs.nth(i).get_attribute("data-level") for i in range(5)] == ["1", "2", "3", "4", "5"]
     expect(rungs.nth(4).locator(".option-name")).to_have_text("Unilateral U.S. military action on Mexican territory")
-    expect(rungs.nth(3).locator("blockquote")).to_contain_text("Joint military action, coordinated with the approval")
+    expect(rungs.nth(3).locator(".evidence")).to_contain_text("“Joint military action, coordinated with the approval")
     expect(page.locator("#criteria .criterion")).to_have_count(8)
 
 

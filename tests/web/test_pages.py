@@ -41,7 +41,8 @@ def test_matrix_page_shows_the_options_as_a_ladder_by_level_then_position(client
 def test_matrix_page_shows_evidence_as_quotations(client, case_study_id):
     page = client.get(f"/matrices/{case_study_id}")
 
-    assert page.text.count('<blockquote class="evidence">') == 5 + 1 + 8 + 1  # two items quote twice
+    assert page.text.count('<div class="evidence">') == 5 + 8
+    assert page.text.count("<p>“") == 5 + 1 + 8 + 1  # two items quote twice
     assert "there are high risks of undesirable response from the Mexican government and drug cartels" in page.text
     assert "Cost — lower is better" in page.text
 
@@ -215,3 +216,31 @@ def test_log_in_links_point_at_the_login_page(anonymous):
 
     assert 'href="http://testserver/login"' in page
     assert "/api/v1/auth/login" not in page
+
+
+def test_an_instructor_s_evidence_note_is_not_dressed_up_as_a_quotation(client, make_matrix):
+    matrix = make_matrix(options=[{"name": "New idea", "evidence": "Instructor-added option; not in the report."}])
+
+    page = client.get(f"/matrices/{matrix['id']}").text
+
+    assert "<p>Instructor-added option; not in the report.</p>" in page
+    assert "“Instructor-added" not in page
+
+
+def test_an_admin_editing_a_public_matrix_is_warned_that_everyone_sees_the_change(app, session, make_instructor, case_study_id):
+    from fastapi.testclient import TestClient
+
+    from tests.conftest import log_in
+
+    with TestClient(app) as admin:
+        log_in(admin, session, make_instructor("admin@example.org", is_admin=True))
+        page = admin.get(f"/matrices/{case_study_id}").text
+
+    assert "every visitor and every future copy will see your changes" in page
+
+
+def test_copy_sits_in_the_page_header(client, case_study_id):
+    page = client.get(f"/matrices/{case_study_id}").text
+
+    header = page[page.index('<section id="header"'):page.index('<section id="options"')]
+    assert "Copy this matrix" in header

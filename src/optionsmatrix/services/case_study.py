@@ -12,14 +12,16 @@ from optionsmatrix.schemas import MatrixCreate
 from optionsmatrix.services.matrices import count_matrices, create_matrix
 
 # Quotations are kept as a list in the data file; a matrix stores evidence as
-# text, one quotation per paragraph.
+# text, one quotation per paragraph, in quotation marks. The marks belong to
+# the text, not the page: evidence an instructor adds may be a note of their
+# own, which must not be dressed up as a quotation from the report.
 EVIDENCE_SEPARATOR = "\n\n"
 
 
 def case_study_definition() -> MatrixCreate:
     raw = json.loads(CASE_STUDY_FILE.read_text(encoding="utf-8"))
     for item in (*raw["options"], *raw["criteria"]):
-        item["evidence"] = EVIDENCE_SEPARATOR.join(item["evidence"])
+        item["evidence"] = EVIDENCE_SEPARATOR.join(f"“{quote}”" for quote in item["evidence"])
     return MatrixCreate.model_validate(raw)
 
 

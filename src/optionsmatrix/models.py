@@ -5,8 +5,8 @@ types at class creation, so forward references are written as strings.
 """
 
 import enum
-from typing import Optional
 from datetime import UTC, datetime
+from typing import Optional
 
 from sqlalchemy import (
     Boolean,
@@ -24,6 +24,8 @@ from sqlalchemy import (
     false,
 )
 from sqlmodel import Field, Relationship, SQLModel
+
+from optionsmatrix.analysis import Direction  # the one definition of benefit / cost
 
 # Stable constraint names so Alembic can drop and alter them, especially in
 # SQLite batch mode, where unnamed constraints cannot be addressed.
@@ -47,11 +49,6 @@ def utcnow() -> datetime:
 def as_utc(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes even for timezone-aware columns; we only ever store UTC."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-class Direction(str, enum.Enum):
-    BENEFIT = "benefit"
-    COST = "cost"
 
 
 def _timestamp(*, nullable: bool = False) -> Column:

@@ -8,7 +8,16 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from optionsmatrix.analysis import AnalysisError, ahp, compute_weights, direct, equal, rank_sum, roc, swing
+from optionsmatrix.analysis import (
+    AnalysisError,
+    ahp,
+    compute_weights,
+    direct,
+    equal,
+    rank_sum,
+    roc,
+    swing,
+)
 
 
 def test_direct_weights_are_scaled_to_sum_to_one():

@@ -2,7 +2,15 @@
 
 from fastapi import APIRouter
 
-from optionsmatrix.api import analysis, auth, criteria, health, matrices, options, tokens
+from optionsmatrix.api import (
+    analysis,
+    auth,
+    criteria,
+    health,
+    matrices,
+    options,
+    tokens,
+)
 
 API_PREFIX = "/api/v1"
 

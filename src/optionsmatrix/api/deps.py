@@ -13,7 +13,13 @@ from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from optionsmatrix.access import ANONYMOUS, Actor, NotAuthenticated, check_editable, check_readable
+from optionsmatrix.access import (
+    ANONYMOUS,
+    Actor,
+    NotAuthenticated,
+    check_editable,
+    check_readable,
+)
 from optionsmatrix.models import Instructor, Matrix
 from optionsmatrix.services import tokens
 from optionsmatrix.services.matrices import get_matrix

@@ -6,8 +6,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response, status
 
-from optionsmatrix.api.deps import ActorDep, InstructorDep, ReadableMatrix, SessionDep, WritableMatrix
-from optionsmatrix.schemas import MatrixCopy, MatrixCreate, MatrixList, MatrixPublic, MatrixSummary, MatrixUpdate
+from optionsmatrix.api.deps import (
+    ActorDep,
+    InstructorDep,
+    ReadableMatrix,
+    SessionDep,
+    WritableMatrix,
+)
+from optionsmatrix.schemas import (
+    MatrixCopy,
+    MatrixCreate,
+    MatrixList,
+    MatrixPublic,
+    MatrixSummary,
+    MatrixUpdate,
+)
 from optionsmatrix.services import matrices
 
 router = APIRouter(prefix="/matrices", tags=["matrices"])

@@ -20,7 +20,13 @@ from optionsmatrix.schemas import (
     OptionUpdate,
 )
 from optionsmatrix.services import items
-from optionsmatrix.services.items import add_child, delete_child, find_child, reorder_children, update_child
+from optionsmatrix.services.items import (
+    add_child,
+    delete_child,
+    find_child,
+    reorder_children,
+    update_child,
+)
 
 COPY_SUFFIX = " (copy)"
 

@@ -20,7 +20,13 @@ from sqlmodel import Session
 from optionsmatrix.api.deps import MAX_ID, SessionDep
 from optionsmatrix.errors import InvalidInput
 from optionsmatrix.models import Matrix
-from optionsmatrix.schemas import CriterionCreate, CriterionUpdate, MatrixUpdate, OptionCreate, OptionUpdate
+from optionsmatrix.schemas import (
+    CriterionCreate,
+    CriterionUpdate,
+    MatrixUpdate,
+    OptionCreate,
+    OptionUpdate,
+)
 from optionsmatrix.services import matrices
 from optionsmatrix.services.items import find_child
 from optionsmatrix.web.context import EditState, matrix_context

@@ -10,8 +10,8 @@ from optionsmatrix.schemas import MatrixCreate
 from optionsmatrix.services import matrices
 from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import EditablePageMatrix, LoggedIn, PageMatrix
-from optionsmatrix.web.guard import WebActor
 from optionsmatrix.web.forms import SubmittedForm, parse_form
+from optionsmatrix.web.guard import WebActor
 from optionsmatrix.web.rendering import is_htmx, render
 
 router = APIRouter()

@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response
-
 from starlette.datastructures import FormData
 
 from optionsmatrix.api.deps import MAX_ID, SessionDep

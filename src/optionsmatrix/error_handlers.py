@@ -23,6 +23,8 @@ from optionsmatrix.middleware import SECURITY_HEADERS
 from optionsmatrix.web.auth import login_url, safe_next
 from optionsmatrix.web.rendering import is_htmx, render_error_page
 
+UNPARSEABLE_BODY = "There was an error parsing the body"
+
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith(API_PREFIX + "/") or request.url.path == API_PREFIX
@@ -101,6 +103,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if _is_api(request) and error.status_code == 400 and error.detail == UNPARSEABLE_BODY:
+            # FastAPI answers 400 when JSON parses but Python cannot hold it (a
+            # 5,000-digit number, very deep nesting); like any malformed body,
+            # that is a 422 in the usual shape.
+            detail = [{"loc": ["body"], "msg": "the JSON body could not be read as values", "type": "json_invalid"}]
+            return JSONResponse({"detail": detail}, status_code=422)
         if _is_api(request):
             return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
         return render_error_page(request, status_code=error.status_code, message=str(error.detail))

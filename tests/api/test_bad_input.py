@@ -130,3 +130,11 @@ def test_validation_errors_do_not_echo_the_input(client):
     response = _raw(client, "POST", "/api/v1/matrices", '{"title": "T", "criteria": [{"name": "C", "weight": NaN}]}')
 
     assert set(response.json()["detail"][0]) == {"loc", "msg", "type"}
+
+
+@pytest.mark.parametrize("text", ['{"title": ' + "9" * 5000 + "}", "[" * 100_000 + "]" * 100_000])
+def test_json_python_cannot_hold_is_422_like_any_malformed_body(client, text):
+    response = _raw(client, "POST", "/api/v1/matrices", text)
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == "json_invalid"

@@ -15,9 +15,8 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 
 from optionsmatrix.security import same, sign
-from optionsmatrix.web.rendering import secure_cookies
+from optionsmatrix.web.rendering import FLASH_COOKIE, secure_cookies
 
-FLASH_COOKIE = "om_flash"
 FLASH_SECONDS = 120
 
 

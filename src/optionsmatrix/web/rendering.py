@@ -19,6 +19,7 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals["app_version"] = __version__
 
 CSRF_COOKIE = "om_csrf"
+FLASH_COOKIE = "om_flash"  # see web/flash.py
 
 
 def secure_cookies(request: Request) -> bool:
@@ -50,7 +51,7 @@ def render(
         request, template, full_context, status_code=status_code, headers=dict(headers or {})
     )
     if getattr(request.state, "clear_flash", False):
-        response.delete_cookie("om_flash", path="/")
+        response.delete_cookie(FLASH_COOKIE, path="/")
     seed = getattr(request.state, "new_csrf_seed", None)
     if seed:
         response.set_cookie(

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from optionsmatrix import __version__, api, migrate, web
-from optionsmatrix.db import create_db_engine
+from optionsmatrix.db import AdmissionGate, create_db_engine
 from optionsmatrix.error_handlers import install_error_handlers
 from optionsmatrix.middleware import SecurityHeaders
 from optionsmatrix.resources import static_dir
@@ -58,7 +58,8 @@ def prepare_database(
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
-    engine = create_db_engine(settings.database_url)
+    limits = settings.database_limits()
+    engine = create_db_engine(settings.database_url, limits)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_size=settings.max_body_bytes,  # 413 before anything parses an oversized body
     )
     app.state.engine = engine
+    app.state.admission = AdmissionGate(limits)
     app.state.settings = settings
     app.state.password_hasher = password_hasher(fast=settings.fast_password_hashing)
     app.include_router(api.router)

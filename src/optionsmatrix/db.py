@@ -1,20 +1,70 @@
-"""Engines and sessions for the two supported back ends.
+"""Engines, sessions and units of work for the two supported back ends.
 
 SQLite is the embedded default; PostgreSQL (psycopg 3) is the scale-out one.
 Both are reached through the same SQLAlchemy code.
+
+How a request uses the database, and why (a worker must keep answering under
+a burst of a whole seminar):
+- A request holds a pooled connection only while it is admitted (see
+  `AdmissionGate`); at most `pool_size` requests are admitted at once, so no
+  thread ever waits for a connection while holding one another needs.
+- Every write is one call to `write_transaction`: it takes the write lock,
+  does the work and commits in the same thread hop, so a lock is never held
+  while its owner waits for a thread.
+- Waits are bounded (admission, SQLite write lock, PostgreSQL `lock_timeout`,
+  pool checkout) and end in `DatabaseBusy`, a 503 with `Retry-After`, well
+  before a client would give up: a request either answers or rolls back,
+  never commits after its client was told it failed.
 """
 
 from __future__ import annotations
 
+import asyncio
+import threading
+import weakref
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import create_engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, create_engine
+
+from optionsmatrix.errors import OptionsMatrixError
 
 Backend = Literal["sqlite", "postgresql"]
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+@dataclass(frozen=True)
+class DatabaseLimits:
+    """How much database work one worker admits, and how long anything may wait for it."""
+
+    # Requests doing database work at once; the pool holds as many connections.
+    concurrency: int = 10
+    # Extra connections for what bypasses admission (the health check).
+    reserve: int = 4
+    # Seconds a request may queue for admission before it is answered 503.
+    # A read changes nothing, so it may wait longer; a write's whole wait
+    # (admission + lock) stays under the 10 s after which clients give up.
+    admission_wait: float = 6.0
+    read_admission_wait: float = 9.0
+    # Seconds a write may wait for the write lock (both back ends) or a row lock.
+    lock_wait: float = 3.0
+
+
+DEFAULT_LIMITS = DatabaseLimits()
+
+
+class DatabaseBusy(OptionsMatrixError):
+    """Too much at once: the request did nothing and may simply be retried."""
+
+    status_code = 503
+    retry_after_seconds = 1
+
+    def __init__(self, message: str = "The server is busy; please try again in a moment.") -> None:
+        super().__init__(message)
 
 
 def normalize_database_url(url: str) -> str:
@@ -37,23 +87,140 @@ def backend_of(engine: Engine) -> Backend:
     return "postgresql" if name == "postgresql" else "sqlite"
 
 
-def create_db_engine(url: str) -> Engine:
+def create_db_engine(url: str, limits: DatabaseLimits = DEFAULT_LIMITS) -> Engine:
     url = normalize_database_url(url)
+    pool = {
+        "pool_size": limits.concurrency,
+        "max_overflow": limits.reserve,
+        # Admission keeps checkouts within the pool; a wait here means something
+        # bypassed it, and a prompt 503 beats a 30-second hang.
+        "pool_timeout": limits.lock_wait,
+    }
     if make_url(url).get_backend_name() == "sqlite":
-        engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-        )
-        event.listen(engine, "connect", _configure_sqlite_connection)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+        busy_ms = int(limits.lock_wait * 1000)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": limits.lock_wait}, **pool)
+        event.listen(engine, "connect", lambda connection, _record: _configure_sqlite(connection, busy_ms))
+        _SQLITE_WRITE_LOCKS[engine] = _write_lock_for(make_url(url).database or ":memory:")
+    else:
+        engine = create_engine(url, pool_pre_ping=True, **pool)
+        lock_ms = int(limits.lock_wait * 1000)
+        event.listen(engine, "connect", lambda connection, _record: _configure_postgresql(connection, lock_ms))
+    _LOCK_WAIT[engine] = limits.lock_wait
+    return engine
 
 
-def _configure_sqlite_connection(dbapi_connection, _record) -> None:  # noqa: ANN001
+def _configure_sqlite(dbapi_connection, busy_ms: int) -> None:  # noqa: ANN001
     # WAL lets readers proceed while a writer commits (several workers);
     # foreign keys are off by default in SQLite and our cascades rely on them.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
     cursor.close()
+
+
+def _configure_postgresql(dbapi_connection, lock_ms: int) -> None:  # noqa: ANN001
+    # A write queued behind a row lock gives up (503) instead of waiting for
+    # ever; a transaction left open by a bug cannot pin a connection for long.
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(f"SET lock_timeout = {lock_ms}")
+        cursor.execute("SET idle_in_transaction_session_timeout = 60000")
+    dbapi_connection.autocommit = autocommit
+
+
+# Units of work ---------------------------------------------------------------------
+
+# One lock per SQLite file in this process: writers take turns here, cheaply,
+# instead of polling the file lock (SQLite's busy handler sleeps and retries).
+_SQLITE_FILE_LOCKS: dict[str, threading.Lock] = {}
+_SQLITE_FILE_LOCKS_GUARD = threading.Lock()
+_SQLITE_WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_LOCK_WAIT: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
+
+
+def _write_lock_for(database: str) -> threading.Lock:
+    with _SQLITE_FILE_LOCKS_GUARD:
+        return _SQLITE_FILE_LOCKS.setdefault(database, threading.Lock())
+
+
+@contextmanager
+def write_transaction(session: Session, *, conflict: OptionsMatrixError | None = None) -> Iterator[None]:
+    """One write, one transaction: everything inside commits together or not at all.
+
+    Call it from a single synchronous function (one thread hop) and do the
+    reads the write depends on inside it. On SQLite it serialises writers in
+    this process and begins with `BEGIN IMMEDIATE`, so the reads inside see
+    the latest data and the commit cannot fail on a stale snapshot; on
+    PostgreSQL, lock the rows you depend on (`SELECT ... FOR UPDATE`).
+
+    A unique-constraint race lost to another worker becomes `conflict`.
+    """
+    if session.in_transaction():
+        session.commit()  # end the read transaction this request may have open
+    engine = session.get_bind()
+    lock = _SQLITE_WRITE_LOCKS.get(engine)  # type: ignore[arg-type]
+    if lock is not None and not lock.acquire(timeout=_LOCK_WAIT.get(engine, DEFAULT_LIMITS.lock_wait)):  # type: ignore[arg-type]
+        raise DatabaseBusy()
+    try:
+        if lock is not None:
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield
+            session.commit()
+        except IntegrityError as error:
+            session.rollback()
+            if conflict is None:
+                raise
+            raise conflict from error
+        except BaseException:
+            session.rollback()
+            raise
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+# Admission -------------------------------------------------------------------------
+
+
+class AdmissionGate:
+    """Bounds how many requests of one worker do database work at once.
+
+    Requests over the bound wait here, on the event loop, holding neither a
+    thread nor a connection; one that waits longer than `wait_seconds` gets a
+    503 with `Retry-After`. One semaphore per event loop (tests may run
+    several loops against one app; a server runs one).
+    """
+
+    def __init__(self, limits: DatabaseLimits) -> None:
+        self.limit = limits.concurrency
+        self.write_wait = limits.admission_wait
+        self.read_wait = limits.read_admission_wait
+        self._semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._guard = threading.Lock()
+
+    def _semaphore(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        with self._guard:
+            semaphore = self._semaphores.get(loop)
+            if semaphore is None:
+                semaphore = self._semaphores[loop] = asyncio.Semaphore(self.limit)
+            return semaphore
+
+    @asynccontextmanager
+    async def admit(self, *, reading: bool) -> AsyncIterator[None]:
+        """Wait for a slot: a request that only reads may wait longer than one that writes."""
+        semaphore = self._semaphore()
+        try:
+            async with asyncio.timeout(self.read_wait if reading else self.write_wait):
+                await semaphore.acquire()
+        except TimeoutError:
+            raise DatabaseBusy() from None
+        try:
+            yield
+        finally:
+            semaphore.release()

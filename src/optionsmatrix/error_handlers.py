@@ -13,6 +13,7 @@ from fastapi.responses import (
     Response,
 )
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from optionsmatrix.access import NotAuthenticated
@@ -63,12 +64,16 @@ def install_error_handlers(app: FastAPI) -> None:
     async def domain_error(request: Request, error: OptionsMatrixError) -> Response:
         if isinstance(error, NotAuthenticated):
             return _not_authenticated(request, error)
+        retry = getattr(error, "retry_after_seconds", None)
+        headers = {"Retry-After": str(retry)} if retry is not None else None
         if _is_api(request):
             detail: object = (
                 [e.as_detail() for e in error.errors] if isinstance(error, InvalidInput) else error.message
             )
-            return JSONResponse({"detail": detail}, status_code=error.status_code)
-        return render_error_page(request, status_code=error.status_code, message=error.message)
+            return JSONResponse({"detail": detail}, status_code=error.status_code, headers=headers)
+        response = render_error_page(request, status_code=error.status_code, message=error.message)
+        response.headers.update(headers or {})
+        return response
 
     @app.exception_handler(AnalysisError)
     async def analysis_error(request: Request, error: AnalysisError) -> Response:
@@ -84,8 +89,10 @@ def install_error_handlers(app: FastAPI) -> None:
         return render_error_page(request, status_code=422, message="The request was not understood.")
 
     @app.exception_handler(OperationalError)
-    async def database_busy(request: Request, error: OperationalError) -> Response:
-        """A lock or serialisation conflict between workers: the request can simply be retried."""
+    @app.exception_handler(PoolTimeoutError)
+    async def database_busy(request: Request, error: Exception) -> Response:
+        """A lock wait that timed out, a conflict between workers, no free connection:
+        nothing was written, and the request can simply be retried."""
         message = "The database is busy; please try again in a moment."
         if _is_api(request):
             return JSONResponse({"detail": message}, status_code=503, headers={"Retry-After": "1"})

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from optionsmatrix.db import DatabaseLimits
+
 DEFAULT_DATABASE_URL = "sqlite:///optionsmatrix.db"
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -37,6 +39,21 @@ class Settings:
     secure_cookies: bool | None = None
     # Cheap argon2 parameters; for tests only.
     fast_password_hashing: bool = False
+    # Requests of one worker doing database work at once (the pool holds as
+    # many connections), and how long a request may queue or wait for a lock
+    # before it is answered 503 with Retry-After. See db.py.
+    db_concurrency: int = 10
+    db_admission_wait_seconds: float = 6.0
+    db_read_admission_wait_seconds: float = 9.0
+    db_lock_wait_seconds: float = 3.0
+
+    def database_limits(self) -> DatabaseLimits:
+        return DatabaseLimits(
+            concurrency=self.db_concurrency,
+            admission_wait=self.db_admission_wait_seconds,
+            read_admission_wait=self.db_read_admission_wait_seconds,
+            lock_wait=self.db_lock_wait_seconds,
+        )
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -50,5 +67,7 @@ class Settings:
             values["secure_cookies"] = os.environ["OPTIONSMATRIX_SECURE_COOKIES"].lower() in ("1", "true", "yes")
         if os.environ.get("OPTIONSMATRIX_RATE_LIMIT"):
             values["rate_limit_attempts"] = int(os.environ["OPTIONSMATRIX_RATE_LIMIT"])
+        if os.environ.get("OPTIONSMATRIX_DB_CONCURRENCY"):
+            values["db_concurrency"] = int(os.environ["OPTIONSMATRIX_DB_CONCURRENCY"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -6,12 +6,13 @@ cross-site request forgery cannot reach it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from optionsmatrix.access import (
     ANONYMOUS,
@@ -29,9 +30,18 @@ from optionsmatrix.services.matrices import get_matrix
 MAX_ID = 2**31 - 1
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
-        yield session
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A database session for one request, once the request is admitted (see db.AdmissionGate).
+
+    Async, so that waiting for admission holds no thread; closing returns the
+    connection to the pool in a thread, as it may talk to the database.
+    """
+    async with request.app.state.admission.admit(reading=request.method in ("GET", "HEAD")):
+        session = Session(request.app.state.engine, expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            await run_in_threadpool(session.close)
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -69,7 +79,8 @@ def readable_matrix(matrix_id: MatrixId, session: SessionDep, actor: ActorDep) -
 
 
 def writable_matrix(matrix_id: MatrixId, session: SessionDep, actor: ActorDep, _: InstructorDep) -> Matrix:
-    return check_editable(actor, get_matrix(session, matrix_id=matrix_id, for_update=True))
+    """Checked, not locked: the service that writes locks the matrix in the same call that commits."""
+    return check_editable(actor, get_matrix(session, matrix_id=matrix_id))
 
 
 ReadableMatrix = Annotated[Matrix, Depends(readable_matrix)]

@@ -10,10 +10,10 @@ from argon2 import PasswordHasher
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
+from optionsmatrix.db import write_transaction
 from optionsmatrix.errors import FieldError, InvalidInput, NotFound
 from optionsmatrix.models import AuthToken, Instructor, PasswordLink, as_utc, utcnow
 from optionsmatrix.security import digest, new_secret, verify_password
-from optionsmatrix.services.transactions import commit
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1000
@@ -63,9 +63,8 @@ def create_instructor(
     instructor = Instructor(
         email=email, is_admin=is_admin, password_hash=hasher.hash(password) if password is not None else None
     )
-    session.add(instructor)
-    commit(session, conflict=InvalidInput.on("email", f"an account for {email} already exists"))
-    session.refresh(instructor)
+    with write_transaction(session, conflict=InvalidInput.on("email", f"an account for {email} already exists")):
+        session.add(instructor)
     return instructor
 
 
@@ -79,22 +78,21 @@ def authenticate(session: Session, *, email: str, password: str, hasher: Passwor
 
 def set_active(session: Session, *, instructor: Instructor, active: bool) -> Instructor:
     """Disabling an account also ends its sessions and tokens."""
-    instructor.is_active = active
-    session.add(instructor)
-    if not active:
-        _revoke_all_tokens(session, instructor)
-    session.commit()
-    session.refresh(instructor)
+    with write_transaction(session):
+        instructor.is_active = active
+        session.add(instructor)
+        if not active:
+            _revoke_all_tokens(session, instructor)
     return instructor
 
 
 def reset_password(session: Session, *, instructor: Instructor, hours: int) -> str:
-    """Forget the password, end every session and token, and issue a fresh link."""
-    instructor.password_hash = None
-    session.add(instructor)
-    _revoke_all_tokens(session, instructor)
-    session.commit()
-    return issue_password_link(session, instructor=instructor, hours=hours)
+    """Forget the password, end every session and token, and issue a fresh link (one transaction)."""
+    with write_transaction(session):
+        instructor.password_hash = None
+        session.add(instructor)
+        _revoke_all_tokens(session, instructor)
+        return _new_password_link(session, instructor=instructor, hours=hours)
 
 
 def _revoke_all_tokens(session: Session, instructor: Instructor) -> None:
@@ -115,12 +113,16 @@ def issue_password_link(session: Session, *, instructor: Instructor, hours: int)
     A new link replaces any earlier one: a link printed in an old console log
     or mailed before a reset must not still open the account.
     """
+    with write_transaction(session):
+        return _new_password_link(session, instructor=instructor, hours=hours)
+
+
+def _new_password_link(session: Session, *, instructor: Instructor, hours: int) -> str:
     _close_open_links(session, instructor_id=instructor.id)  # type: ignore[arg-type]
     secret = new_secret()
     session.add(
         PasswordLink(instructor_id=instructor.id, digest=digest(secret), expires_at=utcnow() + timedelta(hours=hours))
     )
-    session.commit()
     return secret
 
 
@@ -134,21 +136,20 @@ def open_password_link(session: Session, *, secret: str) -> PasswordLink | None:
 def use_password_link(session: Session, *, link: PasswordLink, password: str, hasher: PasswordHasher) -> Instructor:
     """Set the password, spend the link (once, even against a simultaneous second use) and end old sessions."""
     check_password(password)
-    spent = session.execute(
-        update(PasswordLink)
-        .where(col(PasswordLink.id) == link.id, col(PasswordLink.used_at).is_(None))
-        .values(used_at=utcnow())
-    )
-    if spent.rowcount != 1:  # type: ignore[attr-defined]
-        session.rollback()
-        raise InvalidInput.on("password", "this link has already been used")
-    instructor = get_instructor(session, instructor_id=link.instructor_id)
-    instructor.password_hash = hasher.hash(password)
-    session.add(instructor)
-    _close_open_links(session, instructor_id=instructor.id)  # type: ignore[arg-type]
-    _revoke_all_tokens(session, instructor)
-    session.commit()
-    session.refresh(instructor)
+    password_hash = hasher.hash(password)  # slow on purpose: outside the write lock
+    with write_transaction(session):
+        spent = session.execute(
+            update(PasswordLink)
+            .where(col(PasswordLink.id) == link.id, col(PasswordLink.used_at).is_(None))
+            .values(used_at=utcnow())
+        )
+        if spent.rowcount != 1:  # type: ignore[attr-defined]
+            raise InvalidInput.on("password", "this link has already been used")
+        instructor = get_instructor(session, instructor_id=link.instructor_id)
+        instructor.password_hash = password_hash
+        session.add(instructor)
+        _close_open_links(session, instructor_id=instructor.id)  # type: ignore[arg-type]
+        _revoke_all_tokens(session, instructor)
     return instructor
 
 

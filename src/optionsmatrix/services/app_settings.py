@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from optionsmatrix.db import write_transaction
 from optionsmatrix.models import AppSetting
 from optionsmatrix.security import new_secret
 
@@ -16,9 +17,10 @@ def stored_secret_key(session: Session) -> str:
     existing = session.get(AppSetting, SECRET_KEY)
     if existing is not None:
         return existing.value
-    session.add(AppSetting(key=SECRET_KEY, value=new_secret()))
     try:
-        session.commit()
+        with write_transaction(session):
+            if session.get(AppSetting, SECRET_KEY, populate_existing=True) is None:
+                session.add(AppSetting(key=SECRET_KEY, value=new_secret()))
     except IntegrityError:  # another worker stored one first: use theirs
-        session.rollback()
+        pass
     return session.get(AppSetting, SECRET_KEY, populate_existing=True).value  # type: ignore[union-attr]

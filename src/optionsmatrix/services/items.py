@@ -7,15 +7,16 @@ written once here and `matrices.py` exposes them per kind.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 from sqlmodel import Session
 
+from optionsmatrix.db import write_transaction
 from optionsmatrix.errors import FieldError, InvalidInput, NotFound
-from optionsmatrix.models import Criterion, Matrix, Option, utcnow
+from optionsmatrix.models import Criterion, Matrix, Option
 from optionsmatrix.schemas import MAX_CRITERIA, MAX_OPTIONS
-from optionsmatrix.services.transactions import commit
+from optionsmatrix.services.matrix_rows import lock_matrix, touch
 
 Item = TypeVar("Item", Option, Criterion)
 
@@ -68,58 +69,70 @@ LIMITS = {Option: MAX_OPTIONS, Criterion: MAX_CRITERIA}
 
 
 def add_child(session: Session, *, matrix: Matrix, kind: type[Item], values: Mapping[str, object]) -> Item:
-    if len(children(matrix, kind)) >= LIMITS[kind]:
-        raise InvalidInput.on("name", f"a matrix holds at most {LIMITS[kind]} {_LABELS[kind][1]}")
-    _ensure_name_free(matrix, kind, str(values["name"]))
-    item = kind(**values, matrix_id=matrix.id, position=len(children(matrix, kind)))
-    session.add(item)
-    matrix.updated_at = utcnow()
-    session.add(matrix)
-    commit(session, conflict=duplicate_name_error(kind, str(values["name"])))
-    session.refresh(item)
-    session.refresh(matrix)
+    name = str(values["name"])
+    with write_transaction(session, conflict=duplicate_name_error(kind, name)):
+        matrix = lock_matrix(session, matrix)
+        if len(children(matrix, kind)) >= LIMITS[kind]:
+            raise InvalidInput.on("name", f"a matrix holds at most {LIMITS[kind]} {_LABELS[kind][1]}")
+        _ensure_name_free(matrix, kind, name)
+        item = kind(**values, matrix_id=matrix.id, position=len(children(matrix, kind)))
+        session.add(item)
+        touch(session, matrix)
     return item
 
 
-def update_child(session: Session, *, matrix: Matrix, item: Item, changes: Mapping[str, object]) -> Item:
-    if "name" in changes:
-        _ensure_name_free(matrix, item.__class__, str(changes["name"]), except_id=item.id)
-    for field, value in changes.items():
-        setattr(item, field, value)
-    session.add(item)
-    matrix.updated_at = utcnow()
-    session.add(matrix)
-    commit(session, conflict=duplicate_name_error(item.__class__, str(changes.get("name", item.name))))
-    session.refresh(item)
+def update_child(
+    session: Session,
+    *,
+    matrix: Matrix,
+    kind: type[Item],
+    item_id: int,
+    changes: Mapping[str, object],
+    check: Callable[[Item, Mapping[str, object]], None] | None = None,
+) -> Item:
+    """Apply `changes`; `check` sees the current item under the lock, for rules that span fields."""
+    name = changes.get("name")
+    conflict = duplicate_name_error(kind, str(name)) if name is not None else None
+    with write_transaction(session, conflict=conflict):
+        matrix = lock_matrix(session, matrix)
+        item = find_child(matrix, kind, item_id)
+        if name is not None:
+            _ensure_name_free(matrix, kind, str(name), except_id=item.id)
+        if check is not None:
+            check(item, changes)
+        for field, value in changes.items():
+            setattr(item, field, value)
+        session.add(item)
+        touch(session, matrix)
     return item
 
 
-def delete_child(session: Session, *, matrix: Matrix, item: Item) -> None:
-    kind = item.__class__
-    remaining = [other for other in children(matrix, kind) if other.id != item.id]
-    session.delete(item)
-    for position, other in enumerate(remaining):
-        other.position = position
-        session.add(other)
-    matrix.updated_at = utcnow()
-    session.add(matrix)
-    session.commit()
-    session.refresh(matrix)
+def delete_child(session: Session, *, matrix: Matrix, kind: type[Item], item_id: int) -> None:
+    with write_transaction(session):
+        matrix = lock_matrix(session, matrix)
+        item = find_child(matrix, kind, item_id)
+        remaining = [other for other in children(matrix, kind) if other.id != item.id]
+        session.delete(item)
+        _renumber(session, remaining)
+        touch(session, matrix)
 
 
 def reorder_children(session: Session, *, matrix: Matrix, kind: type[Item], ids: Sequence[int]) -> list[Item]:
-    current = {item.id: item for item in children(matrix, kind)}
-    if len(ids) != len(set(ids)) or set(ids) != set(current):
-        raise InvalidInput.on(
-            "ids",
-            f"'ids' must list each of this matrix's {len(current)} {_LABELS[kind][1]} exactly once "
-            f"(expected a permutation of {sorted(current)}, got {list(ids)})",
-        )
-    for position, item_id in enumerate(ids):
-        current[item_id].position = position
-        session.add(current[item_id])
-    matrix.updated_at = utcnow()
-    session.add(matrix)
-    session.commit()
-    session.refresh(matrix)
-    return children(matrix, kind)
+    with write_transaction(session):
+        matrix = lock_matrix(session, matrix)
+        current = {item.id: item for item in children(matrix, kind)}
+        if len(ids) != len(set(ids)) or set(ids) != set(current):
+            raise InvalidInput.on(
+                "ids",
+                f"'ids' must list each of this matrix's {len(current)} {_LABELS[kind][1]} exactly once "
+                f"(expected a permutation of {sorted(current)}, got {list(ids)})",
+            )
+        _renumber(session, [current[item_id] for item_id in ids])
+        touch(session, matrix)
+    return sorted(children(matrix, kind), key=lambda item: item.position)
+
+
+def _renumber(session: Session, ordered: Sequence[Item]) -> None:
+    for position, item in enumerate(ordered):
+        item.position = position
+        session.add(item)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from sqlalchemy import func, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from optionsmatrix.access import Actor, readable_by
-from optionsmatrix.errors import FieldError, InvalidInput, NotFound
-from optionsmatrix.models import TITLE_MAX, Criterion, Matrix, Option, utcnow
+from optionsmatrix.db import write_transaction
+from optionsmatrix.errors import FieldError, InvalidInput
+from optionsmatrix.models import TITLE_MAX, Criterion, Matrix, Option
 from optionsmatrix.schemas import (
     CriterionCreate,
     CriterionUpdate,
@@ -23,10 +23,10 @@ from optionsmatrix.services import items
 from optionsmatrix.services.items import (
     add_child,
     delete_child,
-    find_child,
     reorder_children,
     update_child,
 )
+from optionsmatrix.services.matrix_rows import get_matrix, lock_matrix, touch
 
 COPY_SUFFIX = " (copy)"
 
@@ -56,33 +56,6 @@ def count_matrices(session: Session) -> int:
     return session.exec(select(func.count()).select_from(Matrix)).one()
 
 
-def get_matrix(session: Session, *, matrix_id: int, for_update: bool = False) -> Matrix:
-    """The matrix with its options and criteria.
-
-    `for_update` locks its row until the transaction ends (PostgreSQL; SQLite
-    serialises writers anyway), so two workers editing the same matrix take
-    turns: name checks and positions computed in Python stay true at commit.
-    """
-    query = (
-        select(Matrix)
-        .where(Matrix.id == matrix_id)
-        .options(selectinload(Matrix.options), selectinload(Matrix.criteria))  # type: ignore[arg-type]
-        .execution_options(populate_existing=True)
-    )
-    if for_update:
-        query = query.with_for_update(of=Matrix)  # type: ignore[arg-type]
-        if session.get_bind().dialect.name == "sqlite":
-            # SQLite has no FOR UPDATE, and its driver reads outside any
-            # transaction until the first write. A no-op write takes the
-            # database's write lock first, so later reads are current and a
-            # second writer waits (busy timeout) instead of racing.
-            session.execute(update(Matrix).where(col(Matrix.id) == matrix_id).values(updated_at=Matrix.updated_at))
-    matrix = session.exec(query).first()
-    if matrix is None:
-        raise NotFound("Matrix", matrix_id)
-    return matrix
-
-
 def create_matrix(
     session: Session, *, data: MatrixCreate, owner_id: int | None, is_public: bool = False
 ) -> Matrix:
@@ -95,23 +68,23 @@ def create_matrix(
     )
     matrix.options = [Option(**o.model_dump(), position=i) for i, o in enumerate(data.options)]
     matrix.criteria = [Criterion(**c.model_dump(), position=i) for i, c in enumerate(data.criteria)]
-    session.add(matrix)
-    session.commit()
+    with write_transaction(session):
+        session.add(matrix)
     return get_matrix(session, matrix_id=matrix.id)  # type: ignore[arg-type]
 
 
 def update_matrix(session: Session, *, matrix: Matrix, changes: MatrixUpdate) -> Matrix:
-    for field, value in changes.model_dump(exclude_unset=True).items():
-        setattr(matrix, field, value)
-    matrix.updated_at = utcnow()
-    session.add(matrix)
-    session.commit()
+    with write_transaction(session):
+        matrix = lock_matrix(session, matrix)
+        for field, value in changes.model_dump(exclude_unset=True).items():
+            setattr(matrix, field, value)
+        touch(session, matrix)
     return get_matrix(session, matrix_id=matrix.id)  # type: ignore[arg-type]
 
 
 def delete_matrix(session: Session, *, matrix: Matrix) -> None:
-    session.delete(matrix)
-    session.commit()
+    with write_transaction(session):
+        session.delete(lock_matrix(session, matrix))
 
 
 def copy_matrix(session: Session, *, matrix: Matrix, owner_id: int, title: str | None = None) -> Matrix:
@@ -124,8 +97,8 @@ def copy_matrix(session: Session, *, matrix: Matrix, owner_id: int, title: str |
     duplicate.criteria = [
         Criterion(**c.model_dump(exclude={"id", "matrix_id"})) for c in matrix.criteria
     ]
-    session.add(duplicate)
-    session.commit()
+    with write_transaction(session):
+        session.add(duplicate)
     return get_matrix(session, matrix_id=duplicate.id)  # type: ignore[arg-type]
 
 
@@ -150,12 +123,13 @@ def add_option(session: Session, *, matrix: Matrix, data: OptionCreate) -> Optio
 
 
 def update_option(session: Session, *, matrix: Matrix, option_id: int, changes: OptionUpdate) -> Option:
-    option = find_child(matrix, Option, option_id)
-    return update_child(session, matrix=matrix, item=option, changes=changes.model_dump(exclude_unset=True))
+    return update_child(
+        session, matrix=matrix, kind=Option, item_id=option_id, changes=changes.model_dump(exclude_unset=True)
+    )
 
 
 def delete_option(session: Session, *, matrix: Matrix, option_id: int) -> None:
-    delete_child(session, matrix=matrix, item=find_child(matrix, Option, option_id))
+    delete_child(session, matrix=matrix, kind=Option, item_id=option_id)
 
 
 def reorder_options(session: Session, *, matrix: Matrix, ids: Sequence[int]) -> list[Option]:
@@ -173,22 +147,30 @@ def add_criterion(session: Session, *, matrix: Matrix, data: CriterionCreate) ->
 def update_criterion(
     session: Session, *, matrix: Matrix, criterion_id: int, changes: CriterionUpdate
 ) -> Criterion:
-    criterion = find_child(matrix, Criterion, criterion_id)
-    values = changes.model_dump(exclude_unset=True)
+    return update_child(
+        session,
+        matrix=matrix,
+        kind=Criterion,
+        item_id=criterion_id,
+        changes=changes.model_dump(exclude_unset=True),
+        check=_check_scale_edit,
+    )
+
+
+def _check_scale_edit(criterion: Criterion, values: Mapping[str, object]) -> None:
     # The rule spans two fields, so check the result of the edit, and blame
     # the bound the caller actually changed (a form sends both every time).
     changed = {f for f in ("scale_min", "scale_max") if f in values and values[f] != getattr(criterion, f)}
     blamed = "scale_min" if changed == {"scale_min"} else "scale_max"
     _check_scale(
-        values.get("scale_min", criterion.scale_min),
-        values.get("scale_max", criterion.scale_max),
+        values.get("scale_min", criterion.scale_min),  # type: ignore[arg-type]
+        values.get("scale_max", criterion.scale_max),  # type: ignore[arg-type]
         loc=("body", blamed),
     )
-    return update_child(session, matrix=matrix, item=criterion, changes=values)
 
 
 def delete_criterion(session: Session, *, matrix: Matrix, criterion_id: int) -> None:
-    delete_child(session, matrix=matrix, item=find_child(matrix, Criterion, criterion_id))
+    delete_child(session, matrix=matrix, kind=Criterion, item_id=criterion_id)
 
 
 def reorder_criteria(session: Session, *, matrix: Matrix, ids: Sequence[int]) -> list[Criterion]:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, delete, func, select
 
+from optionsmatrix.db import write_transaction
 from optionsmatrix.models import RateLimitEvent, as_utc, utcnow
 
 
@@ -18,14 +19,15 @@ def record_attempt(session: Session, *, key: str, limit: int, window_seconds: in
     """
     now = utcnow()
     window_start = now - timedelta(seconds=window_seconds)
-    session.exec(delete(RateLimitEvent).where(col(RateLimitEvent.at) < window_start))  # type: ignore[call-overload]
-    session.add(RateLimitEvent(key=key, at=now))
-    session.commit()
-    count, oldest = session.exec(
-        select(func.count(), func.min(RateLimitEvent.at)).where(
-            RateLimitEvent.key == key, col(RateLimitEvent.at) >= window_start
-        )
-    ).one()
+    with write_transaction(session):
+        session.exec(delete(RateLimitEvent).where(col(RateLimitEvent.at) < window_start))  # type: ignore[call-overload]
+        session.add(RateLimitEvent(key=key, at=now))
+        session.flush()
+        count, oldest = session.exec(
+            select(func.count(), func.min(RateLimitEvent.at)).where(
+                RateLimitEvent.key == key, col(RateLimitEvent.at) >= window_start
+            )
+        ).one()
     if count <= limit:
         return None
     wait = (as_utc(oldest) + timedelta(seconds=window_seconds) - now).total_seconds()

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from optionsmatrix.db import write_transaction
 from optionsmatrix.errors import NotFound
 from optionsmatrix.models import AuthToken, Instructor, TokenKind, as_utc, utcnow
 from optionsmatrix.security import digest, new_secret
@@ -34,9 +36,8 @@ def issue(
         digest=digest(secret),
         expires_at=utcnow() + lifetime if lifetime is not None else None,
     )
-    session.add(token)
-    session.commit()
-    session.refresh(token)
+    with write_transaction(session):
+        session.add(token)
     return IssuedToken(token=token, secret=secret)
 
 
@@ -54,9 +55,8 @@ def resolve(session: Session, *, secret: str, kinds: tuple[str, ...]) -> Instruc
     if token.revoked_at is not None or not instructor.is_active or _expired(token, now):
         return None
     if token.last_used_at is None or now - as_utc(token.last_used_at) > LAST_USED_PRECISION:
-        token.last_used_at = now
-        session.add(token)
-        session.commit()
+        with write_transaction(session):
+            session.execute(update(AuthToken).where(col(AuthToken.id) == token.id).values(last_used_at=now))
     return instructor
 
 
@@ -78,19 +78,23 @@ def revoke_api_token(session: Session, *, instructor: Instructor, token_id: int)
     token = session.get(AuthToken, token_id)
     if token is None or token.instructor_id != instructor.id or token.kind != TokenKind.API.value:
         raise NotFound("Token", token_id)  # someone else's token is as good as absent
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()
-        session.add(token)
-        session.commit()
+    _revoke(session, token)
 
 
 def revoke_secret(session: Session, *, secret: str) -> None:
     """End a browser session (log out)."""
     token = session.exec(select(AuthToken).where(AuthToken.digest == digest(secret))).first()
-    if token is not None and token.revoked_at is None:
-        token.revoked_at = utcnow()
-        session.add(token)
-        session.commit()
+    if token is not None:
+        _revoke(session, token)
+
+
+def _revoke(session: Session, token: AuthToken) -> None:
+    with write_transaction(session):
+        session.execute(
+            update(AuthToken)
+            .where(col(AuthToken.id) == token.id, col(AuthToken.revoked_at).is_(None))
+            .values(revoked_at=utcnow())
+        )
 
 
 def status_of(token: AuthToken) -> str:

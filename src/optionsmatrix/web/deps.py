@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path
 
 from optionsmatrix.access import check_editable, check_readable
 from optionsmatrix.api.deps import MAX_ID, SessionDep
@@ -19,10 +19,9 @@ def page_matrix(matrix_id: PageMatrixId, session: SessionDep, actor: WebActor) -
     return check_readable(actor, get_matrix(session, matrix_id=matrix_id))
 
 
-def editable_page_matrix(request: Request, matrix_id: PageMatrixId, session: SessionDep, actor: WebActor) -> Matrix:
-    # Edit forms (GET) only read; the posts that change the matrix lock it until they commit.
-    writing = request.method != "GET"
-    matrix = check_readable(actor, get_matrix(session, matrix_id=matrix_id, for_update=writing))
+def editable_page_matrix(matrix_id: PageMatrixId, session: SessionDep, actor: WebActor) -> Matrix:
+    # Checked, not locked: the service that writes locks the matrix in the same call that commits.
+    matrix = check_readable(actor, get_matrix(session, matrix_id=matrix_id))
     actor.require_instructor()  # anonymous visitors are sent to log in first
     return check_editable(actor, matrix)
 

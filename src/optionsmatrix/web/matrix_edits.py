@@ -172,7 +172,6 @@ def item_save(
             spec.update(session, matrix=matrix, changes=form.data, **{spec.item_id_arg: item_id})
             return _answer(request, _reload(session, matrix), section, focus=f"{spec.singular}-{item_id}-edit")
         except InvalidInput as error:
-            session.rollback()
             form.errors = errors_from(error)
     return _answer(request, _reload(session, matrix), section, EditState(section, item_id, form.values, form.errors))
 

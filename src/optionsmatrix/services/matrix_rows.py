@@ -1,0 +1,46 @@
+"""Loading one matrix with its options and criteria, and locking it for a write.
+
+Apart from `matrices.py` so that `items.py`, which both use, can lock too.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from optionsmatrix.errors import NotFound
+from optionsmatrix.models import Matrix, utcnow
+
+
+def get_matrix(session: Session, *, matrix_id: int, for_update: bool = False) -> Matrix:
+    """The matrix with its options and criteria.
+
+    `for_update`, inside `write_transaction`, locks its row until the
+    transaction commits (PostgreSQL; on SQLite the transaction already holds
+    the database's write lock), so two workers editing the same matrix take
+    turns: name checks and positions computed in Python stay true at commit.
+    """
+    query = (
+        select(Matrix)
+        .where(Matrix.id == matrix_id)
+        .options(selectinload(Matrix.options), selectinload(Matrix.criteria))  # type: ignore[arg-type]
+        .execution_options(populate_existing=True)
+    )
+    if for_update and session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=Matrix)  # type: ignore[arg-type]
+    matrix = session.exec(query).first()
+    if matrix is None:
+        raise NotFound("Matrix", matrix_id)
+    return matrix
+
+
+def lock_matrix(session: Session, matrix: Matrix | int) -> Matrix:
+    """The current state of `matrix`, locked for the write transaction in progress."""
+    matrix_id = matrix if isinstance(matrix, int) else matrix.id
+    return get_matrix(session, matrix_id=matrix_id, for_update=True)  # type: ignore[arg-type]
+
+
+def touch(session: Session, matrix: Matrix) -> None:
+    """Mark the matrix changed (every edit of it or of its items)."""
+    matrix.updated_at = utcnow()
+    session.add(matrix)

@@ -1,0 +1,123 @@
+"""A real `optionsmatrix serve` in a child process, for load tests and benchmarks.
+
+A child process, not a thread: the load generator must not share the
+server's interpreter lock, or the measurement would be of both at once.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from optionsmatrix.db import create_db_engine, normalize_database_url
+from optionsmatrix.models import TokenKind
+from optionsmatrix.security import password_hasher
+from optionsmatrix.services import accounts, tokens
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fresh_postgres_url(base_url: str) -> tuple[str, str]:
+    """A URL that works in a new, empty schema of `base_url`'s database, and the schema's name."""
+    schema = f"load_{uuid.uuid4().hex[:12]}"
+    admin = create_db_engine(base_url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    url = make_url(normalize_database_url(base_url)).update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False), schema
+
+
+def drop_postgres_schema(base_url: str, schema: str) -> None:
+    admin = create_db_engine(base_url)
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+class ServerProcess:
+    """`optionsmatrix serve` on a free port with its own database; the case study is matrix 1.
+
+    `database` is "sqlite" (a file in a temporary folder) or a PostgreSQL URL
+    (a fresh schema in it, dropped afterwards).
+    """
+
+    def __init__(self, database: str = "sqlite", *, workers: int = 1, env: dict[str, str] | None = None) -> None:
+        self.workers = workers
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._folder = tempfile.TemporaryDirectory(prefix="optionsmatrix-server-")
+        self._postgres_base = None if database == "sqlite" else database
+        self._schema: str | None = None
+        if self._postgres_base is None:
+            self.database_url = f"sqlite:///{Path(self._folder.name) / 'optionsmatrix.db'}"
+        else:
+            self.database_url, self._schema = fresh_postgres_url(self._postgres_base)
+        self._env = {**os.environ, **(env or {})}
+        self._process: subprocess.Popen[bytes] | None = None
+        self.log_path = Path(self._folder.name) / "server.log"
+
+    @property
+    def backend(self) -> str:
+        return "sqlite" if self._postgres_base is None else "postgresql"
+
+    def __enter__(self) -> ServerProcess:
+        command = [
+            sys.executable, "-m", "optionsmatrix", "serve",
+            "--port", str(self.port), "--database-url", self.database_url, "--workers", str(self.workers),
+        ]
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in __exit__
+        self._process = subprocess.Popen(command, cwd=self._folder.name, env=self._env, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"the server exited: {self.log_path.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/api/v1/health", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("the server did not answer /api/v1/health within 60 s")
+
+    def instructor_token(self, email: str = "load@example.org") -> str:
+        """A bearer token of a new instructor, made directly in the server's database."""
+        engine = create_db_engine(self.database_url)
+        with Session(engine, expire_on_commit=False) as session:
+            instructor = accounts.create_instructor(
+                session, email=email, password="a password for load tests", hasher=password_hasher(fast=True)
+            )
+            secret = tokens.issue(session, instructor=instructor, kind=TokenKind.API, name="load").secret
+        engine.dispose()
+        return secret
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._log.close()
+        if self._postgres_base is not None and self._schema is not None:
+            drop_postgres_schema(self._postgres_base, self._schema)
+        self._folder.cleanup()

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
+from optionsmatrix.analysis import METHOD_NAMES, METHODS
 from optionsmatrix.models import NAME_MAX
 
 MAX_ANALYSIS_OPTIONS = 200
@@ -28,11 +29,12 @@ MAX_PAIRWISE = MAX_ANALYSIS_CRITERIA
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Label = Annotated[str, Field(min_length=1, max_length=NAME_MAX)]
-MethodName = Literal["wsm", "wpm", "topsis", "vikor", "promethee2"]
+# Read from the method registry, so a new method module appears here by itself.
+MethodName = Literal[METHOD_NAMES]  # type: ignore[valid-type]
 NormalizationName = Literal["scale", "minmax", "sum", "max", "vector", "none"]
 PreferenceName = Literal["usual", "u_shape", "v_shape", "level", "linear", "gaussian"]
-# These Literals repeat the core's names so that the OpenAPI schema lists them;
-# tests/api/test_analyze.py checks they match METHOD_NAMES, NORMALIZATIONS and
+# These two Literals repeat the core's names so that the OpenAPI schema lists
+# them; tests/api/test_analyze.py checks they match NORMALIZATIONS and
 # PREFERENCE_FUNCTIONS.
 
 
@@ -74,10 +76,20 @@ class CriterionIn(_Strict):
         return (self.scale_min, self.scale_max)
 
 
-class MethodParams(_Strict):
-    v: Finite | None = Field(
-        default=None, description="VIKOR only: weight of group utility against individual regret, 0 to 1 (default 0.5)"
-    )
+def _method_params_model() -> type[BaseModel]:
+    """Every method's parameters, each optional and described with its method, from the registry."""
+    fields: dict[str, Any] = {}
+    for spec in METHODS.values():
+        for p in spec.parameters:
+            description = (
+                f"{spec.label.split(' (')[0]} only: {p.description}, {p.minimum:g} to {p.maximum:g} "
+                f"(default {p.default:g})"
+            )
+            fields[p.name] = (Finite | None, Field(default=None, description=description))
+    return create_model("MethodParams", __base__=_Strict, **fields)
+
+
+MethodParams = _method_params_model()
 
 
 class AnalyzeRequest(_Strict):
@@ -92,7 +104,7 @@ class AnalyzeRequest(_Strict):
     normalization: NormalizationName | None = Field(
         default=None, description="omit for the method's default; vikor and promethee2 take none"
     )
-    params: MethodParams | None = None
+    params: MethodParams | None = None  # type: ignore[valid-type]
     explain: bool = Field(default=False, description="also return every intermediate table as `steps`")
 
 

@@ -27,10 +27,10 @@ from optionsmatrix.analysis import (
 )
 from optionsmatrix.analysis_schemas import AnalyzeRequest
 from optionsmatrix.explain import (
-    SCORE_LABELS,
     StepTable,
     describe_method,
     ranked_options,
+    score_label,
     significant,
     step_tables,
 )
@@ -147,7 +147,7 @@ def _path(loc: Sequence[str | int]) -> str:
 
 def format_ranking(ranking: Ranking, *, explain: bool = False) -> str:
     """The ranking as aligned text: what was computed, the table, warnings, and with `explain` the working."""
-    score_header = SCORE_LABELS[ranking.method].capitalize()
+    score_header = score_label(ranking.method).capitalize()
     rows = [[str(r.rank), r.name, significant(r.score)] for r in ranked_options(ranking)]
     parts = [describe_method(ranking), _aligned(["Rank", "Option", score_header], rows, numeric={0, 2})]
     compromise = ranking.details.get("compromise_set")

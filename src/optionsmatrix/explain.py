@@ -15,17 +15,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optionsmatrix.analysis import Ranking
+from optionsmatrix.analysis import METHODS, Ranking
 
 SIGNIFICANT_DIGITS = 4
 
-METHOD_LABELS = {
-    "wsm": "Weighted sum (WSM)",
-    "wpm": "Weighted product (WPM)",
-    "topsis": "TOPSIS (closeness to the ideal option)",
-    "vikor": "VIKOR (compromise ranking)",
-    "promethee2": "PROMETHEE II (net outranking flow)",
-}
+def method_label(method: str) -> str:
+    return METHODS[method].label
+
+
+def score_label(method: str) -> str:
+    return METHODS[method].score_label
+
 
 NORMALIZATION_LABELS = {
     "scale": "scale — each score's position on its criterion's declared scale",
@@ -35,14 +35,6 @@ NORMALIZATION_LABELS = {
     "vector": "vector — each score divided by its criterion's column length √Σx²",
     "none": "none — raw scores",
 }
-
-# How the methods that take no normalisation use the scores instead.
-_RAW_SCORES = {
-    "vikor": ", on the raw scores, each criterion measured from its best to its worst value",
-    "promethee2": ", on the raw scores, comparing every pair of options criterion by criterion",
-}
-
-SCORE_LABELS = {"wsm": "score", "wpm": "score", "topsis": "closeness", "vikor": "Q", "promethee2": "net flow"}
 
 # Steps that hold one value per criterion, and their row labels; every other
 # 1-D step holds one value per option.
@@ -58,44 +50,6 @@ _PER_OPTION_COLUMNS = {
 }
 # Tables whose columns are options as well as their rows.
 _OPTION_BY_OPTION = {"preference"}
-
-_TITLES: dict[tuple[str, str], tuple[str, str]] = {
-    ("wsm", "normalized"): (
-        "Normalised scores r",
-        "Every criterion on a common footing, cost criteria turned around so that higher is always better.",
-    ),
-    ("wsm", "weighted"): ("Weighted scores w × r", "Each row adds up to the option's score."),
-    ("wpm", "normalized"): (
-        "Ratios r",
-        "The score for a benefit, its reciprocal for a cost (shares of the column total with 'sum').",
-    ),
-    ("wpm", "weighted"): ("Factors r^w", "Each row multiplies out to the option's score."),
-    ("topsis", "normalized"): ("Normalised scores r", "Before weighting."),
-    ("topsis", "weighted"): (
-        "Weighted normalised scores v = w × r",
-        "The ideal takes each criterion's best v, the anti-ideal its worst.",
-    ),
-    ("topsis", "per_criterion"): ("Ideal and anti-ideal points", "Best and worst weighted value on each criterion."),
-    ("topsis", "per_option"): ("Distances to the ideal and anti-ideal", "Closeness = d⁻ / (d⁺ + d⁻)."),
-    ("vikor", "normalized"): (
-        "Regret terms d",
-        "(best − score) / (best − worst): 0 at the best value given, 1 at the worst.",
-    ),
-    ("vikor", "weighted"): ("Weighted regret w × d", "Row sums are S, row maxima are R."),
-    ("vikor", "per_criterion"): ("Best and worst values", "Per criterion, among the options given."),
-    ("vikor", "per_option"): ("S, R and Q", "Q mixes S and R (v sets the mix); lower Q ranks first."),
-    ("promethee2", "normalized"): (
-        "Single-criterion net flows φⱼ",
-        "What each criterion alone says about an option, from −1 to 1.",
-    ),
-    ("promethee2", "weighted"): ("Weighted flows w × φⱼ", "Each row adds up to the option's net flow."),
-    ("promethee2", "preference"): (
-        "Preference matrix π(row, column)",
-        "How strongly the row option is preferred to the column option, weighted over all criteria.",
-    ),
-    ("promethee2", "per_option"): ("Leaving and entering flows", "Net flow = φ⁺ − φ⁻."),
-}
-
 
 @dataclass(frozen=True)
 class StepTable:
@@ -134,17 +88,18 @@ def ranked_options(ranking: Ranking) -> list[RankedOption]:
 
 def describe_method(ranking: Ranking) -> str:
     """One sentence saying what was computed: method, normalisation and which way is better."""
-    text = METHOD_LABELS[ranking.method]
+    spec = METHODS[ranking.method]
+    text = spec.label
     if ranking.normalization is not None:
         text += f", normalisation {NORMALIZATION_LABELS[ranking.normalization]}"
-    else:
-        text += _RAW_SCORES[ranking.method]
+    elif spec.raw_scores_note:
+        text += f", {spec.raw_scores_note}"
     better = "Higher" if ranking.higher_is_better else "Lower"
-    return f"{text}. {better} {SCORE_LABELS[ranking.method]} ranks first."
+    return f"{text}. {better} {spec.score_label} ranks first."
 
 
 def _title(method: str, key: str) -> tuple[str, str]:
-    return _TITLES.get((method, key), (key.replace("_", " ").capitalize(), ""))
+    return METHODS[method].step_titles.get(key, (key.replace("_", " ").capitalize(), ""))
 
 
 def step_tables(ranking: Ranking) -> list[StepTable]:

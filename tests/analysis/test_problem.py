@@ -133,5 +133,6 @@ def test_error_location_follows_fastapi_convention():
         "loc": ["body", "criteria", 1, "scale_max"],
         "msg": error.message,
         "type": "value_error",
+        "code": "scale_reversed",
     }
     assert isinstance(error, ValueError)

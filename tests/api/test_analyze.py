@@ -246,6 +246,7 @@ def test_all_zero_weights_are_refused_with_the_reason(anonymous):
             "loc": ["body", "criteria"],
             "msg": "weights must not all be zero (all 3 are 0); give at least one criterion a positive weight",
             "type": "value_error",
+            "code": "weights_all_zero",
         }
     ]
 
@@ -257,6 +258,7 @@ def test_a_score_outside_its_scale_names_option_criterion_and_scale(anonymous):
         "loc": ["body", "scores", 1, 0],
         "msg": "criterion 'Cost' has score 7 outside its scale 1–5 for option 'Old town'",
         "type": "value_error",
+        "code": "score_outside_scale",
     }
 
 

@@ -12,10 +12,19 @@ Formulas, conventions and references: docs/methods.md.
 """
 
 from .errors import AnalysisError
-from .methods import METHOD_NAMES, allowed_normalizations, rank
+from .methods import (
+    METHOD_NAMES,
+    METHODS,
+    BatchRanking,
+    MethodSpec,
+    allowed_normalizations,
+    method_spec,
+    rank,
+    rank_batch,
+)
 from .normalize import NORMALIZATIONS, Normalized, normalize
 from .problem import PREFERENCE_FUNCTIONS, Direction, PreferenceFunction, Problem
-from .ranks import TIE_TOLERANCE, Ranking, competition_ranks
+from .ranks import TIE_TOLERANCE, Ranking, competition_ranks, competition_ranks_batch
 from .weights import (
     WEIGHTING_SCHEMES,
     Consistency,
@@ -30,14 +39,17 @@ from .weights import (
 )
 
 __all__ = [
+    "METHODS",
     "METHOD_NAMES",
     "NORMALIZATIONS",
     "PREFERENCE_FUNCTIONS",
     "TIE_TOLERANCE",
     "WEIGHTING_SCHEMES",
     "AnalysisError",
+    "BatchRanking",
     "Consistency",
     "Direction",
+    "MethodSpec",
     "Normalized",
     "PreferenceFunction",
     "Problem",
@@ -46,11 +58,14 @@ __all__ = [
     "ahp",
     "allowed_normalizations",
     "competition_ranks",
+    "competition_ranks_batch",
     "compute_weights",
     "direct",
     "equal",
+    "method_spec",
     "normalize",
     "rank",
+    "rank_batch",
     "rank_sum",
     "roc",
     "swing",

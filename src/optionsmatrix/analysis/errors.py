@@ -17,10 +17,13 @@ _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 class AnalysisError(ValueError):
     """Input that the analysis cannot work with; maps to HTTP 422."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None, *, code: str = "invalid") -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        # A stable name for what went wrong ("scale_reversed"), for callers
+        # that word their own message (the web page) or branch on it.
+        self.code = code
 
     @property
     def loc(self) -> tuple[str | int, ...]:
@@ -30,11 +33,11 @@ class AnalysisError(ValueError):
         return tuple(name if name else int(index) for name, index in _PATH_PART.findall(self.field))
 
     def as_detail(self) -> dict[str, object]:
-        """One entry of a 422 body: {"loc": ["body", *path], "msg": ..., "type": "value_error"}."""
-        return {"loc": ["body", *self.loc], "msg": self.message, "type": "value_error"}
+        """One entry of a 422 body: {"loc": ["body", *path], "msg": ..., "type": "value_error", "code": ...}."""
+        return {"loc": ["body", *self.loc], "msg": self.message, "type": "value_error", "code": self.code}
 
     def __repr__(self) -> str:
-        return f"AnalysisError({self.message!r}, field={self.field!r})"
+        return f"AnalysisError({self.message!r}, field={self.field!r}, code={self.code!r})"
 
 
 def number(value: float) -> str:

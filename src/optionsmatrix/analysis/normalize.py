@@ -52,6 +52,7 @@ def scale(
             f"normalization 'scale' needs a scale (min and max) on every criterion; criterion '{criteria[j]}' has "
             "none — give it a scale or choose another normalization",
             "normalization",
+            code="normalization_needs_scales",
         )
     low, high = bounds[:, 0], bounds[:, 1]
     outside = (scores < low) | (scores > high)
@@ -62,6 +63,7 @@ def scale(
             f"criterion '{criteria[j]}' has score {number(scores[i, j])} outside its scale "
             f"{number(low[j])}–{number(high[j])} for option '{options[i]}'",
             f"scores[{i}][{j}]",
+            code="score_outside_scale",
         )
     width = high - low
     return Normalized(np.where(is_benefit, scores - low, high - scores) / width)
@@ -98,6 +100,7 @@ def _require_positive(scores: np.ndarray, name: str, criteria: Sequence[str] | N
         raise AnalysisError(
             f"{name} needs strictly positive scores; criterion '{criteria[j]}' has {number(smallest)}",
             "normalization",
+            code="normalization_needs_positive_scores",
         )
 
 
@@ -129,6 +132,7 @@ def vector(scores: np.ndarray, criteria: Sequence[str] | None = None) -> Normali
             f"normalization 'vector' divides by each column's length, and criterion '{criteria[j]}' is 0 for every "
             "option; choose another normalization or remove the criterion",
             "normalization",
+            code="normalization_zero_column",
         )
     return Normalized(scores / norms)
 
@@ -156,4 +160,8 @@ def normalize(
         return vector(scores, criteria)
     if method == "none":
         return Normalized(scores)
-    raise AnalysisError(f"unknown normalization {method!r}; choose one of {', '.join(NORMALIZATIONS)}", "normalization")
+    raise AnalysisError(
+        f"unknown normalization {method!r}; choose one of {', '.join(NORMALIZATIONS)}",
+        "normalization",
+        code="unknown_normalization",
+    )

@@ -39,12 +39,13 @@ def _threshold(value: object, name: str, owner: str) -> float | None:
         result = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         message = f"{owner}: threshold {name} must be a number; got {value!r}"
-        raise AnalysisError(message, f"preference.{name}") from None
+        raise AnalysisError(message, f"preference.{name}", code="threshold_not_number") from None
     if not np.isfinite(result) or abs(result) > MAX_MAGNITUDE or (result != 0 and abs(result) < MIN_MAGNITUDE):
         raise AnalysisError(
             f"{owner}: threshold {name} must be 0 or a finite number between 1e-100 and 1e100 in magnitude; "
             f"got {number(result)}",
             f"preference.{name}",
+            code="threshold_out_of_range",
         )
     return result
 
@@ -71,6 +72,7 @@ class PreferenceFunction:
                 f"{owner}: unknown preference function {self.function!r}; choose one of "
                 f"{', '.join(PREFERENCE_FUNCTIONS)}",
                 "preference.function",
+                code="unknown_preference_function",
             )
         q = _threshold(self.q, "q", owner)
         p = _threshold(self.p, "p", owner)
@@ -82,9 +84,15 @@ class PreferenceFunction:
 
         def need(name: str, value: float | None, rule: str, ok: bool) -> None:
             if value is None:
-                raise AnalysisError(f"{owner}: {kind} needs {rule}; got none", f"preference.{name}")
+                raise AnalysisError(
+                    f"{owner}: {kind} needs {rule}; got none", f"preference.{name}", code="threshold_missing"
+                )
             if not ok:
-                raise AnalysisError(f"{owner}: {kind} needs {rule}; got {name} = {number(value)}", f"preference.{name}")
+                raise AnalysisError(
+                    f"{owner}: {kind} needs {rule}; got {name} = {number(value)}",
+                    f"preference.{name}",
+                    code="threshold_invalid",
+                )
 
         if self.function == "u_shape":
             need("q", q, "an indifference threshold q >= 0", q is not None and q >= 0)
@@ -169,17 +177,20 @@ class Problem:
 
 def _names(values: Sequence[str], field_name: str, kind: str, path: Any) -> tuple[str, ...]:
     if isinstance(values, str) or not isinstance(values, Sequence):
-        raise AnalysisError(f"'{field_name}' must be a list of {kind} names", field_name)
+        raise AnalysisError(f"'{field_name}' must be a list of {kind} names", field_name, code="names_not_list")
     if len(values) == 0:
-        raise AnalysisError(f"at least one {kind} is needed; '{field_name}' is empty", field_name)
+        raise AnalysisError(f"at least one {kind} is needed; '{field_name}' is empty", field_name, code="names_empty")
     seen: dict[str, int] = {}
     for index, name in enumerate(values):
         if not isinstance(name, str) or not name.strip():
-            raise AnalysisError(f"every {kind} needs a non-empty name; {kind} {index + 1} has {name!r}", path(index))
+            raise AnalysisError(
+                f"every {kind} needs a non-empty name; {kind} {index + 1} has {name!r}", path(index), code="name_blank"
+            )
         if name in seen:
             raise AnalysisError(
                 f"{kind} names must be unique; '{name}' appears as {kind} {seen[name] + 1} and {index + 1}",
                 path(index),
+                code="name_repeated",
             )
         seen[name] = index
     return tuple(values)
@@ -194,10 +205,11 @@ def _score_matrix(scores: Any, options: tuple[str, ...], criteria: tuple[str, ..
         raise AnalysisError(
             f"'scores' must be a table of numbers with one row per option and one column per criterion, {expected}",
             "scores",
+            code="scores_not_table",
         ) from None
     if matrix.shape != (m, n):
         got = "×".join(str(s) for s in matrix.shape) or "a single number"
-        raise AnalysisError(f"'scores' has shape {got}; expected {expected}", "scores")
+        raise AnalysisError(f"'scores' has shape {got}; expected {expected}", "scores", code="scores_wrong_shape")
     not_finite = ~np.isfinite(matrix)
     magnitude = np.abs(matrix)
     out_of_range = (magnitude > MAX_MAGNITUDE) | ((magnitude < MIN_MAGNITUDE) & (matrix != 0))
@@ -210,6 +222,7 @@ def _score_matrix(scores: Any, options: tuple[str, ...], criteria: tuple[str, ..
             raise AnalysisError(
                 f"the score of option '{options[i]}' on criterion '{criteria[j]}' is {number(matrix[i, j])}; {rule}",
                 f"scores[{i}][{j}]",
+                code="score_not_finite",
             )
     return matrix
 
@@ -221,11 +234,14 @@ def _count(k: int, noun: str) -> str:
 
 def _per_criterion(values: Any, field_name: str, criteria: tuple[str, ...]) -> list[Any]:
     if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
-        raise AnalysisError(f"'{field_name}' must be a list with one entry per criterion", field_name)
+        raise AnalysisError(
+            f"'{field_name}' must be a list with one entry per criterion", field_name, code="per_criterion_not_list"
+        )
     if len(values) != len(criteria):
         raise AnalysisError(
             f"'{field_name}' has {_count(len(values), 'value')}; the problem has {_count(len(criteria), 'criterion')}",
             field_name,
+            code="per_criterion_wrong_length",
         )
     return list(values)
 
@@ -239,6 +255,7 @@ def _directions(directions: Sequence[Direction | str], criteria: tuple[str, ...]
             raise AnalysisError(
                 f"criterion '{criteria[j]}' has direction {value!r}; expected 'benefit' or 'cost'",
                 f"criteria[{j}].direction",
+                code="unknown_direction",
             ) from None
     return tuple(result)
 
@@ -248,6 +265,7 @@ def _weights(weights: Sequence[float], criteria: tuple[str, ...]) -> np.ndarray:
         raise AnalysisError(
             f"'weights' has {_count(len(weights), 'value')}; the problem has {_count(len(criteria), 'criterion')}",
             "weights",
+            code="weights_wrong_length",
         )
     return validated_weight_vector(weights, "weights", criteria)
 
@@ -268,6 +286,7 @@ def _scales(
             raise AnalysisError(
                 f"the scale of criterion '{criteria[j]}' must be a pair (min, max) of numbers; got {scale!r}",
                 f"criteria[{j}].scale_min",
+                code="scale_not_pair",
             ) from None
         for bound, value in (("scale_min", low), ("scale_max", high)):
             if not np.isfinite(value) or abs(value) > MAX_MAGNITUDE:
@@ -275,12 +294,14 @@ def _scales(
                     f"criterion '{criteria[j]}' has {bound} {number(value)}; it must be a finite number of "
                     "magnitude at most 1e100",
                     f"criteria[{j}].{bound}",
+                    code="scale_not_finite",
                 )
         if not low < high:
             raise AnalysisError(
                 f"criterion '{criteria[j]}' has scale {number(low)}–{number(high)}; scale_min must be less than "
                 "scale_max",
                 f"criteria[{j}].scale_max",
+                code="scale_reversed",
             )
         result.append((low, high))
     return tuple(result)
@@ -303,6 +324,7 @@ def _check_scores_inside_scales(
             f"criterion '{criteria[j]}' has score {number(matrix[i, j])} outside its scale "
             f"{number(low[j])}–{number(high[j])} for option '{options[i]}'",
             f"scores[{i}][{j}]",
+            code="score_outside_scale",
         )
 
 
@@ -321,6 +343,7 @@ def _preferences(
                 f"the preference function of criterion '{criteria[j]}' must be an object like "
                 f"{{'function': 'v_shape', 'p': 2}}; got {spec!r}",
                 f"criteria[{j}].preference",
+                code="preference_not_object",
             )
         unknown = set(spec) - {"function", "q", "p", "s"}
         if unknown:
@@ -328,6 +351,7 @@ def _preferences(
             raise AnalysisError(
                 f"criterion '{criteria[j]}': unknown preference setting '{name}'; expected function, q, p, s",
                 f"criteria[{j}].preference.{name}",
+                code="unknown_preference_setting",
             )
         try:
             result.append(PreferenceFunction(**spec, criterion=criteria[j]))

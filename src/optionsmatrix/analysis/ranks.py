@@ -50,6 +50,21 @@ def competition_ranks(scores: np.ndarray, higher_is_better: bool = True) -> Rank
     return RankOrder(ranks, order)
 
 
+def competition_ranks_batch(scores: np.ndarray, higher_is_better: bool = True) -> np.ndarray:
+    """Competition ranks (k × m) of each row of `scores` (k × m), with the same tie rule, in one pass."""
+    k, m = scores.shape
+    keys = -scores if higher_is_better else scores
+    by_score = np.argsort(keys, axis=1, kind="stable")
+    ordered = np.take_along_axis(scores, by_score, axis=1)
+    new_group = np.ones((k, m), dtype=bool)
+    new_group[:, 1:] = ~are_tied(ordered[:, 1:], ordered[:, :-1])
+    # Each sorted position takes the rank of the first position of its group.
+    first_of_group = np.maximum.accumulate(np.where(new_group, np.arange(m), 0), axis=1)
+    ranks = np.empty((k, m), dtype=np.int64)
+    np.put_along_axis(ranks, by_score, first_of_group + 1, axis=1)
+    return ranks
+
+
 def _frozen(array: np.ndarray) -> np.ndarray:
     if array.flags.writeable:
         array.setflags(write=False)

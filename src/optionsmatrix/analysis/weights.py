@@ -63,9 +63,13 @@ def _as_vector(values: object, field: str, what: str) -> np.ndarray:
     try:
         vector = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
-        raise AnalysisError(f"'{field}' must be a list of numbers ({what})", field) from None
+        raise AnalysisError(f"'{field}' must be a list of numbers ({what})", field, code="weights_not_list") from None
     if vector.ndim != 1:
-        raise AnalysisError(f"'{field}' must be a flat list of numbers ({what}); got {vector.ndim} dimensions", field)
+        raise AnalysisError(
+            f"'{field}' must be a flat list of numbers ({what}); got {vector.ndim} dimensions",
+            field,
+            code="weights_not_flat",
+        )
     return vector
 
 
@@ -77,17 +81,22 @@ def validated_weight_vector(values: object, field: str, labels: Sequence[str] | 
     """
     weights = _as_vector(values, field, "one non-negative weight per criterion")
     if weights.size == 0:
-        raise AnalysisError(f"'{field}' is empty; give at least one weight", field)
+        raise AnalysisError(f"'{field}' is empty; give at least one weight", field, code="weights_empty")
     bad = ~np.isfinite(weights) | (weights < 0)
     if bad.any():
         j = int(np.argmax(bad))
         who = f"the weight of criterion '{labels[j]}'" if labels is not None else f"'{field}[{j}]'"
-        raise AnalysisError(f"{who} is {number(weights[j])}; weights must be finite numbers >= 0", f"{field}[{j}]")
+        raise AnalysisError(
+            f"{who} is {number(weights[j])}; weights must be finite numbers >= 0",
+            f"{field}[{j}]",
+            code="weight_negative",
+        )
     largest = weights.max()
     if largest == 0:
         raise AnalysisError(
             f"weights must not all be zero (all {weights.size} are 0); give at least one criterion a positive weight",
             field,
+            code="weights_all_zero",
         )
     # Divide by the largest first: the sum of huge weights could overflow, the
     # sum of values in [0, 1] cannot.
@@ -103,7 +112,7 @@ def direct(values: Sequence[float]) -> WeightResult:
 def equal(n: int) -> WeightResult:
     """n equal weights of 1/n."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise AnalysisError(f"'n' must be a whole number of criteria >= 1; got {n!r}", "n")
+        raise AnalysisError(f"'n' must be a whole number of criteria >= 1; got {n!r}", "n", code="count_invalid")
     return WeightResult(_read_only(np.full(int(n), 1.0 / n)))
 
 
@@ -117,13 +126,14 @@ def _importance_ranks(ranks: Sequence[int]) -> np.ndarray:
     values = _as_vector(ranks, "ranks", "one importance rank per criterion, 1 = most important")
     n = values.size
     if n == 0:
-        raise AnalysisError("'ranks' is empty; give one importance rank per criterion", "ranks")
+        raise AnalysisError("'ranks' is empty; give one importance rank per criterion", "ranks", code="ranks_empty")
     bad = ~np.isfinite(values) | (values != np.round(values)) | (values < 1) | (values > n)
     if bad.any():
         j = int(np.argmax(bad))
         raise AnalysisError(
             f"'ranks[{j}]' is {number(values[j])}; ranks must be whole numbers from 1 (most important) to {n}",
             f"ranks[{j}]",
+            code="rank_out_of_range",
         )
     ordered = np.sort(values)
     # In a competition ranking each rank is 1 + the number of criteria ranked above it.
@@ -136,6 +146,7 @@ def _importance_ranks(ranks: Sequence[int]) -> np.ndarray:
             f"{int(ordered[k])} has {int(expected[k]) - 1} criteria above it, so its rank should be "
             f"{int(expected[k])} (tied criteria share a rank and the next rank skips, e.g. 1, 2, 2, 4)",
             "ranks",
+            code="ranks_not_competition",
         )
     return values.astype(int)
 
@@ -171,18 +182,19 @@ def swing(points: Sequence[float]) -> WeightResult:
     """Swing weights: the most important swing scores 100, the others 0..100 relative to it."""
     values = _as_vector(points, "points", "swing points from 0 to 100, the most important criterion at 100")
     if values.size == 0:
-        raise AnalysisError("'points' is empty; give one swing score per criterion", "points")
+        raise AnalysisError("'points' is empty; give one swing score per criterion", "points", code="points_empty")
     bad = ~np.isfinite(values) | (values < 0) | (values > 100)
     if bad.any():
         j = int(np.argmax(bad))
         raise AnalysisError(
             f"'points[{j}]' is {number(values[j])}; swing points must lie between 0 and 100", f"points[{j}]"
-        )
+        , code="swing_points_out_of_range")
     if not (values == 100).any():
         raise AnalysisError(
             "swing weighting scores the swing of the most important criterion at exactly 100 and every other "
             f"criterion from 0 to 100 relative to it; no criterion has 100 (the largest is {number(values.max())})",
             "points",
+            code="swing_without_100",
         )
     return WeightResult(_read_only(values / values.sum()))
 
@@ -191,16 +203,21 @@ def _pairwise_matrix(pairwise: object) -> np.ndarray:
     try:
         matrix = np.asarray(pairwise, dtype=float)
     except (TypeError, ValueError):
-        raise AnalysisError("'pairwise' must be a square table of numbers", "pairwise") from None
+        raise AnalysisError(
+            "'pairwise' must be a square table of numbers", "pairwise", code="pairwise_not_table"
+        ) from None
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] == 0:
         shape = "×".join(str(s) for s in matrix.shape) or "a single number"
-        raise AnalysisError(f"'pairwise' must be a non-empty square n×n table; got {shape}", "pairwise")
+        raise AnalysisError(
+            f"'pairwise' must be a non-empty square n×n table; got {shape}", "pairwise", code="pairwise_not_square"
+        )
     n = matrix.shape[0]
     if n > MAX_AHP_SIZE:
         raise AnalysisError(
             f"'pairwise' compares {n} criteria; AHP is limited to {MAX_AHP_SIZE} (Saaty's random index table "
             "ends there, and so many comparisons are rarely consistent)",
             "pairwise",
+            code="pairwise_too_large",
         )
     low, high = 1 / SAATY_SCALE_MAX, SAATY_SCALE_MAX
     bad = ~np.isfinite(matrix) | (matrix < low * (1 - PAIRWISE_RTOL)) | (matrix > high * (1 + PAIRWISE_RTOL))
@@ -209,6 +226,7 @@ def _pairwise_matrix(pairwise: object) -> np.ndarray:
         raise AnalysisError(
             f"'pairwise[{i}][{j}]' is {number(matrix[i, j])}; judgements use Saaty's scale from 1/9 to 9",
             f"pairwise[{i}][{j}]",
+            code="pairwise_out_of_scale",
         )
     diagonal = np.diagonal(matrix)
     off = np.abs(diagonal - 1) > PAIRWISE_RTOL
@@ -217,6 +235,7 @@ def _pairwise_matrix(pairwise: object) -> np.ndarray:
         raise AnalysisError(
             f"'pairwise[{i}][{i}]' is {number(diagonal[i])}; a criterion compared with itself must be 1",
             f"pairwise[{i}][{i}]",
+            code="pairwise_diagonal_not_one",
         )
     not_reciprocal = np.abs(matrix * matrix.T - 1) > PAIRWISE_RTOL
     if not_reciprocal.any():
@@ -225,6 +244,7 @@ def _pairwise_matrix(pairwise: object) -> np.ndarray:
             f"'pairwise[{i}][{j}]' is {number(matrix[i, j])} but 'pairwise[{j}][{i}]' is "
             f"{number(matrix[j, i])}; it must be the reciprocal, {number(1 / matrix[i, j])}",
             f"pairwise[{j}][{i}]",
+            code="pairwise_not_reciprocal",
         )
     return matrix
 
@@ -250,7 +270,7 @@ def ahp(pairwise: Sequence[Sequence[float]], priority: str = "eigenvector") -> W
     if priority not in ("eigenvector", "geometric_mean"):
         raise AnalysisError(
             f"'priority' must be 'eigenvector' or 'geometric_mean'; got {priority!r}", "priority"
-        )
+        , code="unknown_priority")
     matrix = _pairwise_matrix(pairwise)
     if priority == "eigenvector":
         eigenvalues, eigenvectors = np.linalg.eig(matrix)
@@ -295,13 +315,15 @@ def compute_weights(scheme: str, **kwargs: Any) -> WeightResult:
     if not isinstance(scheme, str) or scheme not in _SCHEMES:
         raise AnalysisError(
             f"unknown weighting scheme {scheme!r}; choose one of {', '.join(WEIGHTING_SCHEMES)}", "scheme"
-        )
+        , code="unknown_scheme")
     required, optional = _ARGUMENTS[scheme]
     for name in kwargs:
         if name not in required and name not in optional:
             allowed = ", ".join(required + optional)
-            raise AnalysisError(f"scheme '{scheme}' takes no argument '{name}'; it takes {allowed}", name)
+            raise AnalysisError(
+                f"scheme '{scheme}' takes no argument '{name}'; it takes {allowed}", name, code="unknown_argument"
+            )
     for name in required:
         if name not in kwargs:
-            raise AnalysisError(f"scheme '{scheme}' needs '{name}'", name)
+            raise AnalysisError(f"scheme '{scheme}' needs '{name}'", name, code="argument_missing")
     return _SCHEMES[scheme](**kwargs)

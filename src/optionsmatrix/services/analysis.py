@@ -55,7 +55,7 @@ def problem_of(body: AnalyzeRequest) -> Problem:
             preferences=[c.preference.model_dump() if c.preference is not None else None for c in criteria],
         )
     except AnalysisError as error:
-        raise AnalysisError(error.message, _request_field(error.field or "")) from None
+        raise AnalysisError(error.message, _request_field(error.field or ""), code=error.code) from None
 
 
 def rank_request(body: AnalyzeRequest) -> Ranking:

@@ -15,7 +15,7 @@ import textwrap
 from dataclasses import dataclass
 
 from optionsmatrix.analysis import Ranking
-from optionsmatrix.explain import METHOD_LABELS, SCORE_LABELS, RankedOption, significant
+from optionsmatrix.explain import RankedOption, method_label, score_label, significant
 
 WIDTH = 340  # about a phone's column, so text prints near its nominal size there
 FONT_SIZE = 13
@@ -110,9 +110,9 @@ def ranking_chart(ranking: Ranking, rows: list[RankedOption]) -> BarChart:
         )
         y = bar_y + BAR_HEIGHT + ROW_GAP
     better = "higher" if ranking.higher_is_better else "lower"
-    title = f"{METHOD_LABELS[ranking.method]}: {SCORE_LABELS[ranking.method]} per option, {better} ranks first"
+    title = f"{method_label(ranking.method)}: {score_label(ranking.method)} per option, {better} ranks first"
     if not ranking.higher_is_better:
-        title += f"; each bar is the worst {SCORE_LABELS[ranking.method]} minus the option's, so longer is better"
+        title += f"; each bar is the worst {score_label(ranking.method)} minus the option's, so longer is better"
     return BarChart(
         title=title, width=WIDTH, height=max(int(y - ROW_GAP + 2), 1), zero_x=round(zero_x, 2), bars=tuple(bars)
     )

@@ -10,8 +10,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from optionsmatrix.analysis import Ranking
-from optionsmatrix.explain import METHOD_LABELS, SCORE_LABELS, significant
+from optionsmatrix import explain
+from optionsmatrix.analysis import METHODS, Ranking
+from optionsmatrix.explain import significant
 from optionsmatrix.models import Matrix
 from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import PageMatrix
@@ -32,7 +33,7 @@ router = APIRouter()
 
 def score_label(ranking: Ranking) -> str:
     """What the method calls its score: "closeness", "Q", "net flow"…"""
-    return SCORE_LABELS[ranking.method]
+    return explain.score_label(ranking.method)
 
 
 def blank_scoring(matrix: Matrix) -> ScoringState:
@@ -49,7 +50,7 @@ templates.env.globals.update(
     score_label=score_label,
     saaty_choices=SAATY_CHOICES,
     weighting_modes=WEIGHTING_MODES,
-    method_labels=METHOD_LABELS,
+    method_labels={name: spec.label for name, spec in METHODS.items()},
     normalization_names=NORMALIZATION_NAMES,
 )
 templates.env.filters["sig"] = significant

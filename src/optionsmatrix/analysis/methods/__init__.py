@@ -1,96 +1,83 @@
-"""`rank`: run one ranking method on a built Problem.
+"""The method registry and `rank`: run one ranking method on a built Problem.
 
-This is the thin shell around the method modules: it checks the method
-name, the normalisation and the parameters, runs the method under numpy's
-"raise on overflow / invalid" so nothing non-finite can slip through
-silently, attaches ranks and packs a `Ranking`.
+Every module in this package that defines `SPEC` is a method (see spec.py);
+nothing else lists them. `rank` checks the method name, normalisation and
+parameters against that spec, runs the method under numpy's "raise on
+overflow / invalid" so nothing non-finite can slip through silently,
+attaches ranks and packs a `Ranking`. `rank_batch` ranks many weight vectors
+at once with the same code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import importlib
+import pkgutil
+from collections.abc import Mapping
 from dataclasses import dataclass
-from numbers import Real
 from typing import Any
 
 import numpy as np
 
-from ..errors import AnalysisError, number
+from ..errors import AnalysisError
 from ..problem import Problem
-from ..ranks import SINGLE_OPTION_WARNING, Ranking, competition_ranks
-from . import promethee, topsis, vikor, wpm, wsm
-from ._common import MethodOutput
+from ..ranks import SINGLE_OPTION_WARNING, Ranking, competition_ranks, competition_ranks_batch
+from .spec import MethodInput, MethodOutput, MethodSpec, Parameter
 
 
-@dataclass(frozen=True)
-class MethodSpec:
-    run: Callable[[Problem, Any, Mapping[str, Any], bool], MethodOutput]
-    normalizations: tuple[str, ...]  # empty: the method takes raw scores only
-    default_normalization: Callable[[Problem], str] | None
-    higher_is_better: bool
-    params: tuple[str, ...] = ()
+def _discover() -> dict[str, MethodSpec]:
+    specs = []
+    for module in pkgutil.iter_modules(__path__):
+        spec = getattr(importlib.import_module(f"{__name__}.{module.name}"), "SPEC", None)
+        if isinstance(spec, MethodSpec):
+            specs.append(spec)
+    return {spec.name: spec for spec in sorted(specs, key=lambda s: (s.order, s.name))}
 
 
-METHODS: dict[str, MethodSpec] = {
-    "wsm": MethodSpec(wsm.run, wsm.NORMALIZATIONS, wsm.default_normalization, True),
-    "wpm": MethodSpec(wpm.run, wpm.NORMALIZATIONS, wpm.default_normalization, True),
-    "topsis": MethodSpec(topsis.run, topsis.NORMALIZATIONS, topsis.default_normalization, True),
-    "vikor": MethodSpec(vikor.run, (), None, False, ("v",)),
-    "promethee2": MethodSpec(promethee.run, (), None, True),
-}
+METHODS: dict[str, MethodSpec] = _discover()
 METHOD_NAMES = tuple(METHODS)
+
+
+def method_spec(method: str) -> MethodSpec:
+    if not isinstance(method, str) or method not in METHODS:
+        raise AnalysisError(
+            f"unknown method {method!r}; choose one of {', '.join(METHOD_NAMES)}", "method", code="unknown_method"
+        )
+    return METHODS[method]
 
 
 def allowed_normalizations(method: str) -> tuple[str, ...]:
     """The normalisations a method accepts (empty: raw scores only)."""
-    return _spec(method).normalizations
+    return method_spec(method).normalizations
 
 
-def _spec(method: str) -> MethodSpec:
-    if not isinstance(method, str) or method not in METHODS:
-        raise AnalysisError(f"unknown method {method!r}; choose one of {', '.join(METHOD_NAMES)}", "method")
-    return METHODS[method]
-
-
-def _normalization(spec: MethodSpec, method: str, problem: Problem, normalization: str | None) -> str | None:
+def _normalization(spec: MethodSpec, problem: Problem, normalization: str | None) -> str | None:
     if not spec.normalizations:
         if normalization is not None:
             raise AnalysisError(
-                f"method '{method}' works on raw scores and takes no normalization (leave it empty); "
+                f"method '{spec.name}' works on raw scores and takes no normalization (leave it empty); "
                 f"got {normalization!r}",
                 "normalization",
+                code="normalization_not_taken",
             )
         return None
     if normalization is None:
-        assert spec.default_normalization is not None
-        return spec.default_normalization(problem)
+        return spec.default_normalization(problem) if spec.default_normalization else spec.normalizations[0]
     if not isinstance(normalization, str) or normalization not in spec.normalizations:
         allowed = ", ".join(f"'{n}'" for n in spec.normalizations)
         raise AnalysisError(
-            f"method '{method}' accepts normalization {allowed}; got {normalization!r}", "normalization"
+            f"method '{spec.name}' accepts normalization {allowed}; got {normalization!r}",
+            "normalization",
+            code="normalization_not_allowed",
         )
     return normalization
 
 
-def _params(spec: MethodSpec, method: str, params: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    if params is None:
-        return {}
-    if not isinstance(params, Mapping):
-        raise AnalysisError(f"'params' must be an object of method settings; got {params!r}", "params")
-    for name, value in params.items():
-        if name not in spec.params:
-            takes = ", ".join(spec.params) if spec.params else "no parameters"
-            raise AnalysisError(f"method '{method}' takes no parameter {name!r}; it takes {takes}", f"params.{name}")
-        if name == "v" and (
-            isinstance(value, bool) or not isinstance(value, Real) or not 0 <= float(value) <= 1
-        ):
-            shown = number(value) if isinstance(value, Real) and not isinstance(value, bool) else repr(value)
-            raise AnalysisError(
-                f"VIKOR's 'v' (weight of group utility against individual regret) must be a number from 0 to 1; "
-                f"got {shown}",
-                "params.v",
-            )
-    return params
+def _params(spec: MethodSpec, params: Mapping[str, Any] | None) -> dict[str, float]:
+    if params is not None and not isinstance(params, Mapping):
+        raise AnalysisError(
+            f"'params' must be an object of method settings; got {params!r}", "params", code="params_not_object"
+        )
+    return spec.settings(params)
 
 
 def _check_finite(method: str, output: MethodOutput) -> None:
@@ -99,6 +86,13 @@ def _check_finite(method: str, output: MethodOutput) -> None:
     for name, value in arrays:
         if isinstance(value, np.ndarray) and value.dtype.kind == "f" and not np.isfinite(value).all():
             raise FloatingPointError(f"internal error: method '{method}' produced a non-finite '{name}'")
+
+
+def _run(spec: MethodSpec, given: MethodInput) -> MethodOutput:
+    with np.errstate(divide="raise", over="raise", invalid="raise"):
+        output = spec.run(given)
+    _check_finite(spec.name, output)
+    return output
 
 
 def rank(
@@ -117,13 +111,12 @@ def rank(
     """
     if not isinstance(problem, Problem):
         raise TypeError(f"rank() needs a Problem from Problem.build(); got {type(problem).__name__}")
-    spec = _spec(method)
-    chosen = _normalization(spec, method, problem, normalization)
-    settings = _params(spec, method, params)
-    with np.errstate(divide="raise", over="raise", invalid="raise"):
-        output = spec.run(problem, chosen, settings, explain)
-    _check_finite(method, output)
-    ranked = competition_ranks(output.scores, spec.higher_is_better)
+    spec = method_spec(method)
+    chosen = _normalization(spec, problem, normalization)
+    given = MethodInput(problem, problem.weights[None, :], chosen, _params(spec, params), explain)
+    output = _run(spec, given)
+    scores = output.scores[0]
+    ranked = competition_ranks(scores, spec.higher_is_better)
     warnings = list(output.warnings)
     if problem.scores.shape[0] == 1:
         warnings.append(SINGLE_OPTION_WARNING)
@@ -133,10 +126,57 @@ def rank(
         higher_is_better=spec.higher_is_better,
         options=problem.options,
         criteria=problem.criteria,
-        scores=output.scores,
+        scores=scores,
         ranks=ranked.ranks,
         order=tuple(problem.options[i] for i in ranked.order),
         details=output.details,
         steps=output.steps,
         warnings=tuple(dict.fromkeys(warnings)),  # drop repeats, keep order
     )
+
+
+@dataclass(frozen=True, eq=False)
+class BatchRanking:
+    """Scores and competition ranks (both k × m) of one problem under k weight vectors."""
+
+    method: str
+    normalization: str | None
+    higher_is_better: bool
+    scores: np.ndarray
+    ranks: np.ndarray
+
+
+def rank_batch(
+    problem: Problem,
+    method: str,
+    weights: np.ndarray,
+    normalization: str | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> BatchRanking:
+    """Rank `problem` under each row of `weights` (k × n, non-negative, each row summing to 1) at once.
+
+    The weights are trusted (they come from the analysis, e.g. samples of the
+    simplex); the problem's own weights are ignored.
+    """
+    spec = method_spec(method)
+    chosen = _normalization(spec, problem, normalization)
+    weights = np.asarray(weights, dtype=float)
+    if weights.ndim != 2 or weights.shape[1] != problem.scores.shape[1]:
+        raise ValueError(f"weights must be k × {problem.scores.shape[1]}; got shape {weights.shape}")
+    given = MethodInput(problem, weights, chosen, _params(spec, params), explain=False)
+    scores = _run(spec, given).scores
+    ranks = competition_ranks_batch(scores, spec.higher_is_better)
+    return BatchRanking(method, chosen, spec.higher_is_better, scores, ranks)
+
+
+__all__ = [
+    "METHODS",
+    "METHOD_NAMES",
+    "BatchRanking",
+    "MethodSpec",
+    "Parameter",
+    "allowed_normalizations",
+    "method_spec",
+    "rank",
+    "rank_batch",
+]

@@ -11,13 +11,12 @@ The pairs are one (m × m × n) difference tensor: memory grows with m²·n.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
 
 import numpy as np
 
-from ..problem import PREFERENCE_FUNCTIONS, PreferenceFunction, Problem
-from ._common import MethodOutput
+from ..problem import PREFERENCE_FUNCTIONS, PreferenceFunction
+from .spec import MethodInput, MethodOutput, MethodSpec
 
 Kernel = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
@@ -58,7 +57,8 @@ KERNELS: dict[str, Kernel] = {
     "linear": _linear,
     "gaussian": _gaussian,
 }
-assert tuple(KERNELS) == PREFERENCE_FUNCTIONS
+if tuple(KERNELS) != PREFERENCE_FUNCTIONS:  # a kernel per function the Problem accepts
+    raise ImportError("promethee.KERNELS and problem.PREFERENCE_FUNCTIONS disagree")
 
 
 def preference_degrees(
@@ -89,25 +89,53 @@ def preference_degrees(
     return degrees
 
 
-def run(problem: Problem, normalization: None, params: Mapping[str, Any], explain: bool) -> MethodOutput:
+def run(given: MethodInput) -> MethodOutput:
+    problem = given.problem
     m = problem.scores.shape[0]
     degrees = preference_degrees(problem.scores, problem.is_benefit, problem.preferences)
-    preference = degrees @ problem.weights  # π(a, b)
     pairs = max(m - 1, 1)  # one option: no pairs, π is 0 and so are the flows
+    # Unicriterion net flows φ_j(a) = Σ_b (P_j(a, b) − P_j(b, a)) / (m − 1) do
+    # not depend on the weights, and the net flow is their weighted sum: one
+    # matrix product ranks any number of weight vectors.
+    unicriterion = (degrees.sum(axis=1) - degrees.sum(axis=0)) / pairs  # (m, n)
+    net = given.weights @ unicriterion.T  # (k, m)
+    if not given.single:
+        return MethodOutput(net)
+    weights = given.weights[0]
+    preference = degrees @ weights  # π(a, b)
     phi_plus = preference.sum(axis=1) / pairs
     phi_minus = preference.sum(axis=0) / pairs
-    net = phi_plus - phi_minus
     details = {"phi_plus": phi_plus, "phi_minus": phi_minus}
     steps: dict[str, np.ndarray] = {}
-    if explain:
-        # Unicriterion net flows φ_j(a): what criterion j alone says about a.
-        # Weighted by w_j they add up, over j, to the net flow.
-        unicriterion = (degrees.sum(axis=1) - degrees.sum(axis=0)) / pairs
+    if given.explain:
         steps = {
             "normalized": unicriterion,
-            "weighted": unicriterion * problem.weights,
+            "weighted": unicriterion * weights,
             "preference": preference,
             "phi_plus": phi_plus,
             "phi_minus": phi_minus,
         }
     return MethodOutput(net, details, steps)
+
+
+SPEC = MethodSpec(
+    name="promethee2",
+    label="PROMETHEE II (net outranking flow)",
+    score_label="net flow",
+    higher_is_better=True,
+    run=run,
+    order=50,
+    raw_scores_note="on the raw scores, comparing every pair of options criterion by criterion",
+    step_titles={
+        "normalized": (
+            "Single-criterion net flows φⱼ",
+            "What each criterion alone says about an option, from −1 to 1.",
+        ),
+        "weighted": ("Weighted flows w × φⱼ", "Each row adds up to the option's net flow."),
+        "preference": (
+            "Preference matrix π(row, column)",
+            "How strongly the row option is preferred to the column option, weighted over all criteria.",
+        ),
+        "per_option": ("Leaving and entering flows", "Net flow = φ⁺ − φ⁻."),
+    },
+)

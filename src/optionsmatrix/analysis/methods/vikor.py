@@ -8,14 +8,11 @@ range inside the method, so no separate normalisation is taken.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import numpy as np
 
 from ..problem import Problem
 from ..ranks import TIE_TOLERANCE, are_tied, competition_ranks
-from ._common import MethodOutput
+from .spec import MethodInput, MethodOutput, MethodSpec, Parameter
 
 DEFAULT_V = 0.5
 
@@ -37,16 +34,16 @@ def regrets(scores: np.ndarray, is_benefit: np.ndarray) -> tuple[np.ndarray, np.
     return ratios, best, worst, flat
 
 
-def _spread_term(values: np.ndarray) -> tuple[np.ndarray, bool]:
-    """(x − min)/(max − min), or zeros when every value is tied (and say so)."""
-    low, high = values.min(), values.max()
-    if are_tied(low, high):
-        return np.zeros_like(values), True
-    return (values - low) / (high - low), False
+def _spread_term(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, (x − min)/(max − min), or zeros where a row's values are all tied; and that mask (k,)."""
+    low, high = values.min(axis=1, keepdims=True), values.max(axis=1, keepdims=True)
+    flat = are_tied(low, high)
+    term = (values - low) / np.where(flat, 1.0, high - low)
+    return np.where(flat, 0.0, term), flat[:, 0]
 
 
-def q_index(s: np.ndarray, r: np.ndarray, v: float) -> tuple[np.ndarray, bool, bool]:
-    """Q = v·(S − S*)/(S⁻ − S*) + (1 − v)·(R − R*)/(R⁻ − R*); returns (Q, S all tied, R all tied)."""
+def q_index(s: np.ndarray, r: np.ndarray, v: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Q = v·(S − S*)/(S⁻ − S*) + (1 − v)·(R − R*)/(R⁻ − R*) per row; returns (Q, S all tied, R all tied)."""
     s_term, s_flat = _spread_term(s)
     r_term, r_flat = _spread_term(r)
     return v * s_term + (1 - v) * r_term, s_flat, r_flat
@@ -77,41 +74,64 @@ def compromise_set(q: np.ndarray, s: np.ndarray, r: np.ndarray) -> np.ndarray:
     return order[:2]
 
 
-def run(problem: Problem, normalization: None, params: Mapping[str, Any], explain: bool) -> MethodOutput:
-    v = float(params.get("v", DEFAULT_V))
-    m = problem.scores.shape[0]
+def run(given: MethodInput) -> MethodOutput:
+    problem = given.problem
+    v = given.params["v"]
     ratios, best, worst, flat = regrets(problem.scores, problem.is_benefit)
-    weighted = ratios * problem.weights
-    s, r = weighted.sum(axis=1), weighted.max(axis=1)
+    weighted = ratios[None, :, :] * given.weights[:, None, :]  # (k, m, n)
+    s, r = given.weights @ ratios.T, weighted.max(axis=2)
     q, s_flat, r_flat = q_index(s, r, v)
-    chosen = compromise_set(q, s, r)
-
-    warnings: list[str] = []
-    if m == 1:
-        warnings.append(
-            "with one option VIKOR's advantage threshold DQ = 1/(m − 1) is undefined; the single option is the "
-            "compromise set"
-        )
-    else:
-        warnings += [
-            f"criterion '{problem.criteria[j]}' has the same value for every option, so it adds no regret in VIKOR"
-            for j in np.flatnonzero(flat)
-        ]
-        if s_flat and v > 0:
-            warnings.append("every option has the same group utility S, so the S part of Q is 0 for all")
-        if r_flat and v < 1:
-            warnings.append("every option has the same individual regret R, so the R part of Q is 0 for all")
-
-    details = {"S": s, "R": r, "Q": q, "compromise_set": tuple(problem.options[i] for i in chosen)}
+    if not given.single:
+        return MethodOutput(q)
+    chosen = compromise_set(q[0], s[0], r[0])
+    warnings = _warnings(problem, flat, bool(s_flat[0]), bool(r_flat[0]), v)
+    details = {"S": s[0], "R": r[0], "Q": q[0], "compromise_set": tuple(problem.options[i] for i in chosen)}
     steps: dict[str, np.ndarray] = {}
-    if explain:
+    if given.explain:
         steps = {
             "normalized": ratios,
-            "weighted": weighted,
+            "weighted": weighted[0],
             "best": best,
             "worst": worst,
-            "S": s,
-            "R": r,
-            "Q": q,
+            "S": s[0],
+            "R": r[0],
+            "Q": q[0],
         }
-    return MethodOutput(q, details, steps, tuple(warnings))
+    return MethodOutput(q, details, steps, warnings)
+
+
+def _warnings(problem: Problem, flat: np.ndarray, s_flat: bool, r_flat: bool, v: float) -> tuple[str, ...]:
+    if problem.scores.shape[0] == 1:
+        return (
+            "with one option VIKOR's advantage threshold DQ = 1/(m − 1) is undefined; the single option is the "
+            "compromise set",
+        )
+    warnings = [
+        f"criterion '{problem.criteria[j]}' has the same value for every option, so it adds no regret in VIKOR"
+        for j in np.flatnonzero(flat)
+    ]
+    if s_flat and v > 0:
+        warnings.append("every option has the same group utility S, so the S part of Q is 0 for all")
+    if r_flat and v < 1:
+        warnings.append("every option has the same individual regret R, so the R part of Q is 0 for all")
+    return tuple(warnings)
+
+
+SPEC = MethodSpec(
+    name="vikor",
+    label="VIKOR (compromise ranking)",
+    score_label="Q",
+    higher_is_better=False,
+    run=run,
+    order=40,
+    raw_scores_note="on the raw scores, each criterion measured from its best to its worst value",
+    parameters=(
+        Parameter("v", "weight of group utility against individual regret", DEFAULT_V, 0.0, 1.0),
+    ),
+    step_titles={
+        "normalized": ("Regret terms d", "(best − score) / (best − worst): 0 at the best value given, 1 at the worst."),
+        "weighted": ("Weighted regret w × d", "Row sums are S, row maxima are R."),
+        "per_criterion": ("Best and worst values", "Per criterion, among the options given."),
+        "per_option": ("S, R and Q", "Q mixes S and R (v sets the mix); lower Q ranks first."),
+    },
+)

@@ -7,15 +7,12 @@ score is a weighted geometric mean, so it stays within the range of the r_ij.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import numpy as np
 
 from ..errors import AnalysisError, number
 from ..normalize import sum_
 from ..problem import Problem
-from ._common import MethodOutput
+from .spec import MethodInput, MethodOutput, MethodSpec
 
 NORMALIZATIONS = ("none", "sum")
 
@@ -24,12 +21,8 @@ def default_normalization(problem: Problem) -> str:
     return "none"
 
 
-def weighted_product(log_ratios: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Scores from log r_ij: exp(Σ_j w_j log r_ij)."""
-    return np.exp(log_ratios @ weights)
-
-
-def run(problem: Problem, normalization: str, params: Mapping[str, Any], explain: bool) -> MethodOutput:
+def run(given: MethodInput) -> MethodOutput:
+    problem = given.problem
     scores = problem.scores
     not_positive = scores <= 0
     if not_positive.any():
@@ -38,23 +31,35 @@ def run(problem: Problem, normalization: str, params: Mapping[str, Any], explain
             f"method 'wpm' multiplies scores, so every score must be > 0; criterion '{problem.criteria[j]}' has "
             f"{number(scores[i, j])} for option '{problem.options[i]}'",
             f"scores[{i}][{j}]",
+            code="score_not_positive",
         )
-    if normalization == "none":
-        # r = x for a benefit, 1/x for a cost: log r = ±log x. Folding the sign
-        # into the weights keeps this to one log and one matrix-vector product.
-        sign = np.where(problem.is_benefit, 1.0, -1.0)
-        logs = np.log(scores)
-        result = weighted_product(logs, problem.weights * sign)
-        if not explain:
-            return MethodOutput(result)
-        ratios = np.where(problem.is_benefit, scores, 1.0 / scores)
-        log_ratios = logs * sign
+    if given.normalization == "none":
+        # r = x for a benefit, 1/x for a cost: log r = ±log x.
+        log_ratios = np.log(scores) * np.where(problem.is_benefit, 1.0, -1.0)
     else:
-        ratios = sum_(scores, problem.is_benefit, problem.criteria).values
-        log_ratios = np.log(ratios)
-        result = weighted_product(log_ratios, problem.weights)
-        if not explain:
-            return MethodOutput(result)
+        log_ratios = np.log(sum_(scores, problem.is_benefit, problem.criteria).values)
+    result = np.exp(given.weights @ log_ratios.T)  # (k, m)
+    if not (given.single and given.explain):
+        return MethodOutput(result)
     # weighted[i, j] = r_ij^w_j: the factors whose product is the score.
-    steps = {"normalized": ratios, "weighted": np.exp(log_ratios * problem.weights)}
+    steps = {"normalized": np.exp(log_ratios), "weighted": np.exp(log_ratios * given.weights[0])}
     return MethodOutput(result, steps=steps)
+
+
+SPEC = MethodSpec(
+    name="wpm",
+    label="Weighted product (WPM)",
+    score_label="score",
+    higher_is_better=True,
+    run=run,
+    order=20,
+    normalizations=NORMALIZATIONS,
+    default_normalization=default_normalization,
+    step_titles={
+        "normalized": (
+            "Ratios r",
+            "The score for a benefit, its reciprocal for a cost (shares of the column total with 'sum').",
+        ),
+        "weighted": ("Factors r^w", "Each row multiplies out to the option's score."),
+    },
+)

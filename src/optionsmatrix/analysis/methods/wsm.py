@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import numpy as np
 
 from ..errors import AnalysisError
 from ..normalize import normalize
 from ..problem import Problem
-from ._common import MethodOutput
+from .spec import MethodInput, MethodOutput, MethodSpec
 
 NORMALIZATIONS = ("scale", "minmax", "sum", "max", "none")
 
@@ -21,29 +18,47 @@ def default_normalization(problem: Problem) -> str:
     return "scale" if problem.scale_bounds is not None else "minmax"
 
 
-def weighted_sum(normalized: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return (scores, contributions) where contributions = w_j · r_ij."""
-    contributions = normalized * weights
-    return contributions.sum(axis=1), contributions
-
-
-def run(problem: Problem, normalization: str, params: Mapping[str, Any], explain: bool) -> MethodOutput:
-    if normalization == "none" and not problem.is_benefit.all():
+def run(given: MethodInput) -> MethodOutput:
+    problem = given.problem
+    if given.normalization == "none" and not problem.is_benefit.all():
         j = int(np.argmin(problem.is_benefit))
         raise AnalysisError(
             "normalization 'none' adds raw scores, which only makes sense when every criterion is a benefit; "
             f"criterion '{problem.criteria[j]}' is a cost — choose 'scale', 'minmax', 'sum' or 'max'",
             "normalization",
+            code="normalization_needs_benefits",
         )
     normalized = normalize(
         problem.scores,
         problem.is_benefit,
-        normalization,
+        given.normalization,  # type: ignore[arg-type]
         bounds=problem.scale_bounds,
         criteria=problem.criteria,
         options=problem.options,
         has_scale=[s is not None for s in problem.scales],
     )
-    scores, contributions = weighted_sum(normalized.values, problem.weights)
-    steps = {"normalized": normalized.values, "weighted": contributions} if explain else {}
+    scores = given.weights @ normalized.values.T  # (k, n) @ (n, m)
+    if not given.single:
+        return MethodOutput(scores)
+    contributions = normalized.values * given.weights[0]
+    steps = {"normalized": normalized.values, "weighted": contributions} if given.explain else {}
     return MethodOutput(scores, {"contributions": contributions}, steps, normalized.warnings)
+
+
+SPEC = MethodSpec(
+    name="wsm",
+    label="Weighted sum (WSM)",
+    score_label="score",
+    higher_is_better=True,
+    run=run,
+    order=10,
+    normalizations=NORMALIZATIONS,
+    default_normalization=default_normalization,
+    step_titles={
+        "normalized": (
+            "Normalised scores r",
+            "Every criterion on a common footing, cost criteria turned around so that higher is always better.",
+        ),
+        "weighted": ("Weighted scores w × r", "Each row adds up to the option's score."),
+    },
+)

@@ -53,14 +53,19 @@ def run(given: MethodInput) -> MethodOutput:
     scores, is_benefit = problem.scores, problem.is_benefit
     warnings: tuple[str, ...] = ()
     if given.normalization == "vector":
-        normalized = vector(scores, problem.criteria).values
+        norms = np.sqrt(np.einsum("ij,ij->j", scores, scores))
+        if (norms == 0).any():
+            vector(scores, problem.criteria)  # raises the error that names the criterion
+        # One pass: x · (w / ‖x‖) is the weighted normalised matrix.
+        weighted = scores[None, :, :] * (given.weights / norms)[:, None, :]  # (k, m, n)
+        normalized = scores / norms if given.explain else None
         # Cost criteria are not turned around: the ideal takes their minimum.
         best_is_max = is_benefit
     else:
         result = minmax(scores, is_benefit, problem.criteria)
         normalized, warnings = result.values, result.warnings
+        weighted = normalized[None, :, :] * given.weights[:, None, :]
         best_is_max = np.ones_like(is_benefit)  # min–max already turned every cost criterion around
-    weighted = normalized[None, :, :] * given.weights[:, None, :]  # (k, m, n)
     column_max, column_min = weighted.max(axis=1), weighted.min(axis=1)
     ideal = np.where(best_is_max, column_max, column_min)
     anti_ideal = np.where(best_is_max, column_min, column_max)

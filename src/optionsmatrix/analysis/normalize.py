@@ -8,6 +8,10 @@ the ratio-based normalisations (sum, max) and change what "0" means.
 own with a boolean `is_benefit` vector. All return `Normalized(values,
 warnings)`; errors name the offending criterion (and option, where there is
 one).
+
+Scores are m × n, or k × m × n for k score tables at once (one per
+participant, or per sample): every reduction runs over the options axis
+(-2), so the same kernels serve both. Warnings describe the first table.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ def scale(
     """Position on the criterion's declared scale: benefit (x − min)/(max − min),
     cost (max − x)/(max − min). Depends on no other option, so adding or
     removing an option never moves anyone else's value."""
-    m, n = scores.shape
+    m, n = scores.shape[-2:]
     criteria = _labels(criteria, "C", n)
     if bounds is None:
         missing = [j for j in range(n) if has_scale is None or not has_scale[j]]
@@ -57,10 +61,10 @@ def scale(
     low, high = bounds[:, 0], bounds[:, 1]
     outside = (scores < low) | (scores > high)
     if outside.any():
-        i, j = (int(k) for k in np.argwhere(outside)[0])
+        i, j = (int(k) for k in np.argwhere(outside)[0][-2:])
         options = _labels(options, "A", m)
         raise AnalysisError(
-            f"criterion '{criteria[j]}' has score {number(scores[i, j])} outside its scale "
+            f"criterion '{criteria[j]}' has score {number(scores[outside][0])} outside its scale "
             f"{number(low[j])}–{number(high[j])} for option '{options[i]}'",
             f"scores[{i}][{j}]",
             code="score_outside_scale",
@@ -73,20 +77,21 @@ def minmax(scores: np.ndarray, is_benefit: np.ndarray, criteria: Sequence[str] |
     """Position within the observed range: benefit (x − min)/(max − min), cost
     (max − x)/(max − min). A criterion on which every option is equal gives
     every option 1 (it separates nobody) and a warning."""
-    low, high = scores.min(axis=0), scores.max(axis=0)
+    low, high = scores.min(axis=-2, keepdims=True), scores.max(axis=-2, keepdims=True)
     width = high - low
     flat = width == 0
     values = np.where(is_benefit, scores - low, high - scores) / np.where(flat, 1.0, width)
     warnings: tuple[str, ...] = ()
     if flat.any():
-        values[:, flat] = 1.0
+        values = np.where(flat, 1.0, values)
+        first = flat.reshape(-1, flat.shape[-1])[0]
         # With one option every column is flat; the single-option warning says it better.
-        if scores.shape[0] > 1:
-            criteria = _labels(criteria, "C", scores.shape[1])
+        if scores.shape[-2] > 1:
+            criteria = _labels(criteria, "C", scores.shape[-1])
             warnings = tuple(
                 f"criterion '{criteria[j]}' has the same value for every option, so min–max normalisation cannot "
                 "separate them; every option gets 1 on it"
-                for j in np.flatnonzero(flat)
+                for j in np.flatnonzero(first)
             )
     return Normalized(values, warnings)
 
@@ -94,9 +99,9 @@ def minmax(scores: np.ndarray, is_benefit: np.ndarray, criteria: Sequence[str] |
 def _require_positive(scores: np.ndarray, name: str, criteria: Sequence[str] | None) -> None:
     not_positive = scores <= 0
     if not_positive.any():
-        j = int(np.argmax(not_positive.any(axis=0)))
-        criteria = _labels(criteria, "C", scores.shape[1])
-        smallest = scores[:, j].min()
+        j = int(np.argwhere(not_positive)[0][-1])
+        criteria = _labels(criteria, "C", scores.shape[-1])
+        smallest = scores[..., j].min()
         raise AnalysisError(
             f"{name} needs strictly positive scores; criterion '{criteria[j]}' has {number(smallest)}",
             "normalization",
@@ -109,25 +114,31 @@ def sum_(scores: np.ndarray, is_benefit: np.ndarray, criteria: Sequence[str] | N
     _require_positive(scores, "normalization 'sum'", criteria)
     # (min/x)/Σ(min/x) equals (1/x)/Σ(1/x) but min/x lies in (0, 1], so tiny
     # scores cannot overflow the reciprocal.
-    inverted = scores.min(axis=0) / scores
+    inverted = scores.min(axis=-2, keepdims=True) / scores
     chosen = np.where(is_benefit, scores, inverted)
-    return Normalized(chosen / chosen.sum(axis=0))
+    return Normalized(chosen / chosen.sum(axis=-2, keepdims=True))
 
 
 def max_(scores: np.ndarray, is_benefit: np.ndarray, criteria: Sequence[str] | None = None) -> Normalized:
     """Ratio to the best: benefit x/max, cost min/x. Needs x > 0."""
     _require_positive(scores, "normalization 'max'", criteria)
-    return Normalized(np.where(is_benefit, scores / scores.max(axis=0), scores.min(axis=0) / scores))
+    best, least = scores.max(axis=-2, keepdims=True), scores.min(axis=-2, keepdims=True)
+    return Normalized(np.where(is_benefit, scores / best, least / scores))
+
+
+def column_lengths(scores: np.ndarray) -> np.ndarray:
+    """√Σx² over the options of each criterion, kept as a (…, 1, n) row for broadcasting."""
+    return np.sqrt(np.einsum("...ij,...ij->...j", scores, scores))[..., None, :]
 
 
 def vector(scores: np.ndarray, criteria: Sequence[str] | None = None) -> Normalized:
     """x/√Σx² per column. Direction is not applied: TOPSIS handles it through
     its ideal and anti-ideal points."""
-    norms = np.sqrt(np.einsum("ij,ij->j", scores, scores))
+    norms = column_lengths(scores)
     zero = norms == 0
     if zero.any():
-        criteria = _labels(criteria, "C", scores.shape[1])
-        j = int(np.argmax(zero))
+        criteria = _labels(criteria, "C", scores.shape[-1])
+        j = int(np.argwhere(zero)[0][-1])
         raise AnalysisError(
             f"normalization 'vector' divides by each column's length, and criterion '{criteria[j]}' is 0 for every "
             "option; choose another normalization or remove the criterion",

@@ -113,7 +113,9 @@ def rank(
         raise TypeError(f"rank() needs a Problem from Problem.build(); got {type(problem).__name__}")
     spec = method_spec(method)
     chosen = _normalization(spec, problem, normalization)
-    given = MethodInput(problem, problem.weights[None, :], chosen, _params(spec, params), explain)
+    given = MethodInput(
+        problem, problem.weights[None, :], problem.scores[None, :, :], chosen, _params(spec, params), explain
+    )
     output = _run(spec, given)
     scores = output.scores[0]
     ranked = competition_ranks(scores, spec.higher_is_better)
@@ -152,18 +154,27 @@ def rank_batch(
     weights: np.ndarray,
     normalization: str | None = None,
     params: Mapping[str, Any] | None = None,
+    *,
+    scores: np.ndarray | None = None,
 ) -> BatchRanking:
-    """Rank `problem` under each row of `weights` (k × n, non-negative, each row summing to 1) at once.
+    """Rank under each row of `weights` (k × n, non-negative, each row summing to 1) at once.
 
-    The weights are trusted (they come from the analysis, e.g. samples of the
-    simplex); the problem's own weights are ignored.
+    `scores` (k × m × n), when given, is one score table per weight vector
+    (a participant's ballot, a sample); otherwise every row ranks the
+    problem's own table. Weights and scores are trusted (they come from
+    validated ballots or from the analysis itself); the problem's own weights
+    are ignored, its names, directions, scales and preference functions used.
     """
     spec = method_spec(method)
     chosen = _normalization(spec, problem, normalization)
     weights = np.asarray(weights, dtype=float)
-    if weights.ndim != 2 or weights.shape[1] != problem.scores.shape[1]:
-        raise ValueError(f"weights must be k × {problem.scores.shape[1]}; got shape {weights.shape}")
-    given = MethodInput(problem, weights, chosen, _params(spec, params), explain=False)
+    m, n = problem.scores.shape
+    if weights.ndim != 2 or weights.shape[1] != n:
+        raise ValueError(f"weights must be k × {n}; got shape {weights.shape}")
+    tables = problem.scores[None, :, :] if scores is None else np.asarray(scores, dtype=float)
+    if tables.shape not in ((1, m, n), (weights.shape[0], m, n)):
+        raise ValueError(f"scores must be {weights.shape[0]} × {m} × {n}; got shape {tables.shape}")
+    given = MethodInput(problem, weights, tables, chosen, _params(spec, params), explain=False)
     scores = _run(spec, given).scores
     ranks = competition_ranks_batch(scores, spec.higher_is_better)
     return BatchRanking(method, chosen, spec.higher_is_better, scores, ranks)

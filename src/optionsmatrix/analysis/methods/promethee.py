@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..problem import PREFERENCE_FUNCTIONS, PreferenceFunction
-from .spec import MethodInput, MethodOutput, MethodSpec
+from .spec import MethodInput, MethodOutput, MethodSpec, weighted_sum
 
 Kernel = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
@@ -64,9 +64,9 @@ if tuple(KERNELS) != PREFERENCE_FUNCTIONS:  # a kernel per function the Problem 
 def preference_degrees(
     scores: np.ndarray, is_benefit: np.ndarray, preferences: tuple[PreferenceFunction | None, ...]
 ) -> np.ndarray:
-    """P[a, b, j] for every ordered pair of options and every criterion."""
+    """P[…, a, b, j] for every ordered pair of options and every criterion; scores are (…, m, n)."""
     sign = np.where(is_benefit, 1.0, -1.0)
-    differences = (scores[:, None, :] - scores[None, :, :]) * sign
+    differences = (scores[..., :, None, :] - scores[..., None, :, :]) * sign
     functions = np.array([pf.function if pf is not None else "usual" for pf in preferences])
 
     def thresholds(name: str, columns: np.ndarray) -> np.ndarray:
@@ -83,26 +83,26 @@ def preference_degrees(
     degrees = np.empty_like(differences)
     for name in present:
         columns = np.flatnonzero(functions == name)
-        degrees[:, :, columns] = KERNELS[str(name)](
-            differences[:, :, columns], thresholds("q", columns), thresholds("p", columns), thresholds("s", columns)
+        degrees[..., columns] = KERNELS[str(name)](
+            differences[..., columns], thresholds("q", columns), thresholds("p", columns), thresholds("s", columns)
         )
     return degrees
 
 
 def run(given: MethodInput) -> MethodOutput:
     problem = given.problem
-    m = problem.scores.shape[0]
-    degrees = preference_degrees(problem.scores, problem.is_benefit, problem.preferences)
+    m = given.scores.shape[-2]
+    degrees = preference_degrees(given.scores, problem.is_benefit, problem.preferences)  # (1 or k, m, m, n)
     pairs = max(m - 1, 1)  # one option: no pairs, π is 0 and so are the flows
     # Unicriterion net flows φ_j(a) = Σ_b (P_j(a, b) − P_j(b, a)) / (m − 1) do
     # not depend on the weights, and the net flow is their weighted sum: one
     # matrix product ranks any number of weight vectors.
-    unicriterion = (degrees.sum(axis=1) - degrees.sum(axis=0)) / pairs  # (m, n)
-    net = given.weights @ unicriterion.T  # (k, m)
+    unicriterion = (degrees.sum(axis=-2) - degrees.sum(axis=-3)) / pairs  # (1 or k, m, n)
+    net = weighted_sum(unicriterion, given.weights)  # (k, m)
     if not given.single:
         return MethodOutput(net)
-    weights = given.weights[0]
-    preference = degrees @ weights  # π(a, b)
+    weights, unicriterion = given.weights[0], unicriterion[0]
+    preference = degrees[0] @ weights  # π(a, b)
     phi_plus = preference.sum(axis=1) / pairs
     phi_minus = preference.sum(axis=0) / pairs
     details = {"phi_plus": phi_plus, "phi_minus": phi_minus}

@@ -6,9 +6,11 @@ choices and "show the working" take their names, labels and checks — so
 adding a method is adding one module.
 
 Methods are batched: `run` gets weights of shape (k, n), one weight vector per
-row, and returns scores of shape (k, m). A single ranking is the k = 1 case of
-the same code; the named intermediate tables (`steps`) and `details` are
-produced only then.
+row, and score tables of shape (1, m, n) (the problem's own, shared by every
+weight vector) or (k, m, n) (one per weight vector: a participant's ballot, a
+sample), and returns scores of shape (k, m). A single ranking is the k = 1
+case of the same code; the named intermediate tables (`steps`) and `details`
+are produced only then.
 """
 
 from __future__ import annotations
@@ -48,10 +50,16 @@ class Parameter:
 
 @dataclass(frozen=True, eq=False)
 class MethodInput:
-    """Everything a method's `run` may use. `weights` is (k, n), each row summing to 1."""
+    """Everything a method's `run` may use.
+
+    `weights` is (k, n), each row summing to 1; `scores` is (1, m, n) or
+    (k, m, n). `problem` supplies names, directions, scales and preference
+    functions (its own scores are `scores[0]` in a single ranking).
+    """
 
     problem: Problem
     weights: np.ndarray
+    scores: np.ndarray
     normalization: str | None
     params: Mapping[str, float]
     explain: bool
@@ -60,6 +68,13 @@ class MethodInput:
     def single(self) -> bool:
         """One weight vector: the call that also reports details and steps."""
         return self.weights.shape[0] == 1
+
+
+def weighted_sum(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Σ_j w_j v_ij for each weight vector: values (1 or k, m, n), weights (k, n) -> (k, m)."""
+    if values.shape[0] == 1:
+        return weights @ values[0].T  # one matrix product for the whole batch
+    return np.einsum("kmn,kn->km", values, weights)
 
 
 @dataclass(frozen=True, eq=False)

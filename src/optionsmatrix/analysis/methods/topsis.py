@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..normalize import minmax, vector
+from ..normalize import column_lengths, minmax, vector
 from ..problem import Problem
 from .spec import MethodInput, MethodOutput, MethodSpec
 
@@ -50,21 +50,22 @@ def closeness(
 
 def run(given: MethodInput) -> MethodOutput:
     problem = given.problem
-    scores, is_benefit = problem.scores, problem.is_benefit
+    scores, is_benefit = given.scores, problem.is_benefit
     warnings: tuple[str, ...] = ()
     if given.normalization == "vector":
-        norms = np.sqrt(np.einsum("ij,ij->j", scores, scores))
+        norms = column_lengths(scores)  # (1 or k, 1, n)
         if (norms == 0).any():
             vector(scores, problem.criteria)  # raises the error that names the criterion
         # One pass: x · (w / ‖x‖) is the weighted normalised matrix.
-        weighted = scores[None, :, :] * (given.weights / norms)[:, None, :]  # (k, m, n)
-        normalized = scores / norms if given.explain else None
+        weighted = scores * (given.weights[:, None, :] / norms)  # (k, m, n)
+        normalized = (scores / norms)[0] if given.explain else None
         # Cost criteria are not turned around: the ideal takes their minimum.
         best_is_max = is_benefit
     else:
         result = minmax(scores, is_benefit, problem.criteria)
-        normalized, warnings = result.values, result.warnings
-        weighted = normalized[None, :, :] * given.weights[:, None, :]
+        warnings = result.warnings
+        weighted = result.values * given.weights[:, None, :]
+        normalized = result.values[0]
         best_is_max = np.ones_like(is_benefit)  # min–max already turned every cost criterion around
     column_max, column_min = weighted.max(axis=1), weighted.min(axis=1)
     ideal = np.where(best_is_max, column_max, column_min)

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..problem import Problem
 from ..ranks import TIE_TOLERANCE, are_tied, competition_ranks
-from .spec import MethodInput, MethodOutput, MethodSpec, Parameter
+from .spec import MethodInput, MethodOutput, MethodSpec, Parameter, weighted_sum
 
 DEFAULT_V = 0.5
 
@@ -20,10 +20,11 @@ DEFAULT_V = 0.5
 def regrets(scores: np.ndarray, is_benefit: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Return (regret ratios (f*_j − f_ij)/(f*_j − f⁻_j), best f*, worst f⁻, flat mask).
 
-    A criterion on which every option is equal (f* = f⁻) separates nobody and
-    gives everyone regret 0 instead of 0/0.
+    Scores are (…, m, n); best, worst and the mask keep a length-1 options
+    axis. A criterion on which every option is equal (f* = f⁻) separates
+    nobody and gives everyone regret 0 instead of 0/0.
     """
-    column_max, column_min = scores.max(axis=0), scores.min(axis=0)
+    column_max, column_min = scores.max(axis=-2, keepdims=True), scores.min(axis=-2, keepdims=True)
     best = np.where(is_benefit, column_max, column_min)
     worst = np.where(is_benefit, column_min, column_max)
     span = best - worst
@@ -77,22 +78,22 @@ def compromise_set(q: np.ndarray, s: np.ndarray, r: np.ndarray) -> np.ndarray:
 def run(given: MethodInput) -> MethodOutput:
     problem = given.problem
     v = given.params["v"]
-    ratios, best, worst, flat = regrets(problem.scores, problem.is_benefit)
-    weighted = ratios[None, :, :] * given.weights[:, None, :]  # (k, m, n)
-    s, r = given.weights @ ratios.T, weighted.max(axis=2)
+    ratios, best, worst, flat = regrets(given.scores, problem.is_benefit)
+    weighted = ratios * given.weights[:, None, :]  # (k, m, n)
+    s, r = weighted_sum(ratios, given.weights), weighted.max(axis=2)
     q, s_flat, r_flat = q_index(s, r, v)
     if not given.single:
         return MethodOutput(q)
     chosen = compromise_set(q[0], s[0], r[0])
-    warnings = _warnings(problem, flat, bool(s_flat[0]), bool(r_flat[0]), v)
+    warnings = _warnings(problem, flat[0, 0], bool(s_flat[0]), bool(r_flat[0]), v)
     details = {"S": s[0], "R": r[0], "Q": q[0], "compromise_set": tuple(problem.options[i] for i in chosen)}
     steps: dict[str, np.ndarray] = {}
     if given.explain:
         steps = {
-            "normalized": ratios,
+            "normalized": ratios[0],
             "weighted": weighted[0],
-            "best": best,
-            "worst": worst,
+            "best": best[0, 0],
+            "worst": worst[0, 0],
             "S": s[0],
             "R": r[0],
             "Q": q[0],

@@ -12,7 +12,7 @@ import numpy as np
 from ..errors import AnalysisError, number
 from ..normalize import sum_
 from ..problem import Problem
-from .spec import MethodInput, MethodOutput, MethodSpec
+from .spec import MethodInput, MethodOutput, MethodSpec, weighted_sum
 
 NORMALIZATIONS = ("none", "sum")
 
@@ -23,13 +23,13 @@ def default_normalization(problem: Problem) -> str:
 
 def run(given: MethodInput) -> MethodOutput:
     problem = given.problem
-    scores = problem.scores
+    scores = given.scores
     not_positive = scores <= 0
     if not_positive.any():
-        i, j = (int(k) for k in np.argwhere(not_positive)[0])
+        i, j = (int(k) for k in np.argwhere(not_positive)[0][-2:])
         raise AnalysisError(
             f"method 'wpm' multiplies scores, so every score must be > 0; criterion '{problem.criteria[j]}' has "
-            f"{number(scores[i, j])} for option '{problem.options[i]}'",
+            f"{number(scores[not_positive][0])} for option '{problem.options[i]}'",
             f"scores[{i}][{j}]",
             code="score_not_positive",
         )
@@ -38,11 +38,11 @@ def run(given: MethodInput) -> MethodOutput:
         log_ratios = np.log(scores) * np.where(problem.is_benefit, 1.0, -1.0)
     else:
         log_ratios = np.log(sum_(scores, problem.is_benefit, problem.criteria).values)
-    result = np.exp(given.weights @ log_ratios.T)  # (k, m)
+    result = np.exp(weighted_sum(log_ratios, given.weights))  # (k, m)
     if not (given.single and given.explain):
         return MethodOutput(result)
     # weighted[i, j] = r_ij^w_j: the factors whose product is the score.
-    steps = {"normalized": np.exp(log_ratios), "weighted": np.exp(log_ratios * given.weights[0])}
+    steps = {"normalized": np.exp(log_ratios[0]), "weighted": np.exp(log_ratios[0] * given.weights[0])}
     return MethodOutput(result, steps=steps)
 
 

@@ -7,7 +7,7 @@ import numpy as np
 from ..errors import AnalysisError
 from ..normalize import normalize
 from ..problem import Problem
-from .spec import MethodInput, MethodOutput, MethodSpec
+from .spec import MethodInput, MethodOutput, MethodSpec, weighted_sum
 
 NORMALIZATIONS = ("scale", "minmax", "sum", "max", "none")
 
@@ -29,7 +29,7 @@ def run(given: MethodInput) -> MethodOutput:
             code="normalization_needs_benefits",
         )
     normalized = normalize(
-        problem.scores,
+        given.scores,
         problem.is_benefit,
         given.normalization,  # type: ignore[arg-type]
         bounds=problem.scale_bounds,
@@ -37,11 +37,12 @@ def run(given: MethodInput) -> MethodOutput:
         options=problem.options,
         has_scale=[s is not None for s in problem.scales],
     )
-    scores = given.weights @ normalized.values.T  # (k, n) @ (n, m)
+    scores = weighted_sum(normalized.values, given.weights)
     if not given.single:
         return MethodOutput(scores)
-    contributions = normalized.values * given.weights[0]
-    steps = {"normalized": normalized.values, "weighted": contributions} if given.explain else {}
+    values = normalized.values[0]
+    contributions = values * given.weights[0]
+    steps = {"normalized": values, "weighted": contributions} if given.explain else {}
     return MethodOutput(scores, {"contributions": contributions}, steps, normalized.warnings)
 
 

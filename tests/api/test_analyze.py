@@ -113,10 +113,26 @@ def test_each_method_ranks_the_library_problem_as_computed_by_hand(
 
 
 def test_topsis_with_minmax_normalization_uses_the_observed_range(anonymous):
-    response = anonymous.post(URL, json=_body("topsis", normalization="minmax"))
+    # Min–max on the observed range, cost turned around: Cost (4 − x)/2, Access (x − 3)/2, Floor space (x − 1)/4.
+    normalized = [[0.5, 0.5, 1.0], [1.0, 1.0, 0.0], [0.0, 0.0, 0.75]]
+    # Weighted by 0.5, 0.25, 0.25; the ideal is each column's max (0.5, 0.25, 0.25), the anti-ideal 0.
+    weighted = [[0.25, 0.125, 0.25], [0.5, 0.25, 0.0], [0.0, 0.0, 0.1875]]
+    # d⁺ = √5/8, 1/4, 9/16 and d⁻ = 3/8, √5/4, 3/16, so C = d⁻/(d⁺ + d⁻):
+    to_ideal = [math.sqrt(5) / 8, 1 / 4, 9 / 16]
+    to_anti_ideal = [3 / 8, math.sqrt(5) / 4, 3 / 16]
+    closeness = [3 / (3 + math.sqrt(5)), math.sqrt(5) / (1 + math.sqrt(5)), 1 / 4]  # 0.5729, 0.6910, 0.25
+
+    response = anonymous.post(URL, json=_body("topsis", normalization="minmax", explain=True))
 
     assert response.status_code == 200
-    assert response.json()["normalization"] == "minmax"
+    result = response.json()
+    assert result["normalization"] == "minmax"
+    assert_allclose(result["steps"]["normalized"], normalized, rtol=1e-12)
+    assert_allclose(result["steps"]["weighted"], weighted, rtol=1e-12)
+    assert_allclose(result["details"]["distance_to_ideal"], to_ideal, rtol=1e-12)
+    assert_allclose(result["details"]["distance_to_anti_ideal"], to_anti_ideal, rtol=1e-12)
+    assert_allclose(result["scores"], closeness, rtol=1e-12)
+    assert result["ranks"] == [2, 1, 3]
 
 
 def test_vikor_reports_its_compromise_set_and_promethee_its_flows(anonymous):

@@ -5,7 +5,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from fastapi.testclient import TestClient
 
-from optionsmatrix import cli
 from optionsmatrix.app import create_app, prepare_database
 from optionsmatrix.schemas import MAX_OPTIONS
 from optionsmatrix.services import accounts
@@ -81,12 +80,6 @@ def test_the_token_form_refuses_what_the_api_refuses(client, name, days, field):
 
     assert response.status_code == 422
     assert f'id="token-{field}-error"' in response.text
-
-
-def test_serve_does_not_trust_forwarded_headers_unless_told_to():
-    args = cli._parser().parse_args(["serve"])
-
-    assert args.forwarded_allow_ips is None
 
 
 def test_concurrent_adds_of_one_name_store_it_once_with_distinct_positions(client, make_matrix):

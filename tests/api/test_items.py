@@ -2,6 +2,8 @@
 
 import pytest
 
+from optionsmatrix.schemas import MAX_OPTIONS
+
 SECTIONS = ["options", "criteria"]
 
 
@@ -162,3 +164,12 @@ def test_option_escalation_level_can_change(client, make_matrix):
     response = client.patch(f"/api/v1/matrices/{matrix['id']}/options/{option['id']}", json={"escalation_level": 4})
 
     assert response.json()["escalation_level"] == 4
+
+
+def test_a_matrix_cannot_grow_past_the_option_cap_one_at_a_time(client, make_matrix):
+    matrix = make_matrix(options=[{"name": f"O{i}"} for i in range(MAX_OPTIONS)])
+
+    response = client.post(f"/api/v1/matrices/{matrix['id']}/options", json={"name": "One too many"})
+
+    assert response.status_code == 422 and "at most 200 options" in response.json()["detail"][0]["msg"]
+    assert len(client.get(f"/api/v1/matrices/{matrix['id']}").json()["options"]) == MAX_OPTIONS

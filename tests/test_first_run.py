@@ -151,3 +151,14 @@ def test_instructor_create_refuses_a_short_password(fresh_engine, capsys, monkey
 
     assert cli.main(["instructor", "create", "a@example.org", "--password-stdin", "--database-url", url]) == 2
     assert "at least 10 characters" in capsys.readouterr().err
+
+
+def test_an_upgraded_database_lowercases_the_admin_email(fresh_engine):
+    migrate.upgrade(fresh_engine, "0001")
+    with fresh_engine.begin() as connection:
+        connection.execute(text("INSERT INTO matrix (title, description, source, created_at, updated_at) "
+                                "VALUES ('M', '', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+
+    first_run = prepare_database(fresh_engine, seed=True, issue_link=True, admin_email=" Admin@Example.ORG ")
+
+    assert first_run.admin.email == "admin@example.org"

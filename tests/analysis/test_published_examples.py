@@ -113,39 +113,68 @@ def test_vikor_reproduces_yang_and_wu():
     assert_allclose(rank(problem, "vikor").scores, [0.5679, 0.7667, 1.0, 0.7493, 0.0], atol=5e-5)
 
 
-def test_promethee2_reproduces_brans_and_vincke_six_location_example():
-    """Brans, J.-P. & Vincke, Ph. (1985). A preference ranking organisation
-    method (The PROMETHEE method for multiple criteria decision-making).
-    Management Science 31(6), 647–656, numerical example: six alternatives,
-    six equally weighted criteria, one of each preference-function type
-    (f1 u-shape q = 10, f2 v-shape p = 30, f3 linear q = 50 p = 500, f4 level
-    q = 1 p = 6, f5 usual, f6 Gaussian s = 5). Published net flows (sums over
-    the other five alternatives, three-decimal arithmetic) −0.728, 0.085,
-    −0.447, −0.102, 1.466, −0.274, transcribed from a public PROMETHEE test
-    suite. Our flows are averaged over m − 1 = 5, hence the factor 5."""
+# π(a, b) for the six-alternative example below, three decimals, row a, column b.
+SIX_ALTERNATIVES_PREFERENCE = [
+    [0.000, 0.296, 0.250, 0.268, 0.100, 0.185],
+    [0.462, 0.000, 0.389, 0.333, 0.296, 0.500],
+    [0.236, 0.180, 0.000, 0.333, 0.056, 0.429],
+    [0.399, 0.505, 0.305, 0.000, 0.223, 0.212],
+    [0.444, 0.515, 0.487, 0.380, 0.000, 0.448],
+    [0.286, 0.399, 0.250, 0.432, 0.133, 0.000],
+]
+
+
+def test_promethee2_reproduces_the_six_alternative_example_with_one_criterion_of_each_type():
+    """Six alternatives, six equally weighted criteria, one of each preference
+    function: g1 (min) u-shape q = 10, g2 (max) v-shape p = 30, g3 (min) linear
+    q = 0.5 p = 5, g4 (min) level q = 1 p = 6, g5 (min) usual, g6 (max)
+    Gaussian s = 5.
+
+    Source, checked number by number: the test suite of
+    WAndraszyk/Construct-your-own-PROMETHEE-with-Python-for-MCDA (a PROMETHEE
+    library from Poznań University of Technology) — unit_tests/data/Example2Data.py
+    (commit 40f77defb1ac6597a7edb069ec4b99b4dd1c9b10) for the evaluations,
+    thresholds and directions, and unit_tests/preference/test_PrometheePreference.py
+    (commit 17acb323e7ec7a0faa825f48bb738fc3767b5cf1) for the preference-index
+    table π(a, b) with equal weights, to three decimals (SIX_ALTERNATIVES_PREFERENCE).
+
+    The net flows −0.728, 0.085, −0.447, −0.102, 1.466, −0.274 are that
+    table's row sums minus its column sums; ours average over the other
+    m − 1 = 5 alternatives, hence the factor 5. The table was computed in
+    three-decimal steps, so our unrounded π differs from it by less than 0.001.
+    (This example has long been credited here to Brans & Vincke (1985),
+    Management Science 31(6); we could not read that paper's tables, so it is
+    not the source we name.)"""
     problem = Problem.build(
         [f"a{i}" for i in range(1, 7)],
-        ["manpower", "power", "construction cost", "maintenance cost", "villages", "security"],
+        ["g1", "g2", "g3", "g4", "g5", "g6"],
         [
-            [80, 90, 600, 5.4, 8, 5],
-            [65, 58, 200, 9.7, 1, 1],
-            [83, 60, 400, 7.2, 4, 7],
-            [40, 80, 1000, 7.5, 7, 10],
-            [52, 72, 600, 2.0, 3, 8],
-            [94, 96, 700, 3.6, 5, 6],
+            [80, 90, 6, 5.4, 8, 5],
+            [65, 58, 2, 9.7, 1, 1],
+            [83, 60, 4, 7.2, 4, 7],
+            [40, 80, 10, 7.5, 7, 10],
+            [52, 72, 6, 2.0, 3, 8],
+            [94, 96, 7, 3.6, 5, 6],
         ],
         ["cost", "benefit", "cost", "cost", "cost", "benefit"],
         [1] * 6,
         preferences=[
             {"function": "u_shape", "q": 10},
             {"function": "v_shape", "p": 30},
-            {"function": "linear", "q": 50, "p": 500},
+            {"function": "linear", "q": 0.5, "p": 5},
             {"function": "level", "q": 1, "p": 6},
             None,
             {"function": "gaussian", "s": 5},
         ],
     )
-    ranking = rank(problem, "promethee2")
+    published = np.array(SIX_ALTERNATIVES_PREFERENCE)
+
+    ranking = rank(problem, "promethee2", explain=True)
+
+    assert_allclose(ranking.steps["preference"], published, atol=1e-3)
+    assert_allclose(published.sum(axis=1) - published.sum(axis=0), [-0.728, 0.085, -0.447, -0.102, 1.466, -0.274])
+    assert_allclose(ranking.details["phi_plus"] * 5, published.sum(axis=1), atol=3e-3)
+    assert_allclose(ranking.details["phi_minus"] * 5, published.sum(axis=0), atol=3e-3)
     assert_allclose(ranking.scores * 5, [-0.728, 0.085, -0.447, -0.102, 1.466, -0.274], atol=3e-3)
     assert ranking.order == ("a5", "a2", "a4", "a6", "a3", "a1")
 

@@ -19,7 +19,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from optionsmatrix.analysis import METHOD_NAMES, NORMALIZATIONS, PREFERENCE_FUNCTIONS
+from optionsmatrix.analysis import (
+    METHOD_NAMES,
+    NORMALIZATIONS,
+    PREFERENCE_FUNCTIONS,
+    AnalysisError,
+    Problem,
+    allowed_normalizations,
+    rank,
+)
 from optionsmatrix.analysis_schemas import MethodName, NormalizationName, PreferenceName
 
 URL = "/api/v1/analyze"
@@ -105,10 +113,26 @@ def test_each_method_ranks_the_library_problem_as_computed_by_hand(
 
 
 def test_topsis_with_minmax_normalization_uses_the_observed_range(anonymous):
-    response = anonymous.post(URL, json=_body("topsis", normalization="minmax"))
+    # Min–max on the observed range, cost turned around: Cost (4 − x)/2, Access (x − 3)/2, Floor space (x − 1)/4.
+    normalized = [[0.5, 0.5, 1.0], [1.0, 1.0, 0.0], [0.0, 0.0, 0.75]]
+    # Weighted by 0.5, 0.25, 0.25; the ideal is each column's max (0.5, 0.25, 0.25), the anti-ideal 0.
+    weighted = [[0.25, 0.125, 0.25], [0.5, 0.25, 0.0], [0.0, 0.0, 0.1875]]
+    # d⁺ = √5/8, 1/4, 9/16 and d⁻ = 3/8, √5/4, 3/16, so C = d⁻/(d⁺ + d⁻):
+    to_ideal = [math.sqrt(5) / 8, 1 / 4, 9 / 16]
+    to_anti_ideal = [3 / 8, math.sqrt(5) / 4, 3 / 16]
+    closeness = [3 / (3 + math.sqrt(5)), math.sqrt(5) / (1 + math.sqrt(5)), 1 / 4]  # 0.5729, 0.6910, 0.25
+
+    response = anonymous.post(URL, json=_body("topsis", normalization="minmax", explain=True))
 
     assert response.status_code == 200
-    assert response.json()["normalization"] == "minmax"
+    result = response.json()
+    assert result["normalization"] == "minmax"
+    assert_allclose(result["steps"]["normalized"], normalized, rtol=1e-12)
+    assert_allclose(result["steps"]["weighted"], weighted, rtol=1e-12)
+    assert_allclose(result["details"]["distance_to_ideal"], to_ideal, rtol=1e-12)
+    assert_allclose(result["details"]["distance_to_anti_ideal"], to_anti_ideal, rtol=1e-12)
+    assert_allclose(result["scores"], closeness, rtol=1e-12)
+    assert result["ranks"] == [2, 1, 3]
 
 
 def test_vikor_reports_its_compromise_set_and_promethee_its_flows(anonymous):
@@ -347,28 +371,118 @@ _numbers = st.one_of(
     st.integers(min_value=-(10**20), max_value=10**20),
     st.sampled_from([0, 1e-320, 1e-100, 1e100, 1e300, -0.0]),
 )
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    method=st.sampled_from(METHOD_NAMES),
-    normalization=st.sampled_from([None, *NORMALIZATIONS]),
-    scores=st.lists(st.lists(_numbers, min_size=3, max_size=3), min_size=1, max_size=4),
-    weights=st.lists(_numbers, min_size=3, max_size=3),
-    use_scales=st.booleans(),
+# Inside every method's domain: > 0 (wpm, 'sum', 'max') and inside the 0–100 scales below.
+_valid_scores = st.one_of(
+    st.integers(1, 100),
+    st.floats(1e-100, 100, allow_subnormal=False),
+    st.sampled_from([1e-100, 1e-9, 0.5, 99.5, 100]),
 )
-def test_arbitrary_numbers_never_produce_a_500_or_nan(anonymous, method, normalization, scores, weights, use_scales):
-    body = _body(method, scores=scores, options=[f"O{i}" for i in range(len(scores))])
+_valid_weights = st.one_of(st.floats(0, 1e100, allow_subnormal=False), st.sampled_from([0, 1e-100, 1, 1e100]))
+
+
+RUNS = [(method, normalization) for method in METHOD_NAMES for normalization in [None, *allowed_normalizations(method)]]
+
+
+@st.composite
+def _valid_bodies(draw, run=None):
+    """A body `run` (a method and normalization; any when None) must rank: at least one positive
+    weight, scores > 0 and inside the scales."""
+    method, normalization = run if run is not None else draw(st.sampled_from(RUNS))
+    m = draw(st.integers(1, 4))
+    body = _body(method, options=[f"O{i}" for i in range(m)])
+    body["scores"] = draw(st.lists(st.lists(_valid_scores, min_size=3, max_size=3), min_size=m, max_size=m))
+    weights = draw(st.lists(_valid_weights, min_size=3, max_size=3))
+    weights[draw(st.integers(0, 2))] = draw(st.floats(1e-6, 1e6))
+    use_scales = normalization == "scale" or draw(st.booleans())
     for criterion, weight in zip(body["criteria"], weights, strict=True):
         criterion["weight"] = weight
+        criterion["scale_min"], criterion["scale_max"] = 0, 100
         if not use_scales:
-            criterion.pop("scale_min")
-            criterion.pop("scale_max")
+            del criterion["scale_min"], criterion["scale_max"]
+        if method == "wsm" and normalization == "none":
+            criterion["direction"] = "benefit"  # adding raw scores is refused for a cost criterion
     if normalization is not None:
         body["normalization"] = normalization
+    if method == "vikor":
+        body["params"] = {"v": draw(st.floats(0, 1))}
+    return body
 
-    response = anonymous.post(URL, json=body)
 
-    assert response.status_code in (200, 422), response.text
-    if response.status_code == 200:
-        assert all(math.isfinite(score) for score in response.json()["scores"])
+@st.composite
+def _arbitrary_bodies(draw):
+    """Any numbers at all in the scores, weights and scales: some bodies valid, many not."""
+    method = draw(st.sampled_from(METHOD_NAMES))
+    scores = draw(st.lists(st.lists(_numbers, min_size=3, max_size=3), min_size=1, max_size=4))
+    body = _body(method, scores=scores, options=[f"O{i}" for i in range(len(scores))])
+    use_scales = draw(st.booleans())
+    for criterion in body["criteria"]:
+        criterion["weight"] = draw(_numbers)
+        if use_scales:
+            criterion["scale_min"], criterion["scale_max"] = draw(_numbers), draw(_numbers)
+        else:
+            del criterion["scale_min"], criterion["scale_max"]
+    normalization = draw(st.sampled_from([None, *NORMALIZATIONS]))
+    if normalization is not None:
+        body["normalization"] = normalization
+    return body
+
+
+def _core_accepts(body):
+    """What the analysis core says of the body, without HTTP: does it rank?"""
+    criteria = body["criteria"]
+    try:
+        problem = Problem.build(
+            body["options"],
+            [c["name"] for c in criteria],
+            body["scores"],
+            [c["direction"] for c in criteria],
+            [c["weight"] for c in criteria],
+            [(c["scale_min"], c["scale_max"]) if "scale_min" in c else None for c in criteria],
+        )
+        rank(problem, body["method"], body.get("normalization"), body.get("params"))
+    except AnalysisError:
+        return False
+    return True
+
+
+def _check_ranked(response, body):
+    assert response.status_code == 200, (body, response.text)
+    result = response.json()
+    m = len(body["options"])
+    assert len(result["scores"]) == m and all(math.isfinite(score) for score in result["scores"])
+    assert sorted(result["order"]) == sorted(body["options"])
+    assert 1 == min(result["ranks"]) and max(result["ranks"]) <= m
+
+
+@pytest.mark.parametrize("run", RUNS, ids=[f"{method}-{normalization}" for method, normalization in RUNS])
+def test_every_method_and_normalization_ranks_any_valid_body_with_finite_scores(anonymous, run):
+    @settings(max_examples=15, deadline=None)
+    @given(body=_valid_bodies(run))
+    def post(body):
+        _check_ranked(anonymous.post(URL, json=body), body)
+
+    post()
+
+
+def test_arbitrary_numbers_never_produce_a_500_or_nan(anonymous):
+    answers = []
+
+    @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(valid=st.booleans(), data=st.data())
+    def post(valid, data):
+        body = data.draw(_valid_bodies() if valid else _arbitrary_bodies())
+        response = anonymous.post(URL, json=body)
+        answers.append((valid, response.status_code))
+        if valid:
+            _check_ranked(response, body)
+        elif _core_accepts(body):
+            _check_ranked(response, body)
+        else:
+            assert response.status_code == 422, (body, response.text)
+            assert all(error["loc"][0] == "body" for error in response.json()["detail"])
+
+    post()
+    statuses = [status for _, status in answers]
+    assert set(statuses) == {200, 422}
+    assert statuses.count(200) >= len(statuses) // 3, statuses
+    assert sum(valid for valid, _ in answers) >= len(answers) // 4

@@ -2,6 +2,8 @@
 
 import pytest
 
+from optionsmatrix.schemas import MAX_OPTIONS
+
 SECTIONS = ["options", "criteria"]
 
 
@@ -137,9 +139,22 @@ def test_criterion_direction_and_weight_can_change(client, make_matrix):
 
 
 def test_a_matrix_may_have_all_weights_zero_while_being_edited(client, make_matrix):
-    matrix = make_matrix(criteria=[{"name": "A", "weight": 0}, {"name": "B", "weight": 0}])
+    matrix = make_matrix()  # Cost (weight 2) and Access (weight 1)
+    path = f"/api/v1/matrices/{matrix['id']}"
+    cost, access = (c["id"] for c in matrix["criteria"])
 
-    assert [c["weight"] for c in matrix["criteria"]] == [0, 0]
+    zeroed = [client.patch(f"{path}/criteria/{i}", json={"weight": 0}) for i in (cost, access)]
+    # With every weight at 0, other edits still go through.
+    edited = client.patch(f"{path}/criteria/{access}", json={"name": "Access by bus", "direction": "cost"})
+    retitled = client.patch(path, json={"title": "Library site, weights to decide"})
+
+    assert [r.status_code for r in (*zeroed, edited, retitled)] == [200, 200, 200, 200]
+    stored = client.get(path).json()
+    assert stored["title"] == "Library site, weights to decide"
+    assert [(c["name"], c["direction"], c["weight"]) for c in stored["criteria"]] == [
+        ("Cost", "cost", 0),
+        ("Access by bus", "cost", 0),
+    ]
 
 
 def test_option_escalation_level_can_change(client, make_matrix):
@@ -149,3 +164,12 @@ def test_option_escalation_level_can_change(client, make_matrix):
     response = client.patch(f"/api/v1/matrices/{matrix['id']}/options/{option['id']}", json={"escalation_level": 4})
 
     assert response.json()["escalation_level"] == 4
+
+
+def test_a_matrix_cannot_grow_past_the_option_cap_one_at_a_time(client, make_matrix):
+    matrix = make_matrix(options=[{"name": f"O{i}"} for i in range(MAX_OPTIONS)])
+
+    response = client.post(f"/api/v1/matrices/{matrix['id']}/options", json={"name": "One too many"})
+
+    assert response.status_code == 422 and "at most 200 options" in response.json()["detail"][0]["msg"]
+    assert len(client.get(f"/api/v1/matrices/{matrix['id']}").json()["options"]) == MAX_OPTIONS

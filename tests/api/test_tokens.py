@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from optionsmatrix.models import AuthToken, TokenKind, utcnow
+from optionsmatrix.models import AuthToken, Matrix, TokenKind, utcnow
 from optionsmatrix.services import accounts, tokens
 from tests.conftest import PASSWORD
 
@@ -34,12 +34,21 @@ def test_only_a_digest_of_the_token_is_stored(client, session):
     assert all(len(d) == 64 for d in stored)
 
 
-def test_a_token_acts_as_its_instructor(anonymous, client):
+def test_a_token_acts_as_its_instructor(anonymous, client, session, owner, make_instructor):
     secret = client.post("/api/v1/tokens", json={"name": "x"}).json()["token"]
+    stranger = tokens.issue(session, instructor=make_instructor("stranger@example.org"), kind=TokenKind.API).secret
 
     response = anonymous.post("/api/v1/matrices", json={"title": "Made by a script"}, headers=_bearer(secret))
 
     assert response.status_code == 201
+    matrix_id = response.json()["id"]
+    assert session.get(Matrix, matrix_id).owner_id == owner.id
+    assert response.json()["is_public"] is False
+    owners_list = client.get("/api/v1/matrices").json()["items"]  # the owner, through another credential
+    assert [m["id"] for m in owners_list] == [matrix_id]
+    assert client.get(f"/api/v1/matrices/{matrix_id}").status_code == 200
+    assert anonymous.get("/api/v1/matrices", headers=_bearer(stranger)).json()["items"] == []
+    assert anonymous.get(f"/api/v1/matrices/{matrix_id}", headers=_bearer(stranger)).status_code == 404
 
 
 def test_last_use_is_recorded(anonymous, client):

@@ -159,3 +159,44 @@ def test_without_a_configured_key_workers_share_one_generated_secret(database_ur
         first_token = csrf_token_of(first)
         second.cookies.set("om_csrf", first.cookies["om_csrf"])
         assert csrf_token_of(second) == first_token
+
+
+def test_cookies_can_be_forced_secure_behind_a_tls_proxy(settings, owner):
+    forced = Settings(**{**settings.__dict__, "secure_cookies": True})
+    with TestClient(create_app(forced)) as client:  # plain http, as a TLS-terminating proxy forwards it
+        page = client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        # The browser speaks https to the proxy, so it sends Secure cookies back; httpx on
+        # http would not, so they go in by hand.
+        sent = "; ".join(c.split(";", 1)[0] for c in page.headers.get_list("set-cookie"))
+        response = client.post(
+            "/login",
+            data={"email": "owner@example.org", "password": PASSWORD, "next": "/", "csrf_token": token},
+            headers={"Cookie": sent},
+            follow_redirects=False,
+        )
+
+    cookies = page.headers.get_list("set-cookie") + response.headers.get_list("set-cookie")
+    assert response.status_code == 303
+    assert {c.split("=", 1)[0] for c in cookies} >= {"om_csrf", "om_session"}
+    assert all("Secure" in c for c in cookies), cookies
+
+
+@pytest.mark.parametrize("header", ["http://[", "://", "\x7f"])
+def test_a_malformed_current_url_header_is_not_a_500(anonymous, session, header):
+    public = load_case_study(session)
+    response = anonymous.post(
+        f"/matrices/{public.id}/options",
+        data={"name": "X", "escalation_level": "1", "csrf_token": csrf_token_of(anonymous)},
+        headers={"HX-Request": "true", "HX-Current-URL": header},
+    )
+
+    assert response.status_code == 401 and response.headers["HX-Redirect"] == "/login?next=/"
+
+
+@pytest.mark.parametrize("email", ["a\x00@example.org", "owner@example.org\x00", "\x00"])
+def test_a_nul_byte_in_a_login_email_is_a_plain_refusal(anonymous, owner, email):
+    api = anonymous.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    page = anonymous.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf_token_of(anonymous)})
+
+    assert (api.status_code, page.status_code) == (401, 401)

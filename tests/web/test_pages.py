@@ -244,3 +244,13 @@ def test_copy_sits_in_the_page_header(client, case_study_id):
 
     header = page[page.index('<section id="header"'):page.index('<section id="options"')]
     assert "Copy this matrix" in header
+
+
+def test_an_htmx_error_goes_to_the_page_alert_not_into_the_section(client, make_matrix):
+    matrix = make_matrix()
+
+    response = client.post(f"/matrices/{matrix['id']}/options/999999/delete", headers={"HX-Request": "true"})
+
+    assert response.status_code == 404
+    assert (response.headers["HX-Retarget"], response.headers["HX-Reswap"]) == ("#page-alert", "innerHTML")
+    assert 'id="page-alert"' in client.get(f"/matrices/{matrix['id']}").text

@@ -140,12 +140,33 @@ def test_a_score_outside_the_scale_is_422_with_a_message_next_to_the_input(clien
     assert f'<a href="#{field_id}">Campus — Cost</a>: Enter a whole number from 1 to 5.' in response.text
 
 
-@pytest.mark.parametrize("text", ["abc", "nan", "inf", "1e999", "3.5"])
-def test_a_score_that_is_not_a_point_on_the_scale_is_refused(client, library, text):
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("abc", "Enter a number."),
+        ("nan", "Enter a number."),
+        ("inf", "Enter a number."),
+        ("1e999", "Enter a number."),
+        ("3.5", "Enter a whole number from 1 to 5."),
+    ],
+)
+def test_a_score_that_is_not_a_point_on_the_scale_is_flagged_on_its_own_input(client, library, text, message):
     params = _library_scores(library)
-    params[next(iter(params))] = text
+    old_town, access = library["options"][1]["id"], library["criteria"][1]["id"]
+    params[f"s.{old_town}.{access}"] = text
 
-    assert client.get(f"/matrices/{library['id']}/score", params=params, headers=HTMX).status_code == 422
+    response = client.get(f"/matrices/{library['id']}/score", params=params, headers=HTMX)
+
+    assert response.status_code == 422
+    field_id = f"sc-s-{old_town}-{access}"
+    assert re.findall(r'<input id="([^"]+)"[^>]*aria-invalid="true"', response.text) == [field_id]
+    assert re.search(
+        rf'<input id="{field_id}" name="s.{old_town}.{access}" [^>]*value="{re.escape(text)}" [^>]*'
+        rf'aria-invalid="true" aria-describedby="{field_id}-error">\s*'
+        rf'<p class="field-error" id="{field_id}-error">{re.escape(message)}</p>',
+        response.text,
+    )
+    assert f'<a href="#{field_id}">Old town — Access</a>: {message}' in response.text
 
 
 def test_all_zero_weights_are_422_and_say_why(client, library):

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 
 def test_creating_a_token_redirects_and_shows_the_secret_exactly_once(client):
     response = client.post("/tokens", data={"name": "seminar script", "expires_days": "30"}, follow_redirects=False)
@@ -29,3 +31,13 @@ def test_revoking_from_the_page(client):
 
     assert page.status_code == 200
     assert client.get("/api/v1/tokens", headers={"Authorization": f"Bearer {created['token']}"}).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("name", "days", "field"), [("x\x00y", "", "name"), ("ok", "²", "expires_days"), ("ok", "0", "expires_days"), ("", "", "name")]
+)
+def test_the_token_form_refuses_what_the_api_refuses(client, name, days, field):
+    response = client.post("/tokens", data={"name": name, "expires_days": days})
+
+    assert response.status_code == 422
+    assert f'id="token-{field}-error"' in response.text

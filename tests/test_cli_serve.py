@@ -1,0 +1,52 @@
+"""`optionsmatrix serve`: what it hands to uvicorn.
+
+uvicorn.run is replaced by a recorder, so these tests see the exact keyword
+arguments the command passes, then build uvicorn's own Config from them to
+see what uvicorn would do with them.
+"""
+
+import pytest
+import uvicorn
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+from optionsmatrix import cli
+
+
+@pytest.fixture
+def uvicorn_runs(monkeypatch, databases):
+    """Every call `serve` makes to uvicorn.run, as (args, kwargs); the database is a fresh one."""
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append((args, kwargs)))
+    monkeypatch.setenv("OPTIONSMATRIX_DATABASE_URL", databases.new_url())
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)  # uvicorn's own fallback for a None
+    return calls
+
+
+def _loaded_app(args, kwargs):
+    config = uvicorn.Config(*args, **kwargs)
+    config.load()
+    return config.loaded_app
+
+
+def test_serve_does_not_trust_forwarded_headers_unless_told_to(uvicorn_runs, capsys):
+    assert cli.main(["serve", "--port", "8123"]) == 0
+
+    [(args, kwargs)] = uvicorn_runs
+    # uvicorn's own default is proxy_headers=True, trusting X-Forwarded-For from 127.0.0.1:
+    # behind nothing, a local client could then pick any address and dodge the login rate limit.
+    assert kwargs["proxy_headers"] is False
+    assert kwargs["forwarded_allow_ips"] is None
+    assert (args, kwargs["factory"], kwargs["port"]) == (("optionsmatrix.app:create_app_from_env",), True, 8123)
+    assert not isinstance(_loaded_app(args, kwargs), ProxyHeadersMiddleware)
+
+
+def test_serve_trusts_forwarded_headers_from_exactly_the_proxies_it_is_given(uvicorn_runs, capsys):
+    assert cli.main(["serve", "--forwarded-allow-ips", "10.1.2.3,10.1.2.4"]) == 0
+
+    [(args, kwargs)] = uvicorn_runs
+    assert kwargs["proxy_headers"] is True
+    assert kwargs["forwarded_allow_ips"] == "10.1.2.3,10.1.2.4"
+    app = _loaded_app(args, kwargs)
+    assert isinstance(app, ProxyHeadersMiddleware)
+    assert "10.1.2.3" in app.trusted_hosts and "10.1.2.4" in app.trusted_hosts
+    assert "127.0.0.1" not in app.trusted_hosts

@@ -1,0 +1,26 @@
+"""One-time password links (/setup/…): only the newest works, and using one ends every earlier session."""
+
+from optionsmatrix.services import accounts
+from tests.conftest import csrf_token_of
+
+
+def _set_password(client, secret, password="a brand new password"):
+    data = {"password": password, "confirm": password, "csrf_token": csrf_token_of(client)}
+    return client.post(f"/setup/{secret}", data=data, follow_redirects=False)
+
+
+def test_an_older_setup_link_dies_when_a_newer_one_is_issued(session, owner, anonymous):
+    old = accounts.issue_password_link(session, instructor=owner, hours=24)
+    new = accounts.issue_password_link(session, instructor=owner, hours=24)
+
+    assert anonymous.get(f"/setup/{old}").status_code == 404
+    assert anonymous.get(f"/setup/{new}").status_code == 200
+
+
+def test_setting_a_password_through_a_link_ends_every_earlier_session(session, owner, client, anonymous):
+    secret = accounts.issue_password_link(session, instructor=owner, hours=24)
+
+    assert _set_password(anonymous, secret).status_code == 303
+
+    assert client.get("/api/v1/tokens").status_code == 401  # the owner's old token
+    assert client.get("/tokens", follow_redirects=False).status_code == 303  # and old browser session

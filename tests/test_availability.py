@@ -47,6 +47,28 @@ def test_a_hundred_writers_on_one_matrix_leave_exactly_what_was_acknowledged(ser
     assert check_matrix_state(server.url, token, matrix["id"], initial, storm) == []
 
 
+def test_a_hundred_concurrent_adds_of_one_name_store_it_once(server):
+    token = server.instructor_token("same-name@example.org")
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=server.url, headers=headers) as client:
+        matrix = client.post("/api/v1/matrices", json={"title": "Race"}).json()
+    names = ["Cost", "COST", "cOst", "cost ", " Cost"] * 20
+
+    async def add_all() -> list[int]:
+        async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=10,
+                                     limits=httpx.Limits(max_connections=100)) as client:
+            url = f"/api/v1/matrices/{matrix['id']}/options"
+            responses = await asyncio.gather(*(client.post(url, json={"name": name}) for name in names))
+        return [response.status_code for response in responses]
+
+    statuses = asyncio.run(add_all())
+
+    with httpx.Client(base_url=server.url, headers=headers) as client:
+        options = client.get(f"/api/v1/matrices/{matrix['id']}").json()["options"]
+    assert [o["position"] for o in options] == [0]
+    assert statuses.count(201) == 1 and statuses.count(422) == 99, statuses
+
+
 # A write that must wait too long ------------------------------------------------------
 
 

@@ -1,5 +1,9 @@
 """One-time password links (/setup/…): only the newest works, and using one ends every earlier session."""
 
+from concurrent.futures import ThreadPoolExecutor
+
+from fastapi.testclient import TestClient
+
 from optionsmatrix.services import accounts
 from tests.conftest import csrf_token_of
 
@@ -24,3 +28,21 @@ def test_setting_a_password_through_a_link_ends_every_earlier_session(session, o
 
     assert client.get("/api/v1/tokens").status_code == 401  # the owner's old token
     assert client.get("/tokens", follow_redirects=False).status_code == 303  # and old browser session
+
+
+def test_a_link_used_twice_at_once_sets_the_password_only_once(app, session, owner):
+    secret = accounts.issue_password_link(session, instructor=owner, hours=24)
+    clients = [TestClient(app).__enter__() for _ in range(4)]
+    tokens = [csrf_token_of(c) for c in clients]
+
+    def use(i):
+        data = {"password": f"password number {i}", "confirm": f"password number {i}", "csrf_token": tokens[i]}
+        return clients[i].post(f"/setup/{secret}", data=data, follow_redirects=False).status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        statuses = list(pool.map(use, range(4)))
+    for c in clients:
+        c.__exit__(None, None, None)
+
+    assert statuses.count(303) == 1, statuses
+    assert all(s in (303, 404, 422, 503) for s in statuses), statuses

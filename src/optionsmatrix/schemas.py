@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from optionsmatrix.models import NAME_MAX, TITLE_MAX
+from optionsmatrix.models import NAME_MAX, TITLE_MAX, as_utc
 
 TEXT_MAX = 5000
 MAX_OPTIONS = 200
@@ -54,6 +54,9 @@ DirectionName = Literal["benefit", "cost"]
 Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT, allow_inf_nan=False)]
 ScaleBound = Annotated[float, Field(ge=-SCALE_LIMIT, le=SCALE_LIMIT, allow_inf_nan=False)]
 EscalationLevel = Annotated[int, Field(ge=1, le=MAX_ESCALATION_LEVEL)]
+# Every timestamp in a response is UTC with its offset stated, on both back
+# ends: SQLite returns naive datetimes, which a client could not place in time.
+Timestamp = Annotated[datetime, AfterValidator(as_utc)]
 
 
 class _Input(BaseModel):
@@ -203,8 +206,8 @@ class MatrixSummary(BaseModel):
     is_public: bool
     description: str
     source: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: Timestamp
+    updated_at: Timestamp
     option_count: int
     criterion_count: int
 
@@ -215,8 +218,8 @@ class MatrixPublic(BaseModel):
     is_public: bool
     description: str
     source: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: Timestamp
+    updated_at: Timestamp
     options: list[OptionPublic]
     criteria: list[CriterionPublic]
 
@@ -244,7 +247,7 @@ class LoginRequest(_Input):
 
 class LoginToken(BaseModel):
     token: str
-    expires_at: datetime
+    expires_at: Timestamp
 
 
 class TokenCreate(_Input):
@@ -257,10 +260,10 @@ class TokenCreate(_Input):
 class TokenPublic(BaseModel):
     id: int
     name: str
-    created_at: datetime
-    last_used_at: datetime | None
-    expires_at: datetime | None
-    revoked_at: datetime | None
+    created_at: Timestamp
+    last_used_at: Timestamp | None
+    expires_at: Timestamp | None
+    revoked_at: Timestamp | None
 
 
 class TokenCreated(TokenPublic):

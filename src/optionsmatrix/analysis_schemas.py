@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from optionsmatrix.models import NAME_MAX
+from optionsmatrix.schemas import label
 
 MAX_ANALYSIS_OPTIONS = 200
 MAX_ANALYSIS_CRITERIA = 50
@@ -27,7 +28,8 @@ MAX_PAIRWISE = MAX_ANALYSIS_CRITERIA
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Label = Annotated[str, Field(min_length=1, max_length=NAME_MAX)]
+# The same rules as the names of a stored matrix: NFKC, one line, nothing invisible.
+Label = label(NAME_MAX, "A name, unique within its list.")
 MethodName = Literal["wsm", "wpm", "topsis", "vikor", "promethee2"]
 NormalizationName = Literal["scale", "minmax", "sum", "max", "vector", "none"]
 PreferenceName = Literal["usual", "u_shape", "v_shape", "level", "linear", "gaussian"]

@@ -1,7 +1,8 @@
 """API shapes for matrices, options and criteria: Create / Update / Public.
 
 Input models are strict (no string-to-number coercion), forbid unknown fields
-and reject NaN and infinity on every float. The web forms reuse them with
+and reject NaN and infinity on every float. Names and texts follow the
+character rules of text_rules.py, which the schema publishes as patterns. The web forms reuse them with
 `strict=False`, since form values arrive as strings.
 
 Update models give every field a default of None that is never validated:
@@ -11,13 +12,14 @@ against the real type and rejected.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from optionsmatrix.models import NAME_MAX, TITLE_MAX, as_utc
+from optionsmatrix.text_rules import LABEL_PATTERN, TEXT_PATTERN, TextRuleBroken, clean_label, clean_text
 
 TEXT_MAX = 5000
 MAX_OPTIONS = 200
@@ -26,30 +28,60 @@ MAX_ESCALATION_LEVEL = 1000
 MAX_WEIGHT = 1_000_000.0
 SCALE_LIMIT = 1_000_000_000.0
 
-# NUL and other C0 controls: PostgreSQL rejects NUL in text, and none of them
-# belong in a label. Tabs and newlines stay allowed in long text.
-_CONTROL_IN_LABEL = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+def label(max_length: int, description: str) -> Any:  # noqa: ANN401 (a type, built at import)
+    """A one-line label type: the rules of text_rules.clean_label, published in the schema too."""
 
-def _label(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValueError("must not be empty or only whitespace")
-    if _CONTROL_IN_LABEL.search(value):
-        raise ValueError("must not contain control characters or line breaks")
-    return value
+    def check(value: str) -> str:
+        try:
+            return clean_label(value, max_length=max_length)
+        except TextRuleBroken as error:
+            raise PydanticCustomError("value_error", str(error)) from None
+
+    return Annotated[
+        str,
+        Field(
+            max_length=max_length,
+            description=f"{description} {LABEL_RULES.format(max_length=max_length)}",
+            # Documentation only: `check` enforces the same pattern with messages for people.
+            json_schema_extra={"minLength": 1, "pattern": LABEL_PATTERN},
+        ),
+        AfterValidator(check),
+    ]
 
 
 def _text(value: str) -> str:
-    if _CONTROL_IN_TEXT.search(value):
-        raise ValueError("must not contain control characters")
-    return value.strip()
+    try:
+        return clean_text(value)
+    except TextRuleBroken as error:
+        raise PydanticCustomError("value_error", str(error)) from None
 
 
-Name = Annotated[str, Field(max_length=NAME_MAX), AfterValidator(_label)]
-Title = Annotated[str, Field(max_length=TITLE_MAX), AfterValidator(_label)]
-Text = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_text)]
+LABEL_RULES = (
+    "One line, not blank, at most {max_length} characters. Surrounding spaces are removed and the text is "
+    "normalised to Unicode NFKC (so full-width letters and composed or decomposed accents are stored alike); "
+    "the limit applies after that too. Control characters, line breaks and invisible formatting characters "
+    "(zero-width spaces, byte order marks, direction overrides) are refused; a zero-width joiner or non-joiner "
+    "may stand between two visible characters."
+)
+TEXT_RULES = (
+    "Any number of lines, at most {max_length} characters; surrounding space is removed and line endings become "
+    "\\n. Tabs are allowed; other control characters and bidirectional overrides and isolates "
+    "(U+202A–U+202E, U+2066–U+2069) are refused."
+)
+
+Name = label(NAME_MAX, "A name, unique within its list regardless of case, spacing and Unicode form.")
+Title = label(TITLE_MAX, "The title.")
+TokenName = label(NAME_MAX, "What the token is for, to recognise it in the list.")
+Text = Annotated[
+    str,
+    Field(
+        max_length=TEXT_MAX,
+        description=TEXT_RULES.format(max_length=TEXT_MAX),
+        json_schema_extra={"pattern": TEXT_PATTERN},
+    ),
+    AfterValidator(_text),
+]
 DirectionName = Literal["benefit", "cost"]
 Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT, allow_inf_nan=False)]
 ScaleBound = Annotated[float, Field(ge=-SCALE_LIMIT, le=SCALE_LIMIT, allow_inf_nan=False)]
@@ -251,7 +283,7 @@ class LoginToken(BaseModel):
 
 
 class TokenCreate(_Input):
-    name: Name
+    name: TokenName
     expires_days: Annotated[int, Field(ge=1, le=3650)] | None = None
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"name": "grading script", "expires_days": 90}]})

@@ -60,3 +60,12 @@ def test_an_admin_cannot_disable_themself(admin, session):
 
     assert page.status_code == 422 and "your own account" in page.text
     assert accounts.find_by_email(session, email="admin@example.org").is_active
+
+
+@pytest.mark.parametrize("email", ["adm\u200bin@example.org", "admin@example.org\u202e", "new\u0085@example.org"])
+def test_an_email_with_invisible_characters_is_refused(admin, session, email):
+    page = admin.post("/admin/instructors", data={"email": email})
+
+    assert page.status_code == 422
+    assert 'id="account-email-error"' in page.text
+    assert [i.email for i in accounts.list_instructors(session)] == ["admin@example.org"]

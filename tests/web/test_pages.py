@@ -244,3 +244,43 @@ def test_copy_sits_in_the_page_header(client, case_study_id):
 
     header = page[page.index('<section id="header"'):page.index('<section id="options"')]
     assert "Copy this matrix" in header
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "message"),
+    [
+        ({"name": "Co\u200bst"}, "name", "Remove the invisible character U+200B (zero width space)"),
+        ({"name": "\ufeff"}, "name", "Remove the invisible character U+FEFF"),
+        ({"name": "Access\u202e"}, "name", "U+202E (right-to-left override)"),
+        ({"name": "Acce\u0301s"}, "name", "already has an option named"),  # "Accés" typed both ways below
+        ({"name": "\uff21\uff43\uff43\uff45\uff53\uff53"}, "name", "already has an option named"),  # full-width
+        ({"evidence": "p. 4\u0085more"}, "evidence", "U+0085"),
+        ({"description": "left \u202eright"}, "description", "direction overrides"),
+    ],
+    ids=["zero-width-space", "bom", "rtl-override", "decomposed-accent", "full-width", "c1-control", "bidi-in-text"],
+)
+def test_a_form_refuses_invisible_characters_and_lookalike_names(client, make_matrix, form, field, message):
+    matrix = make_matrix(options=[{"name": "Acc\u00e9s"}, {"name": "Access"}, {"name": "Harbour"}])
+    option = matrix["options"][2]
+
+    response = client.post(
+        f"/matrices/{matrix['id']}/options/{option['id']}", data={"name": "Harbour", "escalation_level": "1", **form},
+        headers=HTMX,
+    )
+
+    assert response.status_code == 422
+    assert f'id="option-{option["id"]}-{field}-error"' in response.text
+    assert message in response.text
+    assert client.get(f"/api/v1/matrices/{matrix['id']}").json() == matrix
+
+
+def test_a_form_stores_names_normalised_and_text_with_plain_newlines(client, make_matrix):
+    matrix = make_matrix()
+
+    client.post(
+        f"/matrices/{matrix['id']}/options",
+        data={"name": "Caf\u0065\u0301", "escalation_level": "1", "evidence": "line one\r\nline two"},
+    )
+
+    added = client.get(f"/api/v1/matrices/{matrix['id']}").json()["options"][-1]
+    assert (added["name"], added["evidence"]) == ("Caf\u00e9", "line one\nline two")

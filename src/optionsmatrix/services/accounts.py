@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from optionsmatrix.errors import FieldError, InvalidInput, NotFound
 from optionsmatrix.models import AuthToken, Instructor, PasswordLink, as_utc, utcnow
 from optionsmatrix.security import digest, new_secret, verify_password
 from optionsmatrix.services.transactions import commit
+from optionsmatrix.text_rules import has_invisible_characters
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1000
@@ -22,8 +24,10 @@ _EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$")
 
 
 def normalize_email(email: str, *, loc: tuple[str | int, ...] = ("body", "email")) -> str:
-    email = email.strip().lower()
-    if not _EMAIL.match(email) or len(email) > 320:
+    """NFKC and lower case, so that an address typed with full-width letters is the same login;
+    invisible characters are refused, or "adm\u200bin@…" could pose as "admin@…" in the accounts list."""
+    email = unicodedata.normalize("NFKC", email).strip().lower()
+    if not _EMAIL.match(email) or len(email) > 320 or has_invisible_characters(email):
         raise InvalidInput([FieldError(loc, "enter an email address such as name@example.org")])
     return email
 

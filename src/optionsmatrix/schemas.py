@@ -2,8 +2,9 @@
 
 Input models are strict (no string-to-number coercion), forbid unknown fields
 and reject NaN and infinity on every float. Names and texts follow the
-character rules of text_rules.py, which the schema publishes as patterns. The web forms reuse them with
-`strict=False`, since form values arrive as strings.
+character rules of text_rules.py, which the schema publishes as patterns.
+The web forms reuse the same models with FORM_CONTEXT, under which numeric
+fields read their text with numbers.py (see web/forms.py).
 
 Update models give every field a default of None that is never validated:
 omitting a field leaves it unchanged, while an explicit `null` is validated
@@ -12,13 +13,15 @@ against the real type and rejected.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 from pydantic_core import PydanticCustomError
 
 from optionsmatrix.models import NAME_MAX, TITLE_MAX, as_utc
+from optionsmatrix.numbers import NotANumber, parse_decimal, parse_whole
 from optionsmatrix.text_rules import LABEL_PATTERN, TEXT_PATTERN, TextRuleBroken, clean_label, clean_text
 
 TEXT_MAX = 5000
@@ -82,10 +85,38 @@ Text = Annotated[
     ),
     AfterValidator(_text),
 ]
+# Web forms send every value as text and validate with FORM_CONTEXT; there a
+# number is read by numbers.py, the grammar the API's JSON also follows. The
+# API never sets the context, so its strict fields still refuse strings.
+FORM_CONTEXT = {"form": True}
+
+
+def _number_from_text(parse: Callable[[str], object], *, forms_only: bool) -> BeforeValidator:
+    """Read a text value with `parse` — in a form only (`forms_only`), or always (query strings)."""
+
+    def read(value: object, info: ValidationInfo) -> object:
+        in_a_form = info.context is not None and info.context.get("form")
+        if isinstance(value, str) and (in_a_form or not forms_only):
+            try:
+                return parse(value)
+            except NotANumber as error:
+                raise PydanticCustomError("value_error", str(error)) from None
+        return value
+
+    return BeforeValidator(read)
+
+
+FormDecimal = _number_from_text(parse_decimal, forms_only=True)
+FormWhole = _number_from_text(parse_whole, forms_only=True)
+QueryWhole = _number_from_text(parse_whole, forms_only=False)  # e.g. ?limit=1_0 is refused, not 10
+
 DirectionName = Literal["benefit", "cost"]
-Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT, allow_inf_nan=False)]
-ScaleBound = Annotated[float, Field(ge=-SCALE_LIMIT, le=SCALE_LIMIT, allow_inf_nan=False)]
-EscalationLevel = Annotated[int, Field(ge=1, le=MAX_ESCALATION_LEVEL)]
+# The text reader goes after Field: before it, pydantic would publish the
+# bounds as "ge"/"le" instead of JSON Schema's "minimum"/"maximum".
+Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT, allow_inf_nan=False), FormDecimal]
+ScaleBound = Annotated[float, Field(ge=-SCALE_LIMIT, le=SCALE_LIMIT, allow_inf_nan=False), FormDecimal]
+EscalationLevel = Annotated[int, Field(ge=1, le=MAX_ESCALATION_LEVEL), FormWhole]
+ExpiryDays = Annotated[int, Field(ge=1, le=3650), FormWhole]
 # Every timestamp in a response is UTC with its offset stated, on both back
 # ends: SQLite returns naive datetimes, which a client could not place in time.
 Timestamp = Annotated[datetime, AfterValidator(as_utc)]
@@ -284,7 +315,7 @@ class LoginToken(BaseModel):
 
 class TokenCreate(_Input):
     name: TokenName
-    expires_days: Annotated[int, Field(ge=1, le=3650)] | None = None
+    expires_days: ExpiryDays | None = None
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"name": "grading script", "expires_days": 90}]})
 

@@ -284,3 +284,55 @@ def test_a_form_stores_names_normalised_and_text_with_plain_newlines(client, mak
 
     added = client.get(f"/api/v1/matrices/{matrix['id']}").json()["options"][-1]
     assert (added["name"], added["evidence"]) == ("Caf\u00e9", "line one\nline two")
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "message"),
+    [
+        ({"weight": "1_000"}, "weight", "Enter the number without separators, like 1000."),
+        ({"weight": "1 000"}, "weight", "Enter the number without separators, like 1000."),
+        ({"weight": "2,5"}, "weight", "with a point for decimals and no commas"),
+        ({"weight": "\uff12"}, "weight", "Enter the number in the digits 0 to 9, like 2."),
+        ({"weight": "inf"}, "weight", "Enter a finite number."),
+        ({"weight": "Infinity"}, "weight", "Enter a finite number."),
+        ({"weight": "1e999"}, "weight", "Enter a finite number."),
+        ({"weight": "0x10"}, "weight", "Enter a number."),
+        ({"scale_max": "1_0"}, "scale_max", "without separators"),
+    ],
+)
+def test_a_form_reads_numbers_in_plain_decimal_notation_only(client, make_matrix, form, field, message):
+    matrix = make_matrix()
+    criterion = matrix["criteria"][0]
+    data = {"name": "Cost", "direction": "cost", "weight": "2", "scale_min": "1", "scale_max": "5", **form}
+
+    response = client.post(f"/matrices/{matrix['id']}/criteria/{criterion['id']}", data=data, headers=HTMX)
+
+    assert response.status_code == 422
+    assert f'id="criterion-{criterion["id"]}-{field}-error"' in response.text
+    assert message in response.text
+    assert client.get(f"/api/v1/matrices/{matrix['id']}").json() == matrix
+
+
+@pytest.mark.parametrize(("text", "weight"), [("1e3", 1000.0), ("+2", 2.0), (".5", 0.5), (" 3 ", 3.0)])
+def test_a_form_takes_what_the_api_s_json_takes(client, make_matrix, text, weight):
+    matrix = make_matrix()
+    criterion = matrix["criteria"][0]
+    data = {"name": "Cost", "direction": "cost", "weight": text, "scale_min": "1", "scale_max": "5"}
+
+    response = client.post(f"/matrices/{matrix['id']}/criteria/{criterion['id']}", data=data, headers=HTMX)
+
+    assert response.status_code == 200
+    assert client.get(f"/api/v1/matrices/{matrix['id']}").json()["criteria"][0]["weight"] == weight
+
+
+@pytest.mark.parametrize("text", ["1_0", "2.0", "2e0", "\uff12"])
+def test_an_escalation_level_is_a_whole_number_in_digits_as_in_the_api(client, make_matrix, text):
+    matrix = make_matrix()
+
+    response = client.post(
+        f"/matrices/{matrix['id']}/options", data={"name": "Harbour", "escalation_level": text}, headers=HTMX
+    )
+
+    assert response.status_code == 422
+    assert 'id="new-option-escalation_level-error"' in response.text
+    assert len(client.get(f"/api/v1/matrices/{matrix['id']}").json()["options"]) == 3

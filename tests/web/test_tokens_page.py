@@ -29,3 +29,11 @@ def test_revoking_from_the_page(client):
 
     assert page.status_code == 200
     assert client.get("/api/v1/tokens", headers={"Authorization": f"Bearer {created['token']}"}).status_code == 401
+
+
+def test_a_token_s_expiry_in_days_is_a_plain_whole_number(client):
+    response = client.post("/tokens", data={"name": "script", "expires_days": "3_0"}, follow_redirects=False)
+
+    assert response.status_code == 422
+    assert "Enter the number without separators, like 30." in response.text
+    assert "script" not in [t["name"] for t in client.get("/api/v1/tokens").json()]

@@ -20,6 +20,7 @@ from optionsmatrix.schemas import (
     MatrixPublic,
     MatrixSummary,
     MatrixUpdate,
+    QueryWhole,
 )
 from optionsmatrix.services import matrices
 
@@ -37,8 +38,8 @@ NOT_FOUND = {
 def list_matrices(
     session: SessionDep,
     actor: ActorDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200), QueryWhole] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000), QueryWhole] = 0,
 ) -> MatrixList:
     """The matrices you may read (anonymous callers: the public ones), newest first, a page at a time."""
     rows, total = matrices.list_matrices(session, actor=actor, limit=limit, offset=offset)

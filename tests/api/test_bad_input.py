@@ -167,3 +167,23 @@ def test_a_number_in_the_query_string_is_read_by_the_same_grammar_as_a_form(clie
 
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["query", "limit"]
+
+
+def _over_the_limit_in_chunks():
+    for _ in range(20):
+        yield b"x" * (64 * 1024)
+
+
+@pytest.mark.parametrize("sent_as", ["with-a-length", "streamed"])
+def test_a_body_over_the_limit_gets_one_json_413_with_the_security_headers(client, sent_as):
+    body = ("x" * (1024 * 1024 + 1)).encode() if sent_as == "with-a-length" else _over_the_limit_in_chunks()
+
+    response = client.post("/api/v1/matrices", content=body, headers={"content-type": "application/json"})
+
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"detail": "The request is too large: this site accepts at most 1 MiB."}
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert client.get("/api/v1/matrices").json()["total"] == 0

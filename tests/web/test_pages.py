@@ -336,3 +336,27 @@ def test_an_escalation_level_is_a_whole_number_in_digits_as_in_the_api(client, m
     assert response.status_code == 422
     assert 'id="new-option-escalation_level-error"' in response.text
     assert len(client.get(f"/api/v1/matrices/{matrix['id']}").json()["options"]) == 3
+
+
+def _form_over_the_limit_in_chunks():
+    yield b"name=Harbour&escalation_level=1&evidence="
+    for _ in range(20):
+        yield b"x" * (64 * 1024)
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
+@pytest.mark.parametrize("sent_as", ["with-a-length", "streamed"])
+def test_a_form_over_the_limit_gets_a_413_message_with_the_security_headers(client, make_matrix, sent_as, htmx):
+    matrix = make_matrix()
+    body = b"name=Harbour&evidence=" + b"x" * (1024 * 1024) if sent_as == "with-a-length" else _form_over_the_limit_in_chunks()
+    headers = {"content-type": "application/x-www-form-urlencoded", **(HTMX if htmx else {})}
+
+    response = client.post(f"/matrices/{matrix['id']}/options", content=body, headers=headers)
+
+    assert response.status_code == 413
+    assert "this site accepts at most 1 MiB" in response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers.get("hx-retarget") == ("#page-alert" if htmx else None)
+    assert len(client.get(f"/api/v1/matrices/{matrix['id']}").json()["options"]) == 3

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from optionsmatrix.access import NotAuthenticated
 from optionsmatrix.api.deps import SessionDep
+from optionsmatrix.api.responses import TOO_LARGE, TOO_MANY_ATTEMPTS, UNPROCESSABLE, WRONG_PASSWORD, responses
 from optionsmatrix.models import TokenKind
 from optionsmatrix.schemas import LoginRequest, LoginToken
 from optionsmatrix.services import accounts, tokens
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/auth", tags=["access"])
     "/login",
     name="api_login",  # the page /login owns the name "login" for url_for
     response_model=LoginToken,
-    responses={401: {"description": "Wrong email or password"}, 429: {"description": "Too many attempts"}},
+    responses=responses(WRONG_PASSWORD, TOO_LARGE, UNPROCESSABLE, TOO_MANY_ATTEMPTS),
 )
 def login(credentials: LoginRequest, request: Request, session: SessionDep) -> LoginToken | JSONResponse:
     """Trade an email and password for a bearer token that expires within the hour."""

@@ -33,8 +33,16 @@ SECURITY_HEADERS = [
 ]
 
 
+NO_STORE = (b"cache-control", b"no-store")
+
+
 class SecurityHeaders:
-    """No inline script, no eval, no framing, no MIME sniffing — on every response."""
+    """No inline script, no eval, no framing, no MIME sniffing — on every response.
+
+    And nothing answered to a request that carries a bearer token is stored
+    by a browser or proxy: a new token's secret, someone's private matrices.
+    (Pages for a logged-in browser say so themselves: see web/rendering.py.)
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -43,11 +51,12 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        added = [*SECURITY_HEADERS, NO_STORE] if "authorization" in Headers(scope=scope) else SECURITY_HEADERS
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(n, v) for n, v in SECURITY_HEADERS if n not in names]
+                extra = [(n, v) for n, v in added if n not in names]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 

@@ -128,3 +128,12 @@ def test_every_token_and_login_timestamp_is_utc_with_an_explicit_offset(anonymou
     assert assert_utc_with_offset(login) == 1
     # created_at for both tokens; last_used_at for the fixture's; expires_at and revoked_at for the new one.
     assert assert_utc_with_offset(listed) == 5
+
+
+def test_answers_that_carry_a_secret_are_never_cached(anonymous, client, owner):
+    created = client.post("/api/v1/tokens", json={"name": "x"})
+    login = anonymous.post("/api/v1/auth/login", json={"email": "owner@example.org", "password": PASSWORD})
+
+    assert created.headers["cache-control"] == "no-store"
+    assert login.headers["cache-control"] == "no-store"
+    assert client.get("/api/v1/tokens").headers["cache-control"] == "no-store"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from optionsmatrix.access import NotAuthenticated
@@ -24,7 +24,9 @@ router = APIRouter(prefix="/auth", tags=["access"])
     response_model=LoginToken,
     responses=responses(WRONG_PASSWORD, TOO_LARGE, UNPROCESSABLE, TOO_MANY_ATTEMPTS),
 )
-def login(credentials: LoginRequest, request: Request, session: SessionDep) -> LoginToken | JSONResponse:
+def login(
+    credentials: LoginRequest, request: Request, response: Response, session: SessionDep
+) -> LoginToken | JSONResponse:
     """Trade an email and password for a bearer token that expires within the hour."""
     client = request.client.host if request.client else "unknown"
     wait = record_client_attempt(session, settings=request.app.state.settings, action="login", client=client)
@@ -41,4 +43,5 @@ def login(credentials: LoginRequest, request: Request, session: SessionDep) -> L
         raise NotAuthenticated("that email and password do not match an active account")
     minutes = request.app.state.settings.login_token_minutes
     issued = tokens.issue(session, instructor=instructor, kind=TokenKind.LOGIN, lifetime=timedelta(minutes=minutes))
+    response.headers["Cache-Control"] = "no-store"  # the answer is a credential (as OAuth 2 requires for tokens)
     return LoginToken(token=issued.secret, expires_at=issued.token.expires_at)  # type: ignore[arg-type]

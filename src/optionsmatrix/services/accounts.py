@@ -92,13 +92,41 @@ def set_active(session: Session, *, instructor: Instructor, active: bool) -> Ins
     return instructor
 
 
-def reset_password(session: Session, *, instructor: Instructor, hours: int) -> str:
-    """Forget the password, end every session and token, and issue a fresh link."""
+def newest_link_ids(session: Session) -> dict[int, int]:
+    """Each instructor's newest one-time link id (absent: none yet), for the admin page's reset forms."""
+    rows = session.exec(select(PasswordLink.instructor_id, func.max(PasswordLink.id)).group_by(PasswordLink.instructor_id))
+    return {instructor_id: newest for instructor_id, newest in rows.all()}
+
+
+def reset_password(
+    session: Session, *, instructor: Instructor, hours: int, seen_newest_link: int | None = None
+) -> str | None:
+    """Forget the password, end every session and token, and issue a fresh link.
+
+    With `seen_newest_link` (the newest link id when the admin's page was
+    shown), a link issued since means the same reset was sent twice — a
+    reload of the page that showed the link: None, and the link already
+    handed out stays valid. The instructor's row is locked first, so two
+    simultaneous resets cannot both pass the check.
+    """
+    if seen_newest_link is not None:
+        session.execute(
+            update(Instructor).where(col(Instructor.id) == instructor.id).values(is_active=Instructor.is_active)
+        )
+        newer = session.exec(
+            select(PasswordLink.id).where(
+                PasswordLink.instructor_id == instructor.id, col(PasswordLink.id) > seen_newest_link
+            )
+        ).first()
+        if newer is not None:
+            session.rollback()
+            return None
     instructor.password_hash = None
     session.add(instructor)
     _revoke_all_tokens(session, instructor)
-    session.commit()
-    return issue_password_link(session, instructor=instructor, hours=hours)
+    secret = _add_password_link(session, instructor=instructor, hours=hours)
+    session.commit()  # one transaction: no moment without either the old password or the new link
+    return secret
 
 
 def _revoke_all_tokens(session: Session, instructor: Instructor) -> None:
@@ -119,12 +147,17 @@ def issue_password_link(session: Session, *, instructor: Instructor, hours: int)
     A new link replaces any earlier one: a link printed in an old console log
     or mailed before a reset must not still open the account.
     """
+    secret = _add_password_link(session, instructor=instructor, hours=hours)
+    session.commit()
+    return secret
+
+
+def _add_password_link(session: Session, *, instructor: Instructor, hours: int) -> str:
     _close_open_links(session, instructor_id=instructor.id)  # type: ignore[arg-type]
     secret = new_secret()
     session.add(
         PasswordLink(instructor_id=instructor.id, digest=digest(secret), expires_at=utcnow() + timedelta(hours=hours))
     )
-    session.commit()
     return secret
 
 

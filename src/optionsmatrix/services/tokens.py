@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlalchemy import update
+from sqlmodel import Session, col, func, select
 
 from optionsmatrix.errors import NotFound
 from optionsmatrix.models import AuthToken, Instructor, TokenKind, as_utc, utcnow
@@ -26,6 +27,15 @@ class IssuedToken:
 def issue(
     session: Session, *, instructor: Instructor, kind: TokenKind, name: str = "", lifetime: timedelta | None = None
 ) -> IssuedToken:
+    issued = _new(session, instructor=instructor, kind=kind, name=name, lifetime=lifetime)
+    session.commit()
+    session.refresh(issued.token)
+    return issued
+
+
+def _new(
+    session: Session, *, instructor: Instructor, kind: TokenKind, name: str, lifetime: timedelta | None
+) -> IssuedToken:
     secret = new_secret()
     token = AuthToken(
         instructor_id=instructor.id,
@@ -35,9 +45,55 @@ def issue(
         expires_at=utcnow() + lifetime if lifetime is not None else None,
     )
     session.add(token)
-    session.commit()
-    session.refresh(token)
     return IssuedToken(token=token, secret=secret)
+
+
+def newest_api_token_id(session: Session, *, instructor: Instructor) -> int:
+    """The id of the instructor's newest API token (0 for none): what a form remembers
+    so that sending it again can be told apart from asking for another token."""
+    newest = session.exec(
+        select(func.max(AuthToken.id)).where(
+            AuthToken.instructor_id == instructor.id, AuthToken.kind == TokenKind.API.value
+        )
+    ).one()
+    return newest or 0
+
+
+def issue_api_token_once(
+    session: Session, *, instructor: Instructor, name: str, lifetime: timedelta | None, seen_newest: int
+) -> IssuedToken | None:
+    """A new API token, unless one of this name was made since the form showed `seen_newest`.
+
+    The tokens page answers its post with the secret itself (the secret must
+    not travel in a cookie or be stored), so reloading that answer posts the
+    form again. A token of the same name made after the form was shown means
+    exactly that: None, and no second token. The instructor's row is locked
+    first, so a double click cannot slip two tokens past the check.
+    """
+    _lock_instructor(session, instructor)
+    repeated = session.exec(
+        select(AuthToken.id).where(
+            AuthToken.instructor_id == instructor.id,
+            AuthToken.kind == TokenKind.API.value,
+            AuthToken.name == name,
+            col(AuthToken.id) > seen_newest,
+        )
+    ).first()
+    if repeated is not None:
+        session.rollback()
+        return None
+    issued = _new(session, instructor=instructor, kind=TokenKind.API, name=name, lifetime=lifetime)
+    session.commit()
+    session.refresh(issued.token)
+    return issued
+
+
+def _lock_instructor(session: Session, instructor: Instructor) -> None:
+    # A no-op update: a row lock on PostgreSQL, the database's write lock on
+    # SQLite (which has no SELECT ... FOR UPDATE), held until the commit.
+    session.execute(
+        update(Instructor).where(col(Instructor.id) == instructor.id).values(is_active=Instructor.is_active)
+    )
 
 
 def resolve(session: Session, *, secret: str, kinds: tuple[str, ...]) -> Instructor | None:

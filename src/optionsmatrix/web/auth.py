@@ -16,7 +16,7 @@ from optionsmatrix.services import accounts, tokens
 from optionsmatrix.services.rate_limits import record_client_attempt
 from optionsmatrix.web.forms import errors_from
 from optionsmatrix.web.guard import SESSION_COOKIE, WebCtx
-from optionsmatrix.web.rendering import render, secure_cookies
+from optionsmatrix.web.rendering import PRIVATE, render, secure_cookies
 
 router = APIRouter()
 
@@ -37,7 +37,7 @@ def start_browser_session(request: Request, session, instructor, destination: st
     issued = tokens.issue(
         session, instructor=instructor, kind=TokenKind.SESSION, lifetime=timedelta(days=settings.session_days)
     )
-    response = RedirectResponse(destination, status_code=303)
+    response = RedirectResponse(destination, status_code=303, headers=PRIVATE)  # it carries the session's secret
     response.set_cookie(
         SESSION_COOKIE,
         issued.secret,
@@ -105,7 +105,8 @@ def password_setup_form(request: Request, session: SessionDep, secret: str, _: W
     if link is None:
         return _dead_link(request)
     instructor = accounts.get_instructor(session, instructor_id=link.instructor_id)
-    return render(request, "auth/setup.html", {"secret": secret, "email": instructor.email, "errors": {}})
+    context = {"secret": secret, "email": instructor.email, "errors": {}}
+    return render(request, "auth/setup.html", context, private=True)  # its address is the secret
 
 
 @router.post("/setup/{secret}", name="password_setup_submit")
@@ -133,7 +134,7 @@ def password_setup_submit(
             errors = errors_from(error)
     if errors:
         context = {"secret": secret, "email": instructor.email, "errors": errors}
-        return render(request, "auth/setup.html", context, status_code=422)
+        return render(request, "auth/setup.html", context, status_code=422, private=True)
     return start_browser_session(request, session, instructor, "/")
 
 

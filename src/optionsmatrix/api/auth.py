@@ -13,7 +13,7 @@ from optionsmatrix.api.responses import TOO_LARGE, TOO_MANY_ATTEMPTS, UNPROCESSA
 from optionsmatrix.models import TokenKind
 from optionsmatrix.schemas import LoginRequest, LoginToken
 from optionsmatrix.services import accounts, tokens
-from optionsmatrix.services.rate_limits import record_client_attempt
+from optionsmatrix.services.rate_limits import LoginLimits, limited_login
 
 router = APIRouter(prefix="/auth", tags=["access"])
 
@@ -27,18 +27,27 @@ router = APIRouter(prefix="/auth", tags=["access"])
 def login(
     credentials: LoginRequest, request: Request, response: Response, session: SessionDep
 ) -> LoginToken | JSONResponse:
-    """Trade an email and password for a bearer token that expires within the hour."""
-    client = request.client.host if request.client else "unknown"
-    wait = record_client_attempt(session, settings=request.app.state.settings, action="login", client=client)
-    if wait is not None:
-        return JSONResponse(
-            {"detail": f"too many login attempts; try again in {wait} seconds"},
-            status_code=429,
-            headers={"Retry-After": str(wait)},
-        )
-    instructor = accounts.authenticate(
-        session, email=credentials.email, password=credentials.password, hasher=request.app.state.password_hasher
+    """Trade an email and password for a bearer token that expires within the hour.
+
+    After 10 failures in a minute for one email from one address, or 100 from
+    one address whatever the email, the answer is 429 with Retry-After.
+    """
+    outcome = limited_login(
+        session,
+        limits=LoginLimits.from_settings(request.app.state.settings),
+        email=credentials.email,
+        client=request.client.host if request.client else "unknown",
+        authenticate=lambda: accounts.authenticate(
+            session, email=credentials.email, password=credentials.password, hasher=request.app.state.password_hasher
+        ),
     )
+    if outcome.retry_after is not None:
+        return JSONResponse(
+            {"detail": f"too many failed login attempts; try again in {outcome.retry_after} seconds"},
+            status_code=429,
+            headers={"Retry-After": str(outcome.retry_after)},
+        )
+    instructor = outcome.account
     if instructor is None:
         raise NotAuthenticated("that email and password do not match an active account")
     minutes = request.app.state.settings.login_token_minutes

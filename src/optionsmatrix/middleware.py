@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-API_PATH_PREFIX = "/api/v1"  # the same as api.API_PREFIX; importing it here would be circular
+from optionsmatrix.api import API_PREFIX
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -93,7 +93,7 @@ def _too_large_message(limit: int) -> str:
 def body_too_large(scope: Scope, limit: int) -> Response:
     """The one 413: JSON under the API, a one-line message for pages (in the alert area for htmx)."""
     message = _too_large_message(limit)
-    if scope["path"] == API_PATH_PREFIX or scope["path"].startswith(API_PATH_PREFIX + "/"):
+    if scope["path"] == API_PREFIX or scope["path"].startswith(API_PREFIX + "/"):
         return JSONResponse({"detail": message}, status_code=413)
     if Headers(scope=scope).get("hx-request") == "true":
         return HTMLResponse(

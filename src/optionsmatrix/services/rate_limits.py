@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from sqlmodel import Session, col, delete, func, select
 
@@ -69,14 +69,14 @@ class LoginLimits:
 
 
 @dataclass(frozen=True)
-class LoginOutcome:
-    account: object | None  # the instructor on success
+class LoginOutcome(Generic[Account]):
+    account: Account | None  # whom `authenticate` returned, on success
     retry_after: int | None  # seconds, when refused without checking the password
 
 
 def limited_login(
     session: Session, *, limits: LoginLimits, email: str, client: str, authenticate: Callable[[], Account | None]
-) -> LoginOutcome:
+) -> LoginOutcome[Account]:
     """Run `authenticate` unless this email from this address, or this address, has failed too often.
 
     A failure is written *before* the password is checked, and withdrawn if

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from optionsmatrix.analysis import METHOD_NAMES, METHODS
 from optionsmatrix.models import NAME_MAX
+from optionsmatrix.schemas import label
 
 MAX_ANALYSIS_OPTIONS = 200
 MAX_ANALYSIS_CRITERIA = 50
@@ -28,7 +29,8 @@ MAX_PAIRWISE = MAX_ANALYSIS_CRITERIA
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Label = Annotated[str, Field(min_length=1, max_length=NAME_MAX)]
+# The same rules as the names of a stored matrix: NFKC, one line, nothing invisible.
+Label = label(NAME_MAX, "A name, unique within its list.")
 # Read from the method registry, so a new method module appears here by itself.
 MethodName = Literal[METHOD_NAMES]  # type: ignore[valid-type]
 NormalizationName = Literal["scale", "minmax", "sum", "max", "vector", "none"]

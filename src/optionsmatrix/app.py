@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from optionsmatrix import __version__, api, migrate, web
 from optionsmatrix.db import AdmissionGate, create_db_engine
 from optionsmatrix.error_handlers import install_error_handlers
-from optionsmatrix.middleware import SecurityHeaders
+from optionsmatrix.middleware import BodyLimit, SecurityHeaders
 from optionsmatrix.resources import static_dir
 from optionsmatrix.security import password_hasher
 from optionsmatrix.services.accounts import FirstRun, ensure_admin
@@ -78,7 +78,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # served by the web layer from vendored assets, so it works offline
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
-        max_body_size=settings.max_body_bytes,  # 413 before anything parses an oversized body
     )
     app.state.engine = engine
     app.state.admission = AdmissionGate(limits)
@@ -88,6 +87,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     install_error_handlers(app)
+    # 413 before anything parses an oversized body; inside SecurityHeaders so the
+    # answer carries them (FastAPI's max_body_size would answer outside it).
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app
 

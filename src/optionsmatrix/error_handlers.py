@@ -20,7 +20,7 @@ from optionsmatrix.access import NotAuthenticated
 from optionsmatrix.analysis import AnalysisError
 from optionsmatrix.api import API_PREFIX
 from optionsmatrix.errors import InvalidInput, OptionsMatrixError
-from optionsmatrix.middleware import SECURITY_HEADERS
+from optionsmatrix.middleware import SECURITY_HEADERS, BodyTooLarge, body_too_large
 from optionsmatrix.web.auth import login_url, safe_next
 from optionsmatrix.web.rendering import is_htmx, render_error_page
 
@@ -110,6 +110,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if isinstance(error, BodyTooLarge):  # a streamed body over the limit (middleware.BodyLimit)
+            return body_too_large(request.scope, error.limit)
         if _is_api(request) and error.status_code == 400 and error.detail == UNPARSEABLE_BODY:
             # FastAPI answers 400 when JSON parses but Python cannot hold it (a
             # 5,000-digit number, very deep nesting); like any malformed body,

@@ -1,8 +1,15 @@
-"""Security headers on every response, including errors and static files."""
+"""Security headers on every response, including errors and static files; the request body limit."""
 
 from __future__ import annotations
 
+from html import escape
+
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from optionsmatrix.api import API_PREFIX
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -26,8 +33,16 @@ SECURITY_HEADERS = [
 ]
 
 
+NO_STORE = (b"cache-control", b"no-store")
+
+
 class SecurityHeaders:
-    """No inline script, no eval, no framing, no MIME sniffing — on every response."""
+    """No inline script, no eval, no framing, no MIME sniffing — on every response.
+
+    And nothing answered to a request that carries a bearer token is stored
+    by a browser or proxy: a new token's secret, someone's private matrices.
+    (Pages for a logged-in browser say so themselves: see web/rendering.py.)
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -36,12 +51,86 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        added = [*SECURITY_HEADERS, NO_STORE] if "authorization" in Headers(scope=scope) else SECURITY_HEADERS
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(n, v) for n, v in SECURITY_HEADERS if n not in names]
+                extra = [(n, v) for n, v in added if n not in names]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+# The request body limit ----------------------------------------------------------
+#
+# FastAPI's own `max_body_size` runs outside every middleware of ours and, when
+# the declared Content-Length is too large, replaces whatever the app answers
+# with a plain-text "Content Too Large" without the headers above; a streamed
+# body got our JSON instead. This limit runs inside SecurityHeaders, and both
+# ways of sending too much end in `body_too_large`.
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from `receive` once a streamed body passes the limit.
+
+    An HTTPException, so FastAPI's body parsing passes it on unchanged (it
+    turns other errors into a 400); the error handler answers it with
+    `body_too_large`.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(status_code=413, detail=_too_large_message(limit))
+        self.limit = limit
+
+
+def _too_large_message(limit: int) -> str:
+    size = f"{limit // (1024 * 1024)} MiB" if limit % (1024 * 1024) == 0 else f"{limit:,} bytes"
+    return f"The request is too large: this site accepts at most {size}."
+
+
+def body_too_large(scope: Scope, limit: int) -> Response:
+    """The one 413: JSON under the API, a one-line message for pages (in the alert area for htmx)."""
+    message = _too_large_message(limit)
+    if scope["path"] == API_PREFIX or scope["path"].startswith(API_PREFIX + "/"):
+        return JSONResponse({"detail": message}, status_code=413)
+    if Headers(scope=scope).get("hx-request") == "true":
+        return HTMLResponse(
+            f'<p class="error-message" role="alert">{escape(message)}</p>',
+            status_code=413,
+            headers={"HX-Retarget": "#page-alert", "HX-Reswap": "innerHTML"},
+        )
+    page = f'<!doctype html><html lang="en"><title>Too large</title><p>{escape(message)}</p><p><a href="/">Back</a></p></html>'
+    return HTMLResponse(page, status_code=413)
+
+
+class BodyLimit:
+    """At most `max_bytes` of request body: refused unread when the declared length is over,
+    and stopped as soon as a streamed (chunked) body passes it."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await body_too_large(scope, self.max_bytes)(scope, receive, send)
+            return
+
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge(self.max_bytes)
+            return message
+
+        await self.app(scope, counted, send)

@@ -47,8 +47,13 @@ def utcnow() -> datetime:
 
 
 def as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes even for timezone-aware columns; we only ever store UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    """The same moment in UTC, with the offset stated.
+
+    SQLite hands back naive datetimes even for timezone-aware columns (we only
+    ever store UTC, so naive means UTC); PostgreSQL hands back aware ones in
+    the connection's time zone, which need not be UTC.
+    """
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _timestamp(*, nullable: bool = False) -> Column:

@@ -1,8 +1,10 @@
 """API shapes for matrices, options and criteria: Create / Update / Public.
 
 Input models are strict (no string-to-number coercion), forbid unknown fields
-and reject NaN and infinity on every float. The web forms reuse them with
-`strict=False`, since form values arrive as strings.
+and reject NaN and infinity on every float. Names and texts follow the
+character rules of text_rules.py, which the schema publishes as patterns.
+The web forms reuse the same models with FORM_CONTEXT, under which numeric
+fields read their text with numbers.py (see web/forms.py).
 
 Update models give every field a default of None that is never validated:
 omitting a field leaves it unchanged, while an explicit `null` is validated
@@ -11,13 +13,16 @@ against the real type and rejected.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
+from pydantic_core import PydanticCustomError
 
-from optionsmatrix.models import NAME_MAX, TITLE_MAX
+from optionsmatrix.models import NAME_MAX, TITLE_MAX, as_utc
+from optionsmatrix.numbers import NotANumber, parse_decimal, parse_whole
+from optionsmatrix.text_rules import LABEL_PATTERN, TEXT_PATTERN, TextRuleBroken, clean_label, clean_text
 
 TEXT_MAX = 5000
 MAX_OPTIONS = 200
@@ -26,34 +31,95 @@ MAX_ESCALATION_LEVEL = 1000
 MAX_WEIGHT = 1_000_000.0
 SCALE_LIMIT = 1_000_000_000.0
 
-# NUL and other C0 controls: PostgreSQL rejects NUL in text, and none of them
-# belong in a label. Tabs and newlines stay allowed in long text.
-_CONTROL_IN_LABEL = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+def label(max_length: int, description: str) -> Any:  # noqa: ANN401 (a type, built at import)
+    """A one-line label type: the rules of text_rules.clean_label, published in the schema too."""
 
-def _label(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValueError("must not be empty or only whitespace")
-    if _CONTROL_IN_LABEL.search(value):
-        raise ValueError("must not contain control characters or line breaks")
-    return value
+    def check(value: str) -> str:
+        try:
+            return clean_label(value, max_length=max_length)
+        except TextRuleBroken as error:
+            raise PydanticCustomError("value_error", str(error)) from None
+
+    return Annotated[
+        str,
+        Field(
+            max_length=max_length,
+            description=f"{description} {LABEL_RULES.format(max_length=max_length)}",
+            # Documentation only: `check` enforces the same pattern with messages for people.
+            json_schema_extra={"minLength": 1, "pattern": LABEL_PATTERN},
+        ),
+        AfterValidator(check),
+    ]
 
 
 def _text(value: str) -> str:
-    if _CONTROL_IN_TEXT.search(value):
-        raise ValueError("must not contain control characters")
-    return value.strip()
+    try:
+        return clean_text(value)
+    except TextRuleBroken as error:
+        raise PydanticCustomError("value_error", str(error)) from None
 
 
-Name = Annotated[str, Field(max_length=NAME_MAX), AfterValidator(_label)]
-Title = Annotated[str, Field(max_length=TITLE_MAX), AfterValidator(_label)]
-Text = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_text)]
+LABEL_RULES = (
+    "One line, not blank, at most {max_length} characters. Surrounding spaces are removed and the text is "
+    "normalised to Unicode NFKC (so full-width letters and composed or decomposed accents are stored alike); "
+    "the limit applies after that too. Control characters, line breaks and invisible formatting characters "
+    "(zero-width spaces, byte order marks, direction overrides) are refused; a zero-width joiner or non-joiner "
+    "may stand between two visible characters."
+)
+TEXT_RULES = (
+    "Any number of lines, at most {max_length} characters; surrounding space is removed and line endings become "
+    "\\n. Tabs are allowed; other control characters and bidirectional overrides and isolates "
+    "(U+202A–U+202E, U+2066–U+2069) are refused."
+)
+
+Name = label(NAME_MAX, "A name, unique within its list regardless of case, spacing and Unicode form.")
+Title = label(TITLE_MAX, "The title.")
+TokenName = label(NAME_MAX, "What the token is for, to recognise it in the list.")
+Text = Annotated[
+    str,
+    Field(
+        max_length=TEXT_MAX,
+        description=TEXT_RULES.format(max_length=TEXT_MAX),
+        json_schema_extra={"pattern": TEXT_PATTERN},
+    ),
+    AfterValidator(_text),
+]
+# Web forms send every value as text and validate with FORM_CONTEXT; there a
+# number is read by numbers.py, the grammar the API's JSON also follows. The
+# API never sets the context, so its strict fields still refuse strings.
+FORM_CONTEXT = {"form": True}
+
+
+def _number_from_text(parse: Callable[[str], object], *, forms_only: bool) -> BeforeValidator:
+    """Read a text value with `parse` — in a form only (`forms_only`), or always (query strings)."""
+
+    def read(value: object, info: ValidationInfo) -> object:
+        in_a_form = info.context is not None and info.context.get("form")
+        if isinstance(value, str) and (in_a_form or not forms_only):
+            try:
+                return parse(value)
+            except NotANumber as error:
+                raise PydanticCustomError("value_error", str(error)) from None
+        return value
+
+    return BeforeValidator(read)
+
+
+FormDecimal = _number_from_text(parse_decimal, forms_only=True)
+FormWhole = _number_from_text(parse_whole, forms_only=True)
+QueryWhole = _number_from_text(parse_whole, forms_only=False)  # e.g. ?limit=1_0 is refused, not 10
+
 DirectionName = Literal["benefit", "cost"]
-Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT, allow_inf_nan=False)]
-ScaleBound = Annotated[float, Field(ge=-SCALE_LIMIT, le=SCALE_LIMIT, allow_inf_nan=False)]
-EscalationLevel = Annotated[int, Field(ge=1, le=MAX_ESCALATION_LEVEL)]
+# The text reader goes after Field: before it, pydantic would publish the
+# bounds as "ge"/"le" instead of JSON Schema's "minimum"/"maximum".
+Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT, allow_inf_nan=False), FormDecimal]
+ScaleBound = Annotated[float, Field(ge=-SCALE_LIMIT, le=SCALE_LIMIT, allow_inf_nan=False), FormDecimal]
+EscalationLevel = Annotated[int, Field(ge=1, le=MAX_ESCALATION_LEVEL), FormWhole]
+ExpiryDays = Annotated[int, Field(ge=1, le=3650), FormWhole]
+# Every timestamp in a response is UTC with its offset stated, on both back
+# ends: SQLite returns naive datetimes, which a client could not place in time.
+Timestamp = Annotated[datetime, AfterValidator(as_utc)]
 
 
 class _Input(BaseModel):
@@ -203,8 +269,8 @@ class MatrixSummary(BaseModel):
     is_public: bool
     description: str
     source: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: Timestamp
+    updated_at: Timestamp
     option_count: int
     criterion_count: int
 
@@ -215,8 +281,8 @@ class MatrixPublic(BaseModel):
     is_public: bool
     description: str
     source: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: Timestamp
+    updated_at: Timestamp
     options: list[OptionPublic]
     criteria: list[CriterionPublic]
 
@@ -244,12 +310,12 @@ class LoginRequest(_Input):
 
 class LoginToken(BaseModel):
     token: str
-    expires_at: datetime
+    expires_at: Timestamp
 
 
 class TokenCreate(_Input):
-    name: Name
-    expires_days: Annotated[int, Field(ge=1, le=3650)] | None = None
+    name: TokenName
+    expires_days: ExpiryDays | None = None
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"name": "grading script", "expires_days": 90}]})
 
@@ -257,10 +323,10 @@ class TokenCreate(_Input):
 class TokenPublic(BaseModel):
     id: int
     name: str
-    created_at: datetime
-    last_used_at: datetime | None
-    expires_at: datetime | None
-    revoked_at: datetime | None
+    created_at: Timestamp
+    last_used_at: Timestamp | None
+    expires_at: Timestamp | None
+    revoked_at: Timestamp | None
 
 
 class TokenCreated(TokenPublic):

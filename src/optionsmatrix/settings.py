@@ -26,8 +26,12 @@ class Settings:
     # Signs CSRF tokens. Unset: generated once and kept in the database, so
     # restarts and every worker share it.
     secret_key: str | None = None
-    # Attempts per client address per window, for logging in (and joining sessions).
+    # Failed logins per window for one email from one client address (and
+    # attempts per address for joining sessions); then failed logins per
+    # client address whatever the email, generous because a classroom behind
+    # one NAT shares it. See services/rate_limits.py: LoginLimits.
     rate_limit_attempts: int = 10
+    rate_limit_address_attempts: int = 100
     rate_limit_window_seconds: int = 60
     admin_email: str = "admin@localhost"
     session_days: int = 14
@@ -69,5 +73,7 @@ class Settings:
             values["rate_limit_attempts"] = int(os.environ["OPTIONSMATRIX_RATE_LIMIT"])
         if os.environ.get("OPTIONSMATRIX_DB_CONCURRENCY"):
             values["db_concurrency"] = int(os.environ["OPTIONSMATRIX_DB_CONCURRENCY"])
+        if os.environ.get("OPTIONSMATRIX_RATE_LIMIT_PER_ADDRESS"):
+            values["rate_limit_address_attempts"] = int(os.environ["OPTIONSMATRIX_RATE_LIMIT_PER_ADDRESS"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -138,3 +138,52 @@ def test_json_python_cannot_hold_is_422_like_any_malformed_body(client, text):
 
     assert response.status_code == 422
     assert response.json()["detail"][0]["type"] == "json_invalid"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"title": "T", "criteria": [{"name": "C", "weight": 1_000}]}',
+        '{"title": "T", "criteria": [{"name": "C", "weight": "1_000"}]}',
+        '{"title": "T", "criteria": [{"name": "C", "weight": "1000"}]}',
+        '{"title": "T", "options": [{"name": "A", "escalation_level": 2.0}]}',
+        '{"title": "T", "options": [{"name": "A", "escalation_level": 2e0}]}',
+    ],
+)
+def test_the_api_takes_numbers_only_as_json_numbers_of_the_right_kind(client, text):
+    assert _raw(client, "POST", "/api/v1/matrices", text).status_code == 422
+
+
+def test_the_api_takes_an_exponent_as_json_does(client):
+    response = _raw(client, "POST", "/api/v1/matrices", '{"title": "T", "criteria": [{"name": "C", "weight": 1e3}]}')
+
+    assert response.status_code == 201
+    assert response.json()["criteria"][0]["weight"] == 1000.0
+
+
+@pytest.mark.parametrize("limit", ["1_0", "\uff11", "5.0", "1e1"])
+def test_a_number_in_the_query_string_is_read_by_the_same_grammar_as_a_form(client, limit):
+    response = client.get("/api/v1/matrices", params={"limit": limit})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "limit"]
+
+
+def _over_the_limit_in_chunks():
+    for _ in range(20):
+        yield b"x" * (64 * 1024)
+
+
+@pytest.mark.parametrize("sent_as", ["with-a-length", "streamed"])
+def test_a_body_over_the_limit_gets_one_json_413_with_the_security_headers(client, sent_as):
+    body = ("x" * (1024 * 1024 + 1)).encode() if sent_as == "with-a-length" else _over_the_limit_in_chunks()
+
+    response = client.post("/api/v1/matrices", content=body, headers={"content-type": "application/json"})
+
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"detail": "The request is too large: this site accepts at most 1 MiB."}
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert client.get("/api/v1/matrices").json()["total"] == 0

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.timestamps import assert_utc_with_offset
+
 
 def test_creating_a_matrix_returns_it_whole_with_ids_and_positions(client):
     response = client.post(
@@ -152,3 +154,18 @@ def test_api_docs_page_is_served_from_vendored_assets(client):
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page.text
     assert "cdn" not in page.text.lower()
     assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
+
+
+def test_every_matrix_timestamp_is_utc_with_an_explicit_offset(client, make_matrix):
+    matrix = make_matrix()
+    path = f"/api/v1/matrices/{matrix['id']}"
+
+    answers = [
+        matrix,
+        client.get("/api/v1/matrices").json(),
+        client.get(path).json(),
+        client.patch(path, json={"title": "Renamed"}).json(),
+        client.post(f"{path}/copy").json(),
+    ]
+
+    assert [assert_utc_with_offset(answer) for answer in answers] == [2, 2, 2, 2, 2]

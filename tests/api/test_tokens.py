@@ -8,6 +8,7 @@ from sqlmodel import select
 from optionsmatrix.models import AuthToken, Matrix, TokenKind, utcnow
 from optionsmatrix.services import accounts, tokens
 from tests.conftest import PASSWORD
+from tests.timestamps import assert_utc_with_offset
 
 
 def _bearer(secret):
@@ -122,3 +123,26 @@ def test_revoking_someone_else_s_token_is_404(client, session, make_instructor):
 
     assert client.delete(f"/api/v1/tokens/{theirs.token.id}").status_code == 404
     assert client.get("/api/v1/tokens", headers=_bearer(theirs.secret)).status_code == 200
+
+
+def test_every_token_and_login_timestamp_is_utc_with_an_explicit_offset(anonymous, client, owner):
+    created = client.post("/api/v1/tokens", json={"name": "x", "expires_days": 1}).json()
+    client.delete(f"/api/v1/tokens/{created['id']}")  # sets revoked_at
+    login = anonymous.post("/api/v1/auth/login", json={"email": "owner@example.org", "password": PASSWORD}).json()
+    anonymous.get("/api/v1/tokens", headers=_bearer(login["token"]))
+
+    listed = client.get("/api/v1/tokens").json()
+
+    assert assert_utc_with_offset(created) == 2  # created_at, expires_at
+    assert assert_utc_with_offset(login) == 1
+    # created_at for both tokens; last_used_at for the fixture's; expires_at and revoked_at for the new one.
+    assert assert_utc_with_offset(listed) == 5
+
+
+def test_answers_that_carry_a_secret_are_never_cached(anonymous, client, owner):
+    created = client.post("/api/v1/tokens", json={"name": "x"})
+    login = anonymous.post("/api/v1/auth/login", json={"email": "owner@example.org", "password": PASSWORD})
+
+    assert created.headers["cache-control"] == "no-store"
+    assert login.headers["cache-control"] == "no-store"
+    assert client.get("/api/v1/tokens").headers["cache-control"] == "no-store"

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from optionsmatrix.services import accounts
-from tests.conftest import PASSWORD, log_in
+from tests.conftest import FAST_HASHER, PASSWORD, log_in
 
 
 @pytest.fixture
@@ -60,3 +60,54 @@ def test_an_admin_cannot_disable_themself(admin, session):
 
     assert page.status_code == 422 and "your own account" in page.text
     assert accounts.find_by_email(session, email="admin@example.org").is_active
+
+
+@pytest.mark.parametrize("email", ["adm\u200bin@example.org", "admin@example.org\u202e", "new\u0085@example.org"])
+def test_an_email_with_invisible_characters_is_refused(admin, session, email):
+    page = admin.post("/admin/instructors", data={"email": email})
+
+    assert page.status_code == 422
+    assert 'id="account-email-error"' in page.text
+    assert [i.email for i in accounts.list_instructors(session)] == ["admin@example.org"]
+
+
+def _link_in(page):
+    return re.search(r'id="setup-link">([^<]+)<', page.text).group(1)
+
+
+def test_a_one_time_link_is_shown_on_the_answer_never_in_a_cookie(admin, session):
+    owner = accounts.create_instructor(session, email="owner@example.org", hasher=FAST_HASHER)
+
+    created = admin.post("/admin/instructors", data={"email": "new@example.org"}, follow_redirects=False)
+    reset = admin.post(f"/admin/instructors/{owner.id}/reset", follow_redirects=False)
+
+    for page in (created, reset):
+        assert page.status_code == 200
+        secret = _link_in(page).rsplit("/", 1)[1]
+        assert all(secret not in cookie for cookie in page.headers.get_list("set-cookie"))
+        assert page.headers["cache-control"] == "no-store"
+
+
+def test_reloading_a_reset_issues_no_second_link_and_the_first_still_works(admin, session, anonymous):
+    owner = accounts.create_instructor(session, email="owner@example.org", hasher=FAST_HASHER)
+    seen = re.search(
+        rf'/admin/instructors/{owner.id}/reset">\s*<input type="hidden" name="csrf_token" value="[^"]+">\s*'
+        r'<input type="hidden" name="seen_newest_link" value="(\d+)">',
+        admin.get("/admin").text,
+    ).group(1)
+    first = admin.post(f"/admin/instructors/{owner.id}/reset", data={"seen_newest_link": seen})
+
+    again = admin.post(f"/admin/instructors/{owner.id}/reset", data={"seen_newest_link": seen})
+
+    assert (first.status_code, again.status_code) == (200, 409)
+    assert 'id="setup-link"' not in again.text and "was already issued" in again.text
+    assert anonymous.get(_link_in(first).replace("http://testserver", "")).status_code == 200
+
+
+def test_the_setup_page_of_a_one_time_link_is_never_cached(admin, anonymous):
+    link = _link_in(admin.post("/admin/instructors", data={"email": "new@example.org"}))
+
+    page = anonymous.get(link.replace("http://testserver", ""))
+
+    assert page.status_code == 200
+    assert page.headers["cache-control"] == "no-store"

@@ -1,11 +1,14 @@
 """Logging in and out in the browser, CSRF, rate limits and the shared secret key."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from optionsmatrix.app import create_app
+from optionsmatrix.models import RateLimitEvent
 from optionsmatrix.services.case_study import load_case_study
 from optionsmatrix.settings import Settings
 from tests.conftest import PASSWORD, csrf_token_of
@@ -200,3 +203,112 @@ def test_a_nul_byte_in_a_login_email_is_a_plain_refusal(anonymous, owner, email)
     page = anonymous.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf_token_of(anonymous)})
 
     assert (api.status_code, page.status_code) == (401, 401)
+
+
+# Failed logins are counted per account and address, and per address ------------------
+
+
+@pytest.fixture
+def from_address(app):
+    """A client at a given address (TestClient's own is always 'testclient')."""
+    opened = []
+
+    def client_at(address, the_app=None):
+        client = TestClient(the_app or app, client=(address, 50000))
+        opened.append(client.__enter__())
+        return client
+
+    yield client_at
+    for client in opened:
+        client.__exit__(None, None, None)
+
+
+def _api_login(client, email, password=PASSWORD):
+    return client.post("/api/v1/auth/login", json={"email": email, "password": password})
+
+
+def test_an_attacker_guessing_one_account_does_not_lock_out_others_at_the_same_address(from_address, make_instructor):
+    make_instructor("a@example.org")
+    make_instructor("b@example.org")
+    classroom = from_address("10.0.0.1")
+
+    guesses = [_api_login(classroom, "a@example.org", "wrong password").status_code for _ in range(20)]
+    web_login = _login(classroom, email="b@example.org")
+
+    assert guesses == [401] * 10 + [429] * 10
+    assert _api_login(classroom, "b@example.org").status_code == 200
+    assert web_login.status_code == 303
+
+
+def test_failures_at_one_address_do_not_lock_the_account_out_elsewhere(from_address, make_instructor):
+    make_instructor("a@example.org")
+    classroom, office = from_address("10.0.0.1"), from_address("192.0.2.7")
+
+    for _ in range(12):
+        _api_login(classroom, "a@example.org", "wrong password")
+
+    assert _api_login(classroom, "a@example.org").status_code == 429
+    assert _api_login(office, "a@example.org").status_code == 200
+    assert _login(office, email="a@example.org").status_code == 303
+
+
+def test_the_strict_limit_answers_429_with_retry_after_on_the_api_and_the_form(from_address, make_instructor):
+    make_instructor("a@example.org")
+    client = from_address("10.0.0.1")
+    for _ in range(10):
+        _api_login(client, "A@Example.org ", "wrong password")  # one account however it is typed
+
+    api, page = _api_login(client, "a@example.org"), _login(client, email="a@example.org")
+
+    assert (api.status_code, page.status_code) == (429, 429)
+    for response in (api, page):
+        assert 1 <= int(response.headers["Retry-After"]) <= 60
+    assert "try again in" in api.json()["detail"] and "Try again in" in page.text
+
+
+def test_the_generous_limit_per_address_stops_guessing_across_accounts(database_url, engine, from_address, make_instructor):
+    settings = Settings(
+        database_url=database_url, migrate_on_start=False, fast_password_hashing=True, rate_limit_address_attempts=15
+    )
+    make_instructor("b@example.org")
+    app = create_app(settings)
+    attacker, elsewhere = from_address("10.0.0.1", app), from_address("192.0.2.7", app)
+
+    statuses = [_api_login(attacker, f"guess{i}@example.org", "wrong password").status_code for i in range(16)]
+
+    assert statuses == [401] * 15 + [429]
+    assert _api_login(attacker, "b@example.org").status_code == 429  # the whole address waits
+    assert _api_login(elsewhere, "b@example.org").status_code == 200
+
+
+def test_successful_logins_use_none_of_the_limits(database_url, engine, from_address, make_instructor):
+    settings = Settings(
+        database_url=database_url, migrate_on_start=False, fast_password_hashing=True,
+        rate_limit_attempts=2, rate_limit_address_attempts=3,
+    )
+    make_instructor("a@example.org")
+    classroom = from_address("10.0.0.1", create_app(settings))
+
+    assert {_api_login(classroom, "a@example.org").status_code for _ in range(10)} == {200}
+
+
+def test_a_success_forgives_that_account_s_earlier_failures(from_address, make_instructor):
+    make_instructor("a@example.org")
+    client = from_address("10.0.0.1")
+    for _ in range(9):
+        _api_login(client, "a@example.org", "wrong password")
+
+    assert _api_login(client, "a@example.org").status_code == 200
+    assert [_api_login(client, "a@example.org", "wrong password").status_code for _ in range(10)] == [401] * 10
+
+
+def test_waiting_out_the_window_is_enough_since_refused_attempts_do_not_count(from_address, make_instructor, session):
+    make_instructor("a@example.org")
+    client = from_address("10.0.0.1")
+    for _ in range(15):
+        _api_login(client, "a@example.org", "wrong password")
+
+    session.execute(update(RateLimitEvent).values(at=RateLimitEvent.at - timedelta(seconds=61)))
+    session.commit()
+
+    assert _api_login(client, "a@example.org").status_code == 200

@@ -254,3 +254,119 @@ def test_an_htmx_error_goes_to_the_page_alert_not_into_the_section(client, make_
     assert response.status_code == 404
     assert (response.headers["HX-Retarget"], response.headers["HX-Reswap"]) == ("#page-alert", "innerHTML")
     assert 'id="page-alert"' in client.get(f"/matrices/{matrix['id']}").text
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "message"),
+    [
+        ({"name": "Co\u200bst"}, "name", "Remove the invisible character U+200B (zero width space)"),
+        ({"name": "\ufeff"}, "name", "Remove the invisible character U+FEFF"),
+        ({"name": "Access\u202e"}, "name", "U+202E (right-to-left override)"),
+        ({"name": "Acce\u0301s"}, "name", "already has an option named"),  # "Accés" typed both ways below
+        ({"name": "\uff21\uff43\uff43\uff45\uff53\uff53"}, "name", "already has an option named"),  # full-width
+        ({"evidence": "p. 4\u0085more"}, "evidence", "U+0085"),
+        ({"description": "left \u202eright"}, "description", "direction overrides"),
+    ],
+    ids=["zero-width-space", "bom", "rtl-override", "decomposed-accent", "full-width", "c1-control", "bidi-in-text"],
+)
+def test_a_form_refuses_invisible_characters_and_lookalike_names(client, make_matrix, form, field, message):
+    matrix = make_matrix(options=[{"name": "Acc\u00e9s"}, {"name": "Access"}, {"name": "Harbour"}])
+    option = matrix["options"][2]
+
+    response = client.post(
+        f"/matrices/{matrix['id']}/options/{option['id']}", data={"name": "Harbour", "escalation_level": "1", **form},
+        headers=HTMX,
+    )
+
+    assert response.status_code == 422
+    assert f'id="option-{option["id"]}-{field}-error"' in response.text
+    assert message in response.text
+    assert client.get(f"/api/v1/matrices/{matrix['id']}").json() == matrix
+
+
+def test_a_form_stores_names_normalised_and_text_with_plain_newlines(client, make_matrix):
+    matrix = make_matrix()
+
+    client.post(
+        f"/matrices/{matrix['id']}/options",
+        data={"name": "Caf\u0065\u0301", "escalation_level": "1", "evidence": "line one\r\nline two"},
+    )
+
+    added = client.get(f"/api/v1/matrices/{matrix['id']}").json()["options"][-1]
+    assert (added["name"], added["evidence"]) == ("Caf\u00e9", "line one\nline two")
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "message"),
+    [
+        ({"weight": "1_000"}, "weight", "Enter the number without separators, like 1000."),
+        ({"weight": "1 000"}, "weight", "Enter the number without separators, like 1000."),
+        ({"weight": "2,5"}, "weight", "with a point for decimals and no commas"),
+        ({"weight": "\uff12"}, "weight", "Enter the number in the digits 0 to 9, like 2."),
+        ({"weight": "inf"}, "weight", "Enter a finite number."),
+        ({"weight": "Infinity"}, "weight", "Enter a finite number."),
+        ({"weight": "1e999"}, "weight", "Enter a finite number."),
+        ({"weight": "0x10"}, "weight", "Enter a number."),
+        ({"scale_max": "1_0"}, "scale_max", "without separators"),
+    ],
+)
+def test_a_form_reads_numbers_in_plain_decimal_notation_only(client, make_matrix, form, field, message):
+    matrix = make_matrix()
+    criterion = matrix["criteria"][0]
+    data = {"name": "Cost", "direction": "cost", "weight": "2", "scale_min": "1", "scale_max": "5", **form}
+
+    response = client.post(f"/matrices/{matrix['id']}/criteria/{criterion['id']}", data=data, headers=HTMX)
+
+    assert response.status_code == 422
+    assert f'id="criterion-{criterion["id"]}-{field}-error"' in response.text
+    assert message in response.text
+    assert client.get(f"/api/v1/matrices/{matrix['id']}").json() == matrix
+
+
+@pytest.mark.parametrize(("text", "weight"), [("1e3", 1000.0), ("+2", 2.0), (".5", 0.5), (" 3 ", 3.0)])
+def test_a_form_takes_what_the_api_s_json_takes(client, make_matrix, text, weight):
+    matrix = make_matrix()
+    criterion = matrix["criteria"][0]
+    data = {"name": "Cost", "direction": "cost", "weight": text, "scale_min": "1", "scale_max": "5"}
+
+    response = client.post(f"/matrices/{matrix['id']}/criteria/{criterion['id']}", data=data, headers=HTMX)
+
+    assert response.status_code == 200
+    assert client.get(f"/api/v1/matrices/{matrix['id']}").json()["criteria"][0]["weight"] == weight
+
+
+@pytest.mark.parametrize("text", ["1_0", "2.0", "2e0", "\uff12"])
+def test_an_escalation_level_is_a_whole_number_in_digits_as_in_the_api(client, make_matrix, text):
+    matrix = make_matrix()
+
+    response = client.post(
+        f"/matrices/{matrix['id']}/options", data={"name": "Harbour", "escalation_level": text}, headers=HTMX
+    )
+
+    assert response.status_code == 422
+    assert 'id="new-option-escalation_level-error"' in response.text
+    assert len(client.get(f"/api/v1/matrices/{matrix['id']}").json()["options"]) == 3
+
+
+def _form_over_the_limit_in_chunks():
+    yield b"name=Harbour&escalation_level=1&evidence="
+    for _ in range(20):
+        yield b"x" * (64 * 1024)
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
+@pytest.mark.parametrize("sent_as", ["with-a-length", "streamed"])
+def test_a_form_over_the_limit_gets_a_413_message_with_the_security_headers(client, make_matrix, sent_as, htmx):
+    matrix = make_matrix()
+    body = b"name=Harbour&evidence=" + b"x" * (1024 * 1024) if sent_as == "with-a-length" else _form_over_the_limit_in_chunks()
+    headers = {"content-type": "application/x-www-form-urlencoded", **(HTMX if htmx else {})}
+
+    response = client.post(f"/matrices/{matrix['id']}/options", content=body, headers=headers)
+
+    assert response.status_code == 413
+    assert "this site accepts at most 1 MiB" in response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers.get("hx-retarget") == ("#page-alert" if htmx else None)
+    assert len(client.get(f"/api/v1/matrices/{matrix['id']}").json()["options"]) == 3

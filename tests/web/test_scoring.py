@@ -351,3 +351,23 @@ def test_arbitrary_form_values_are_200_or_422_never_a_500(client, library, data)
 
     assert response.status_code in (200, 422), response.text
     assert "nan" not in re.findall(r'<td class="number">(.*?)</td>', response.text)
+
+
+@pytest.mark.parametrize("text", ["1_0", "\uff12", "\u0662", "2,5", "infinity", "0x2"])
+@pytest.mark.parametrize("kind", ["score", "weight"])
+def test_scoring_reads_numbers_by_the_same_grammar_as_the_forms_and_the_api(client, library, kind, text):
+    params = _library_scores(library)
+    cost = library["criteria"][0]["id"]
+    params[next(iter(params)) if kind == "score" else f"w.{cost}"] = text
+
+    assert client.get(f"/matrices/{library['id']}/score", params=params, headers=HTMX).status_code == 422
+
+
+def test_an_importance_rank_is_a_whole_number_as_in_the_api(client, library):
+    cost, access = (c["id"] for c in library["criteria"])
+    params = {**_library_scores(library), "weighting": "roc", f"r.{cost}": "2.0", f"r.{access}": "1"}
+
+    response = client.get(f"/matrices/{library['id']}/score", params=params, headers=HTMX)
+
+    assert response.status_code == 422
+    assert "Enter a whole number from 1 to 2." in response.text

@@ -18,12 +18,15 @@ from optionsmatrix.analysis_schemas import (
     WeightsResponse,
 )
 from optionsmatrix.api.analysis_examples import ANALYZE_EXAMPLES, WEIGHTS_EXAMPLES
+from optionsmatrix.api.responses import TOO_LARGE, UNPROCESSABLE, responses
 from optionsmatrix.services.analysis import rank_request, weights_request
 
 router = APIRouter(tags=["analysis"])
 
-UNPROCESSABLE = {
+# The shared 422, with an example of the analysis core's own messages.
+ANALYSIS_ERRORS = responses(TOO_LARGE, UNPROCESSABLE) | {
     422: {
+        **UNPROCESSABLE[422],
         "description": "The body breaks a rule; each entry names the field in `loc`",
         "content": {
             "application/json": {
@@ -46,7 +49,7 @@ UNPROCESSABLE = {
     "/analyze",
     response_model=AnalyzeResponse,
     response_model_exclude_unset=True,  # `steps` appears only when explained
-    responses=UNPROCESSABLE,
+    responses=ANALYSIS_ERRORS,
 )
 def analyze(body: Annotated[AnalyzeRequest, Body(openapi_examples=ANALYZE_EXAMPLES)]) -> AnalyzeResponse:
     """Rank options scored against weighted criteria with one method, without storing anything.
@@ -66,7 +69,7 @@ def analyze(body: Annotated[AnalyzeRequest, Body(openapi_examples=ANALYZE_EXAMPL
     return AnalyzeResponse(**result)
 
 
-@router.post("/weights", response_model=WeightsResponse, responses=UNPROCESSABLE)
+@router.post("/weights", response_model=WeightsResponse, responses=ANALYSIS_ERRORS)
 def weights(body: Annotated[WeightsRequest, Body(openapi_examples=WEIGHTS_EXAMPLES)]) -> WeightsResponse:
     """Criterion weights (summing to 1) from one weighting scheme, chosen by `scheme`.
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from optionsmatrix.access import NotAuthenticated
 from optionsmatrix.api.deps import SessionDep
+from optionsmatrix.api.responses import TOO_LARGE, TOO_MANY_ATTEMPTS, UNPROCESSABLE, WRONG_PASSWORD, responses
 from optionsmatrix.models import TokenKind
 from optionsmatrix.schemas import LoginRequest, LoginToken
 from optionsmatrix.services import accounts, tokens
-from optionsmatrix.services.rate_limits import record_client_attempt
+from optionsmatrix.services.rate_limits import LoginLimits, limited_login
 
 router = APIRouter(prefix="/auth", tags=["access"])
 
@@ -21,23 +22,35 @@ router = APIRouter(prefix="/auth", tags=["access"])
     "/login",
     name="api_login",  # the page /login owns the name "login" for url_for
     response_model=LoginToken,
-    responses={401: {"description": "Wrong email or password"}, 429: {"description": "Too many attempts"}},
+    responses=responses(WRONG_PASSWORD, TOO_LARGE, UNPROCESSABLE, TOO_MANY_ATTEMPTS),
 )
-def login(credentials: LoginRequest, request: Request, session: SessionDep) -> LoginToken | JSONResponse:
-    """Trade an email and password for a bearer token that expires within the hour."""
-    client = request.client.host if request.client else "unknown"
-    wait = record_client_attempt(session, settings=request.app.state.settings, action="login", client=client)
-    if wait is not None:
-        return JSONResponse(
-            {"detail": f"too many login attempts; try again in {wait} seconds"},
-            status_code=429,
-            headers={"Retry-After": str(wait)},
-        )
-    instructor = accounts.authenticate(
-        session, email=credentials.email, password=credentials.password, hasher=request.app.state.password_hasher
+def login(
+    credentials: LoginRequest, request: Request, response: Response, session: SessionDep
+) -> LoginToken | JSONResponse:
+    """Trade an email and password for a bearer token that expires within the hour.
+
+    After 10 failures in a minute for one email from one address, or 100 from
+    one address whatever the email, the answer is 429 with Retry-After.
+    """
+    outcome = limited_login(
+        session,
+        limits=LoginLimits.from_settings(request.app.state.settings),
+        email=credentials.email,
+        client=request.client.host if request.client else "unknown",
+        authenticate=lambda: accounts.authenticate(
+            session, email=credentials.email, password=credentials.password, hasher=request.app.state.password_hasher
+        ),
     )
+    if outcome.retry_after is not None:
+        return JSONResponse(
+            {"detail": f"too many failed login attempts; try again in {outcome.retry_after} seconds"},
+            status_code=429,
+            headers={"Retry-After": str(outcome.retry_after)},
+        )
+    instructor = outcome.account
     if instructor is None:
         raise NotAuthenticated("that email and password do not match an active account")
     minutes = request.app.state.settings.login_token_minutes
     issued = tokens.issue(session, instructor=instructor, kind=TokenKind.LOGIN, lifetime=timedelta(minutes=minutes))
+    response.headers["Cache-Control"] = "no-store"  # the answer is a credential (as OAuth 2 requires for tokens)
     return LoginToken(token=issued.secret, expires_at=issued.token.expires_at)  # type: ignore[arg-type]

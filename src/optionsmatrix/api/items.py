@@ -13,6 +13,15 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
 
 from optionsmatrix.api.deps import ItemId, SessionDep, WritableMatrix
+from optionsmatrix.api.responses import (
+    MATRIX_NOT_FOUND,
+    READ_ONLY,
+    TOO_LARGE,
+    UNAUTHENTICATED,
+    UNPROCESSABLE,
+    item_not_found,
+    responses,
+)
 from optionsmatrix.schemas import OrderUpdate
 
 
@@ -47,6 +56,11 @@ def item_router(
         delete(session, matrix=matrix, **{item_id: id_})
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
+    # Every route writes to a matrix: a token is needed (401), the matrix must
+    # exist and be readable (404) and be the caller's to change (403).
+    on_the_matrix = responses(UNAUTHENTICATED, READ_ONLY, MATRIX_NOT_FOUND, UNPROCESSABLE)
+    on_an_item = responses(on_the_matrix, item_not_found(singular))
+
     # The path parameter is named after the item ({option_id}, {criterion_id}).
     update_item = _with_first_parameter_named(update_item, item_id)
     delete_item = _with_first_parameter_named(delete_item, item_id)
@@ -54,21 +68,25 @@ def item_router(
     router.add_api_route(
         "", add_item, methods=["POST"], response_model=public_schema, status_code=status.HTTP_201_CREATED,
         name=f"add_{singular}", summary=f"Add {_article(singular)} {singular}",
+        responses=responses(on_the_matrix, TOO_LARGE),
         description=f"Append {_article(singular)} {singular} at the end of the list.",
     )
     router.add_api_route(
         "/order", reorder_items, methods=["PUT"], response_model=list[public_schema],
         name=f"reorder_{plural}", summary=f"Reorder the {plural}",
+        responses=responses(on_the_matrix, TOO_LARGE),
         description=f"Set the order: `ids` must list every {singular} of the matrix exactly once.",
     )
     router.add_api_route(
         f"/{{{item_id}}}", update_item, methods=["PATCH"], response_model=public_schema,
         name=f"update_{singular}", summary=f"Change {_article(singular)} {singular}",
+        responses=responses(on_an_item, TOO_LARGE),
         description="Omitted fields stay as they are; `null` is refused.",
     )
     router.add_api_route(
         f"/{{{item_id}}}", delete_item, methods=["DELETE"], status_code=status.HTTP_204_NO_CONTENT,
         name=f"delete_{singular}", summary=f"Remove {_article(singular)} {singular}",
+        responses=on_an_item,
         description="The remaining items close the gap in positions.",
     )
     return router

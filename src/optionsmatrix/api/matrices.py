@@ -13,6 +13,15 @@ from optionsmatrix.api.deps import (
     SessionDep,
     WritableMatrix,
 )
+from optionsmatrix.api.responses import (
+    BAD_TOKEN,
+    MATRIX_NOT_FOUND,
+    READ_ONLY,
+    TOO_LARGE,
+    UNAUTHENTICATED,
+    UNPROCESSABLE,
+    responses,
+)
 from optionsmatrix.schemas import (
     MatrixCopy,
     MatrixCreate,
@@ -20,25 +29,22 @@ from optionsmatrix.schemas import (
     MatrixPublic,
     MatrixSummary,
     MatrixUpdate,
+    QueryWhole,
 )
 from optionsmatrix.services import matrices
 
 router = APIRouter(prefix="/matrices", tags=["matrices"])
 
-NOT_FOUND = {
-    404: {
-        "description": "No such matrix, or not one you may see",
-        "content": {"application/json": {"example": {"detail": "Matrix 7 not found"}}},
-    }
-}
+READ = responses(BAD_TOKEN, MATRIX_NOT_FOUND, UNPROCESSABLE)
+CHANGE = responses(UNAUTHENTICATED, READ_ONLY, MATRIX_NOT_FOUND, TOO_LARGE, UNPROCESSABLE)
 
 
-@router.get("", response_model=MatrixList)
+@router.get("", response_model=MatrixList, responses=responses(BAD_TOKEN, UNPROCESSABLE))
 def list_matrices(
     session: SessionDep,
     actor: ActorDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200), QueryWhole] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000), QueryWhole] = 0,
 ) -> MatrixList:
     """The matrices you may read (anonymous callers: the public ones), newest first, a page at a time."""
     rows, total = matrices.list_matrices(session, actor=actor, limit=limit, offset=offset)
@@ -49,31 +55,43 @@ def list_matrices(
     return MatrixList(items=items, total=total)
 
 
-@router.post("", response_model=MatrixPublic, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    response_model=MatrixPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses=responses(UNAUTHENTICATED, TOO_LARGE, UNPROCESSABLE),
+)
 def create_matrix(data: MatrixCreate, session: SessionDep, instructor: InstructorDep) -> MatrixPublic:
     """Create a matrix you own, optionally with its options and criteria in one go."""
     return _public(matrices.create_matrix(session, data=data, owner_id=instructor.id))
 
 
-@router.get("/{matrix_id}", response_model=MatrixPublic, responses=NOT_FOUND)
+@router.get("/{matrix_id}", response_model=MatrixPublic, responses=READ)
 def read_matrix(matrix: ReadableMatrix) -> MatrixPublic:
     return _public(matrix)
 
 
-@router.patch("/{matrix_id}", response_model=MatrixPublic, responses=NOT_FOUND)
+@router.patch("/{matrix_id}", response_model=MatrixPublic, responses=CHANGE)
 def update_matrix(changes: MatrixUpdate, matrix: WritableMatrix, session: SessionDep) -> MatrixPublic:
     """Change the title, description or source; omitted fields stay as they are."""
     return _public(matrices.update_matrix(session, matrix=matrix, changes=changes))
 
 
-@router.delete("/{matrix_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND)
+@router.delete(
+    "/{matrix_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=responses(UNAUTHENTICATED, READ_ONLY, MATRIX_NOT_FOUND, UNPROCESSABLE),
+)
 def delete_matrix(matrix: WritableMatrix, session: SessionDep) -> Response:
     matrices.delete_matrix(session, matrix=matrix)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post(
-    "/{matrix_id}/copy", response_model=MatrixPublic, status_code=status.HTTP_201_CREATED, responses=NOT_FOUND
+    "/{matrix_id}/copy",
+    response_model=MatrixPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses=responses(UNAUTHENTICATED, MATRIX_NOT_FOUND, TOO_LARGE, UNPROCESSABLE),  # any readable matrix: no 403
 )
 def copy_matrix(
     instructor: InstructorDep,  # first: no credentials is a 401 before any lookup

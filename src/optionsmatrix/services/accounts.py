@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from optionsmatrix.db import write_transaction
 from optionsmatrix.errors import FieldError, InvalidInput, NotFound
 from optionsmatrix.models import AuthToken, Instructor, PasswordLink, as_utc, utcnow
 from optionsmatrix.security import digest, new_secret, verify_password
+from optionsmatrix.text_rules import has_invisible_characters
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1000
@@ -22,8 +24,10 @@ _EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$")
 
 
 def normalize_email(email: str, *, loc: tuple[str | int, ...] = ("body", "email")) -> str:
-    email = email.strip().lower()
-    if not _EMAIL.match(email) or len(email) > 320:
+    """NFKC and lower case, so that an address typed with full-width letters is the same login;
+    invisible characters are refused, or "adm\u200bin@…" could pose as "admin@…" in the accounts list."""
+    email = unicodedata.normalize("NFKC", email).strip().lower()
+    if not _EMAIL.match(email) or len(email) > 320 or has_invisible_characters(email):
         raise InvalidInput([FieldError(loc, "enter an email address such as name@example.org")])
     return email
 
@@ -86,13 +90,39 @@ def set_active(session: Session, *, instructor: Instructor, active: bool) -> Ins
     return instructor
 
 
-def reset_password(session: Session, *, instructor: Instructor, hours: int) -> str:
-    """Forget the password, end every session and token, and issue a fresh link (one transaction)."""
+def newest_link_ids(session: Session) -> dict[int, int]:
+    """Each instructor's newest one-time link id (absent: none yet), for the admin page's reset forms."""
+    rows = session.exec(select(PasswordLink.instructor_id, func.max(PasswordLink.id)).group_by(PasswordLink.instructor_id))
+    return {instructor_id: newest for instructor_id, newest in rows.all()}
+
+
+def reset_password(
+    session: Session, *, instructor: Instructor, hours: int, seen_newest_link: int | None = None
+) -> str | None:
+    """Forget the password, end every session and token, and issue a fresh link, in one transaction.
+
+    With `seen_newest_link` (the newest link id when the admin's page was
+    shown), a link issued since means the same reset was sent twice — a
+    reload of the page that showed the link: None, and the link already
+    handed out stays valid. The instructor's row is locked first, so two
+    simultaneous resets cannot both pass the check.
+    """
     with write_transaction(session):
+        if seen_newest_link is not None:
+            session.execute(
+                update(Instructor).where(col(Instructor.id) == instructor.id).values(is_active=Instructor.is_active)
+            )
+            newer = session.exec(
+                select(PasswordLink.id).where(
+                    PasswordLink.instructor_id == instructor.id, col(PasswordLink.id) > seen_newest_link
+                )
+            ).first()
+            if newer is not None:
+                return None
         instructor.password_hash = None
         session.add(instructor)
         _revoke_all_tokens(session, instructor)
-        return _new_password_link(session, instructor=instructor, hours=hours)
+        return _add_password_link(session, instructor=instructor, hours=hours)
 
 
 def _revoke_all_tokens(session: Session, instructor: Instructor) -> None:
@@ -114,10 +144,10 @@ def issue_password_link(session: Session, *, instructor: Instructor, hours: int)
     or mailed before a reset must not still open the account.
     """
     with write_transaction(session):
-        return _new_password_link(session, instructor=instructor, hours=hours)
+        return _add_password_link(session, instructor=instructor, hours=hours)
 
 
-def _new_password_link(session: Session, *, instructor: Instructor, hours: int) -> str:
+def _add_password_link(session: Session, *, instructor: Instructor, hours: int) -> str:
     _close_open_links(session, instructor_id=instructor.id)  # type: ignore[arg-type]
     secret = new_secret()
     session.add(

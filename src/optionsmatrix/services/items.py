@@ -17,6 +17,7 @@ from optionsmatrix.errors import FieldError, InvalidInput, NotFound
 from optionsmatrix.models import Criterion, Matrix, Option
 from optionsmatrix.schemas import MAX_CRITERIA, MAX_OPTIONS
 from optionsmatrix.services.matrix_rows import lock_matrix, touch
+from optionsmatrix.text_rules import comparison_key
 
 Item = TypeVar("Item", Option, Criterion)
 
@@ -35,8 +36,8 @@ def find_child(matrix: Matrix, kind: type[Item], item_id: int) -> Item:
 
 
 def name_key(name: str) -> str:
-    """Names clash regardless of case and surrounding space ("Cost" and " cost")."""
-    return " ".join(name.split()).casefold()
+    """Names clash regardless of case, spacing and Unicode form ("Cost", " cost", "ＣＯＳＴ", "Café" either way)."""
+    return comparison_key(name)
 
 
 def duplicate_name_error(kind: type[Item], name: str, loc: tuple[str | int, ...] = ("body", "name")) -> InvalidInput:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from optionsmatrix.db import write_transaction
 from optionsmatrix.errors import NotFound
@@ -28,6 +28,13 @@ class IssuedToken:
 def issue(
     session: Session, *, instructor: Instructor, kind: TokenKind, name: str = "", lifetime: timedelta | None = None
 ) -> IssuedToken:
+    with write_transaction(session):
+        return _new(session, instructor=instructor, kind=kind, name=name, lifetime=lifetime)
+
+
+def _new(
+    session: Session, *, instructor: Instructor, kind: TokenKind, name: str, lifetime: timedelta | None
+) -> IssuedToken:
     secret = new_secret()
     token = AuthToken(
         instructor_id=instructor.id,
@@ -36,9 +43,53 @@ def issue(
         digest=digest(secret),
         expires_at=utcnow() + lifetime if lifetime is not None else None,
     )
-    with write_transaction(session):
-        session.add(token)
+    session.add(token)
     return IssuedToken(token=token, secret=secret)
+
+
+def newest_api_token_id(session: Session, *, instructor: Instructor) -> int:
+    """The id of the instructor's newest API token (0 for none): what a form remembers
+    so that sending it again can be told apart from asking for another token."""
+    newest = session.exec(
+        select(func.max(AuthToken.id)).where(
+            AuthToken.instructor_id == instructor.id, AuthToken.kind == TokenKind.API.value
+        )
+    ).one()
+    return newest or 0
+
+
+def issue_api_token_once(
+    session: Session, *, instructor: Instructor, name: str, lifetime: timedelta | None, seen_newest: int
+) -> IssuedToken | None:
+    """A new API token, unless one of this name was made since the form showed `seen_newest`.
+
+    The tokens page answers its post with the secret itself (the secret must
+    not travel in a cookie or be stored), so reloading that answer posts the
+    form again. A token of the same name made after the form was shown means
+    exactly that: None, and no second token. The instructor's row is locked
+    first, so a double click cannot slip two tokens past the check.
+    """
+    with write_transaction(session):
+        _lock_instructor(session, instructor)
+        repeated = session.exec(
+            select(AuthToken.id).where(
+                AuthToken.instructor_id == instructor.id,
+                AuthToken.kind == TokenKind.API.value,
+                AuthToken.name == name,
+                col(AuthToken.id) > seen_newest,
+            )
+        ).first()
+        if repeated is not None:
+            return None
+        return _new(session, instructor=instructor, kind=TokenKind.API, name=name, lifetime=lifetime)
+
+
+def _lock_instructor(session: Session, instructor: Instructor) -> None:
+    # A no-op update: a row lock on PostgreSQL, held until the commit (on
+    # SQLite the write transaction already holds the database's write lock).
+    session.execute(
+        update(Instructor).where(col(Instructor.id) == instructor.id).values(is_active=Instructor.is_active)
+    )
 
 
 def resolve(session: Session, *, secret: str, kinds: tuple[str, ...]) -> Instructor | None:

@@ -1,4 +1,12 @@
-"""The admin page: instructor accounts (create, disable, enable, reset)."""
+"""The admin page: instructor accounts (create, disable, enable, reset).
+
+Creating an account or resetting a password answers with the page showing
+the one-time link (never in a cookie or a redirect; the page is not cached,
+see `render`). Reloading that answer posts again: creating is refused as a
+duplicate address, and each reset form carries the id of the account's
+newest link, so a repeated reset issues no second link and the one already
+handed out stays valid.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +17,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from optionsmatrix.api.deps import MAX_ID, SessionDep
 from optionsmatrix.errors import InvalidInput
+from optionsmatrix.numbers import NotANumber, parse_whole
 from optionsmatrix.services import accounts
 from optionsmatrix.web.deps import Admin
-from optionsmatrix.web.flash import pop_flash, redirect_with_flash
 from optionsmatrix.web.forms import errors_from
 from optionsmatrix.web.rendering import render
 
@@ -20,9 +28,18 @@ router = APIRouter()
 InstructorId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-def _page(request: Request, session, **extra: object) -> Response:  # noqa: ANN001
-    context = {"instructors": accounts.list_instructors(session), "link": None, "errors": {}, "values": {}, **extra}
-    return render(request, "admin/instructors.html", context, status_code=422 if extra.get("errors") else 200)
+def _page(request: Request, session, *, status_code: int | None = None, **extra: object) -> Response:  # noqa: ANN001
+    context = {
+        "instructors": accounts.list_instructors(session),
+        "newest_links": accounts.newest_link_ids(session),
+        "link": None,
+        "repeated": None,
+        "errors": {},
+        "values": {},
+        **extra,
+    }
+    status = status_code or (422 if extra.get("errors") else 200)
+    return render(request, "admin/instructors.html", context, status_code=status)
 
 
 def _link_url(request: Request, secret: str) -> str:
@@ -31,7 +48,7 @@ def _link_url(request: Request, secret: str) -> str:
 
 @router.get("/admin", name="admin")
 def admin_page(request: Request, session: SessionDep, _admin: Admin) -> Response:
-    return _page(request, session, link=pop_flash(request).get("link"))
+    return _page(request, session)
 
 
 @router.post("/admin/instructors", name="admin_create_instructor")
@@ -51,12 +68,11 @@ def create_instructor(
     secret = accounts.issue_password_link(
         session, instructor=instructor, hours=request.app.state.settings.password_link_hours
     )
-    return _with_link(request, instructor.email, secret)
+    return _with_link(request, session, instructor.email, secret, status_code=200)
 
 
-def _with_link(request: Request, email: str, secret: str) -> Response:
-    link = {"email": email, "url": _link_url(request, secret)}
-    return redirect_with_flash(request, str(request.url_for("admin")), {"link": link})
+def _with_link(request: Request, session, email: str, secret: str, *, status_code: int) -> Response:  # noqa: ANN001
+    return _page(request, session, status_code=status_code, link={"email": email, "url": _link_url(request, secret)})
 
 
 @router.post("/admin/instructors/{instructor_id}/{action}", name="admin_instructor_action")
@@ -66,14 +82,28 @@ def instructor_action(
     admin: Admin,
     instructor_id: InstructorId,
     action: Literal["disable", "enable", "reset"],
+    seen_newest_link: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     instructor = accounts.get_instructor(session, instructor_id=instructor_id)
     if instructor.id == admin.id:
         return _page(request, session, errors={"form": "you cannot disable, enable or reset your own account here"})
     if action == "reset":
         secret = accounts.reset_password(
-            session, instructor=instructor, hours=request.app.state.settings.password_link_hours
+            session,
+            instructor=instructor,
+            hours=request.app.state.settings.password_link_hours,
+            seen_newest_link=_seen_newest_link(seen_newest_link),
         )
-        return _with_link(request, instructor.email, secret)
+        if secret is None:
+            return _page(request, session, status_code=409, repeated=instructor.email)
+        return _with_link(request, session, instructor.email, secret, status_code=200)
     accounts.set_active(session, instructor=instructor, active=action == "enable")
     return RedirectResponse(request.url_for("admin"), status_code=303)
+
+
+def _seen_newest_link(text: str) -> int | None:
+    """The reset form's memory of the account's newest link (0: none); without it (a script), no check."""
+    try:
+        return min(MAX_ID, max(0, parse_whole(text)))
+    except NotANumber:
+        return None

@@ -13,10 +13,10 @@ from optionsmatrix.api.deps import SessionDep
 from optionsmatrix.errors import InvalidInput
 from optionsmatrix.models import TokenKind
 from optionsmatrix.services import accounts, tokens
-from optionsmatrix.services.rate_limits import record_client_attempt
+from optionsmatrix.services.rate_limits import LoginLimits, limited_login
 from optionsmatrix.web.forms import errors_from
 from optionsmatrix.web.guard import SESSION_COOKIE, WebCtx
-from optionsmatrix.web.rendering import render, secure_cookies
+from optionsmatrix.web.rendering import PRIVATE, render, secure_cookies
 
 router = APIRouter()
 
@@ -37,7 +37,7 @@ def start_browser_session(request: Request, session, instructor, destination: st
     issued = tokens.issue(
         session, instructor=instructor, kind=TokenKind.SESSION, lifetime=timedelta(days=settings.session_days)
     )
-    response = RedirectResponse(destination, status_code=303)
+    response = RedirectResponse(destination, status_code=303, headers=PRIVATE)  # it carries the session's secret
     response.set_cookie(
         SESSION_COOKIE,
         issued.secret,
@@ -48,11 +48,6 @@ def start_browser_session(request: Request, session, instructor, destination: st
         path="/",
     )
     return response
-
-
-def rate_limited(request: Request, session, action: str) -> int | None:  # noqa: ANN001
-    client = request.client.host if request.client else "unknown"
-    return record_client_attempt(session, settings=request.app.state.settings, action=action, client=client)
 
 
 @router.get("/login", name="login")
@@ -70,14 +65,22 @@ def login_submit(
     next: Annotated[str, Form(max_length=2000)] = "/",  # noqa: A002
 ) -> Response:
     context = {"next": safe_next(next), "email": email}
-    wait = rate_limited(request, session, "login")
-    if wait is not None:
-        message = f"Too many attempts from your address. Try again in {wait} seconds."
+    # The same limits as POST /api/v1/auth/login: see services/rate_limits.py.
+    outcome = limited_login(
+        session,
+        limits=LoginLimits.from_settings(request.app.state.settings),
+        email=email,
+        client=request.client.host if request.client else "unknown",
+        authenticate=lambda: accounts.authenticate(
+            session, email=email, password=password, hasher=request.app.state.password_hasher
+        ),
+    )
+    if outcome.retry_after is not None:
+        wait = outcome.retry_after
+        message = f"Too many failed attempts to log in. Try again in {wait} seconds."
         return render(request, "auth/login.html", {**context, "error": message}, status_code=429,
                       headers={"Retry-After": str(wait)})
-    instructor = accounts.authenticate(
-        session, email=email, password=password, hasher=request.app.state.password_hasher
-    )
+    instructor = outcome.account
     if instructor is None:
         return render(request, "auth/login.html", {**context, "error": "That email and password do not match an active account."},
                       status_code=401)
@@ -105,7 +108,8 @@ def password_setup_form(request: Request, session: SessionDep, secret: str, _: W
     if link is None:
         return _dead_link(request)
     instructor = accounts.get_instructor(session, instructor_id=link.instructor_id)
-    return render(request, "auth/setup.html", {"secret": secret, "email": instructor.email, "errors": {}})
+    context = {"secret": secret, "email": instructor.email, "errors": {}}
+    return render(request, "auth/setup.html", context, private=True)  # its address is the secret
 
 
 @router.post("/setup/{secret}", name="password_setup_submit")
@@ -133,7 +137,7 @@ def password_setup_submit(
             errors = errors_from(error)
     if errors:
         context = {"secret": secret, "email": instructor.email, "errors": errors}
-        return render(request, "auth/setup.html", context, status_code=422)
+        return render(request, "auth/setup.html", context, status_code=422, private=True)
     return start_browser_session(request, session, instructor, "/")
 
 

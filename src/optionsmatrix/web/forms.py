@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
 from optionsmatrix.errors import InvalidInput
+from optionsmatrix.schemas import FORM_CONTEXT
 
 Schema = TypeVar("Schema", bound=BaseModel)
 
@@ -35,10 +36,15 @@ class FormResult(Generic[Schema]):
 
 
 def parse_form(schema: type[Schema], form: FormData) -> FormResult[Schema]:
-    """Validate the schema's own fields from a form; ignore anything else (e.g. the CSRF token)."""
+    """Validate the schema's own fields from a form; ignore anything else (e.g. the CSRF token).
+
+    Strict, like the API: the numeric fields turn text into numbers themselves
+    under FORM_CONTEXT, by the one grammar in numbers.py, so pydantic's lax
+    parsing (which takes "1_000", "nan" and "inf") never sees a form value.
+    """
     values = {name: str(form[name]) for name in schema.model_fields if name in form}
     try:
-        data = schema.model_validate(values, strict=False)
+        data = schema.model_validate(values, strict=True, context=FORM_CONTEXT)
     except ValidationError as error:
         return FormResult(values=values, errors=_messages(error))
     return FormResult(values=values, data=data)

@@ -19,7 +19,9 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals["app_version"] = __version__
 
 CSRF_COOKIE = "om_csrf"
-FLASH_COOKIE = "om_flash"  # see web/flash.py
+# Pages for a logged-in instructor show private data (their matrices, tokens,
+# accounts, one-time links): no browser or proxy may keep a copy.
+PRIVATE = {"Cache-Control": "no-store"}
 
 
 def secure_cookies(request: Request) -> bool:
@@ -39,19 +41,19 @@ def render(
     fragment: str | None = None,
     status_code: int = 200,
     headers: Mapping[str, str] | None = None,
+    private: bool = False,
 ) -> HTMLResponse:
-    """Render `fragment` for htmx requests, else the whole `page`, with who is logged in and the CSRF token."""
+    """Render `fragment` for htmx requests, else the whole `page`, with who is logged in and the CSRF token.
+
+    Never cached when someone is logged in, or when `private` (a page whose
+    address or content is a secret, such as a one-time link's).
+    """
     template = fragment if fragment is not None and is_htmx(request) else page
-    full_context = {
-        "actor": getattr(request.state, "actor", None),
-        "csrf_token": getattr(request.state, "csrf_token", ""),
-        **context,
-    }
-    response = templates.TemplateResponse(
-        request, template, full_context, status_code=status_code, headers=dict(headers or {})
-    )
-    if getattr(request.state, "clear_flash", False):
-        response.delete_cookie(FLASH_COOKIE, path="/")
+    actor = getattr(request.state, "actor", None)
+    full_context = {"actor": actor, "csrf_token": getattr(request.state, "csrf_token", ""), **context}
+    logged_in = actor is not None and actor.instructor is not None
+    all_headers = {**(headers or {}), **(PRIVATE if private or logged_in else {})}
+    response = templates.TemplateResponse(request, template, full_context, status_code=status_code, headers=all_headers)
     seed = getattr(request.state, "new_csrf_seed", None)
     if seed:
         response.set_cookie(

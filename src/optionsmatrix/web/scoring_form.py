@@ -17,8 +17,6 @@ is an *error* (status 422, a message next to the field).
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -44,6 +42,7 @@ from optionsmatrix.explain import (
     step_tables,
 )
 from optionsmatrix.models import Criterion, Matrix, Option
+from optionsmatrix.numbers import NotANumber, parse_decimal, parse_whole
 from optionsmatrix.schemas import MAX_WEIGHT
 from optionsmatrix.services.matrices import ladder
 from optionsmatrix.web.bar_chart import BarChart, ranking_chart
@@ -79,8 +78,6 @@ SAATY_CHOICES: tuple[tuple[str, str], ...] = (
     ("1/9", "1/9 — second extremely more important"),
 )
 _SAATY_VALUES = {text: (1 / float(text[2:]) if text.startswith("1/") else float(text)) for text, _ in SAATY_CHOICES}
-# Plain decimal notation only: float() alone would also take "nan", "inf" and "1_0".
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 MISSING_LIST_LIMIT = 6  # options listed by name in "Still to score"; the rest are counted
 NORMALIZATION_NAMES = {
     "scale": "Position on each criterion's scale",
@@ -93,10 +90,19 @@ NORMALIZATION_NAMES = {
 
 
 def _number(text: str) -> float | None:
-    if not _NUMBER.fullmatch(text):
+    """The same grammar as the other forms and the API (numbers.py): float() alone would
+    also take "nan", "inf", "1_0" and full-width digits."""
+    try:
+        return parse_decimal(text)
+    except NotANumber:
         return None
-    value = float(text)
-    return value if math.isfinite(value) else None
+
+
+def _whole(text: str) -> int | None:
+    try:
+        return parse_whole(text)
+    except NotANumber:
+        return None
 
 
 def score_field(option: Option, criterion: Criterion) -> str:
@@ -312,8 +318,9 @@ def _read_weights(state: ScoringState, query: Mapping[str, str]) -> np.ndarray |
     prefix = _HELPER_PREFIX[mode]
     numbers: list[float] = []
     for j, text in entries[prefix].items():
-        value = _number(text)
-        if value is None or not low <= value <= high or (whole and value != int(value)):
+        # Ranks are whole numbers as the API's JSON integers are: "2", not "2.0" or "2e0".
+        value = _whole(text) if whole else _number(text)
+        if value is None or not low <= value <= high:
             state.errors[f"{prefix}.{criteria[j].id}"] = rule
         else:
             numbers.append(value)

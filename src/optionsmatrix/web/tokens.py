@@ -1,4 +1,12 @@
-"""The tokens page: an instructor's API tokens, made here and shown once."""
+"""The tokens page: an instructor's API tokens, made here and shown once.
+
+The post that makes a token answers with the page showing its secret
+(201): the secret is never put in a cookie, a redirect or the database,
+and pages for a logged-in instructor are never cached (`render`). Reloading
+that answer posts the form again; the form carries the id of the newest
+token it knew of, and a token of the same name made since then means the
+post is a repeat, answered 409 without a second token.
+"""
 
 from __future__ import annotations
 
@@ -10,27 +18,34 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from optionsmatrix.api.deps import MAX_ID, SessionDep
-from optionsmatrix.models import TokenKind
+from optionsmatrix.numbers import NotANumber, parse_whole
 from optionsmatrix.schemas import TokenCreate
 from optionsmatrix.services import tokens
 from optionsmatrix.web.deps import LoggedIn
-from optionsmatrix.web.flash import pop_flash, redirect_with_flash
 from optionsmatrix.web.forms import SubmittedForm, parse_form
 from optionsmatrix.web.rendering import render
 
 router = APIRouter()
 
+SEEN_FIELD = "seen_newest"  # hidden: the newest token id when the form was shown
 
-def _page(request: Request, session, instructor, **extra: object) -> Response:  # noqa: ANN001
-    listed = tokens.list_api_tokens(session, instructor=instructor)
-    context = {"tokens": listed, "status_of": tokens.status_of, "new_secret": None, "errors": {}, **extra}
-    return render(request, "tokens/list.html", context, status_code=422 if extra.get("errors") else 200)
+
+def _page(request: Request, session, instructor, *, status_code: int = 200, **extra: object) -> Response:  # noqa: ANN001
+    context = {
+        "tokens": tokens.list_api_tokens(session, instructor=instructor),
+        "status_of": tokens.status_of,
+        "seen_newest": tokens.newest_api_token_id(session, instructor=instructor),
+        "new_secret": None,
+        "repeated": None,
+        "errors": {},
+        **extra,
+    }
+    return render(request, "tokens/list.html", context, status_code=status_code)
 
 
 @router.get("/tokens", name="token_list")
 def token_list(request: Request, session: SessionDep, instructor: LoggedIn) -> Response:
-    created = pop_flash(request)
-    return _page(request, session, instructor, new_secret=created.get("secret"), new_name=created.get("name"))
+    return _page(request, session, instructor)
 
 
 @router.post("/tokens", name="token_create")
@@ -39,12 +54,23 @@ def token_create(request: Request, session: SessionDep, instructor: LoggedIn, su
     values = {key: str(submitted.get(key, "")).strip() for key in ("name", "expires_days")}
     form = parse_form(TokenCreate, FormData({k: v for k, v in values.items() if v}))
     if not form.ok:
-        return _page(request, session, instructor, errors=form.errors, values=values)
+        return _page(request, session, instructor, status_code=422, errors=form.errors, values=values)
     data = form.data
     lifetime = timedelta(days=data.expires_days) if data.expires_days is not None else None  # type: ignore[union-attr]
-    issued = tokens.issue(session, instructor=instructor, kind=TokenKind.API, name=data.name, lifetime=lifetime)  # type: ignore[union-attr]
-    payload = {"secret": issued.secret, "name": data.name}  # type: ignore[union-attr]
-    return redirect_with_flash(request, str(request.url_for("token_list")), payload)
+    issued = tokens.issue_api_token_once(
+        session, instructor=instructor, name=data.name, lifetime=lifetime, seen_newest=_seen_newest(submitted)  # type: ignore[union-attr]
+    )
+    if issued is None:
+        return _page(request, session, instructor, status_code=409, repeated=data.name)  # type: ignore[union-attr]
+    return _page(request, session, instructor, status_code=201, new_secret=issued.secret, new_name=data.name)  # type: ignore[union-attr]
+
+
+def _seen_newest(submitted: FormData) -> int:
+    """The form's memory of the newest token; a form without it (a script) counts as knowing them all."""
+    try:
+        return min(MAX_ID, max(0, parse_whole(str(submitted.get(SEEN_FIELD, "")))))
+    except NotANumber:
+        return MAX_ID
 
 
 @router.post("/tokens/{token_id}/revoke", name="token_revoke")

@@ -1,6 +1,6 @@
 """Alembic environment: the same URL and metadata as the app.
 
-Run programmatically by `optionsmatrix.migrate` (which hands over a connection
+Run programmatically by `optionsmatrix.core.migrate` (which hands over a connection
 that already holds the migration lock), or from the command line with
 `alembic -c migrations/alembic.ini upgrade head`, which reads
 OPTIONSMATRIX_DATABASE_URL like the app does.
@@ -13,7 +13,7 @@ import os
 from alembic import context
 from sqlalchemy import Connection
 
-from optionsmatrix.db import create_db_engine
+from optionsmatrix.core.db import create_db_engine
 from optionsmatrix.models import metadata
 from optionsmatrix.settings import DEFAULT_DATABASE_URL
 
@@ -44,7 +44,7 @@ def run_migrations_online() -> None:
     try:
         with engine.connect() as connection:
             if connection.dialect.name == "sqlite":
-                from optionsmatrix.migrate import sqlite_foreign_keys_off
+                from optionsmatrix.core.migrate import sqlite_foreign_keys_off
 
                 with sqlite_foreign_keys_off(connection):
                     _configure_and_run(connection)

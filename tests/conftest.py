@@ -16,15 +16,15 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from optionsmatrix.core.db import create_db_engine, normalize_database_url
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
-from optionsmatrix import migrate
 from optionsmatrix.app import create_app
-from optionsmatrix.db import create_db_engine, normalize_database_url
+from optionsmatrix.core import migrate
+from optionsmatrix.core.security import password_hasher
 from optionsmatrix.models import Instructor, TokenKind, metadata
-from optionsmatrix.security import password_hasher
 from optionsmatrix.services import accounts, tokens
 from optionsmatrix.services.case_study import load_case_study
 from optionsmatrix.settings import Settings

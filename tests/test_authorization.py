@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
 from optionsmatrix.models import TokenKind
-from optionsmatrix.schemas import MatrixCreate
+from optionsmatrix.schemas.matrices import MatrixCreate
 from optionsmatrix.services import tokens
 from optionsmatrix.services.matrices import create_matrix
 from tests.conftest import csrf_token_of, log_in

@@ -7,9 +7,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from optionsmatrix.app import create_app
-from optionsmatrix.db import create_db_engine
+from optionsmatrix.core.db import create_db_engine
+from optionsmatrix.core.resources import CASE_STUDY_FILE
 from optionsmatrix.models import Matrix
-from optionsmatrix.resources import CASE_STUDY_FILE
 from optionsmatrix.settings import Settings
 
 TITLE = "Military options at the U.S.–Mexico border (Heritage Foundation, 2025)"

@@ -1,9 +1,9 @@
-"""optionsmatrix.explain: a Ranking as labelled tables and words, numbers to four significant digits."""
+"""optionsmatrix.analysis.explain: a Ranking as labelled tables and words, numbers to four significant digits."""
 
 import pytest
 
 from optionsmatrix.analysis import Problem, rank
-from optionsmatrix.explain import (
+from optionsmatrix.analysis.explain import (
     describe_method,
     ranked_options,
     significant,

@@ -7,9 +7,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from optionsmatrix import cli, migrate
+from optionsmatrix import cli
 from optionsmatrix.app import create_app, prepare_database
-from optionsmatrix.db import create_db_engine
+from optionsmatrix.core import migrate
+from optionsmatrix.core.db import create_db_engine
 from optionsmatrix.models import Instructor, Matrix, PasswordLink, utcnow
 from optionsmatrix.settings import Settings
 from tests.conftest import csrf_token_of

@@ -6,9 +6,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from optionsmatrix import migrate
 from optionsmatrix.app import prepare_database
-from optionsmatrix.db import DEFAULT_LIMITS, create_db_engine
+from optionsmatrix.core import migrate
+from optionsmatrix.core.db import DEFAULT_LIMITS, create_db_engine
 from optionsmatrix.models import metadata
 
 APP_TABLES = {"matrix", "option", "criterion"}
@@ -69,7 +69,7 @@ def test_several_workers_starting_at_once_migrate_once_and_load_one_case_study(d
 
 
 def test_plain_postgresql_urls_get_the_psycopg3_driver():
-    from optionsmatrix.db import normalize_database_url
+    from optionsmatrix.core.db import normalize_database_url
 
     assert normalize_database_url("postgresql://u@h:5432/db").startswith("postgresql+psycopg://")
     assert normalize_database_url("postgres://u@h/db").startswith("postgresql+psycopg://")

@@ -1,7 +1,7 @@
 """Password hashing and who sees which matrices in lists."""
 
-from optionsmatrix.schemas import MatrixCreate
-from optionsmatrix.security import password_hasher, verify_password
+from optionsmatrix.core.security import password_hasher, verify_password
+from optionsmatrix.schemas.matrices import MatrixCreate
 from optionsmatrix.services.matrices import create_matrix
 from tests.conftest import log_in
 

@@ -3,7 +3,7 @@
 import sys
 import unicodedata
 
-from optionsmatrix import text_rules
+from optionsmatrix.schemas import text as text_rules
 
 
 def _listed(ranges, code_point):

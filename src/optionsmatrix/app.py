@@ -12,12 +12,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from optionsmatrix import __version__, api, migrate, web
-from optionsmatrix.db import AdmissionGate, create_db_engine
-from optionsmatrix.error_handlers import install_error_handlers
-from optionsmatrix.middleware import BodyLimit, SecurityHeaders
-from optionsmatrix.resources import static_dir
-from optionsmatrix.security import password_hasher
+from optionsmatrix import __version__, api, web
+from optionsmatrix.core import migrate
+from optionsmatrix.core.db import AdmissionGate, create_db_engine
+from optionsmatrix.core.resources import static_dir
+from optionsmatrix.core.security import password_hasher
+from optionsmatrix.http.errors import install_error_handlers
+from optionsmatrix.http.middleware import BodyLimit, SecurityHeaders
 from optionsmatrix.services.accounts import FirstRun, ensure_admin
 from optionsmatrix.services.case_study import load_case_study_if_empty
 from optionsmatrix.settings import Settings

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from optionsmatrix.db import DatabaseLimits
+from optionsmatrix.core.db import DatabaseLimits
 
 DEFAULT_DATABASE_URL = "sqlite:///optionsmatrix.db"
 MAX_BODY_BYTES = 1024 * 1024

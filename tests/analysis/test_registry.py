@@ -11,8 +11,8 @@ import pytest
 
 from optionsmatrix.analysis import METHOD_NAMES, METHODS, AnalysisError, Problem, method_spec, rank
 from optionsmatrix.analysis import methods as methods_package
-from optionsmatrix.analysis_schemas import MethodName, MethodParams
-from optionsmatrix.explain import step_tables
+from optionsmatrix.analysis.explain import step_tables
+from optionsmatrix.schemas.analysis import MethodName, MethodParams
 
 PROBLEM = Problem.build(
     options=["a", "b", "c"],

@@ -28,7 +28,7 @@ from optionsmatrix.analysis import (
     allowed_normalizations,
     rank,
 )
-from optionsmatrix.analysis_schemas import MethodName, NormalizationName, PreferenceName
+from optionsmatrix.schemas.analysis import MethodName, NormalizationName, PreferenceName
 
 URL = "/api/v1/analyze"
 SCORES = [[3, 4, 5], [2, 5, 1], [4, 3, 4]]

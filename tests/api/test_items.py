@@ -2,7 +2,7 @@
 
 import pytest
 
-from optionsmatrix.schemas import MAX_OPTIONS
+from optionsmatrix.schemas.matrices import MAX_OPTIONS
 
 SECTIONS = ["options", "criteria"]
 

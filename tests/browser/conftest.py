@@ -19,8 +19,8 @@ import uvicorn
 from sqlmodel import Session
 
 from optionsmatrix.app import create_app
-from optionsmatrix.db import create_db_engine
-from optionsmatrix.security import password_hasher
+from optionsmatrix.core.db import create_db_engine
+from optionsmatrix.core.security import password_hasher
 from optionsmatrix.services import accounts
 from optionsmatrix.settings import Settings
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from optionsmatrix.app import prepare_database
-from optionsmatrix.db import create_db_engine
+from optionsmatrix.core.db import create_db_engine
 
 pytestmark = pytest.mark.browser
 

@@ -3,8 +3,8 @@
 import pytest
 
 from optionsmatrix.analysis import Problem, rank
-from optionsmatrix.explain import ranked_options
-from optionsmatrix.web.bar_chart import ranking_chart
+from optionsmatrix.analysis.explain import ranked_options
+from optionsmatrix.web.scoring.chart import ranking_chart
 
 
 def _chart(options, scores, method="wsm", directions=("benefit",)):

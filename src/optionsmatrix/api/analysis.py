@@ -11,14 +11,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body
 
-from optionsmatrix.analysis_schemas import (
+from optionsmatrix.api.analysis_examples import ANALYZE_EXAMPLES, WEIGHTS_EXAMPLES
+from optionsmatrix.api.responses import TOO_LARGE, UNPROCESSABLE, responses
+from optionsmatrix.schemas.analysis import (
     AnalyzeRequest,
     AnalyzeResponse,
     WeightsRequest,
     WeightsResponse,
 )
-from optionsmatrix.api.analysis_examples import ANALYZE_EXAMPLES, WEIGHTS_EXAMPLES
-from optionsmatrix.api.responses import TOO_LARGE, UNPROCESSABLE, responses
 from optionsmatrix.services.analysis import rank_request, weights_request
 
 router = APIRouter(tags=["analysis"])

@@ -7,12 +7,12 @@ from datetime import timedelta
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from optionsmatrix.access import NotAuthenticated
 from optionsmatrix.api.deps import SessionDep
 from optionsmatrix.api.responses import TOO_LARGE, TOO_MANY_ATTEMPTS, UNPROCESSABLE, WRONG_PASSWORD, responses
 from optionsmatrix.models import TokenKind
-from optionsmatrix.schemas import LoginRequest, LoginToken
+from optionsmatrix.schemas.matrices import LoginRequest, LoginToken
 from optionsmatrix.services import accounts, tokens
+from optionsmatrix.services.access import NotAuthenticated
 from optionsmatrix.services.rate_limits import LoginLimits, limited_login
 
 router = APIRouter(prefix="/auth", tags=["access"])

@@ -1,7 +1,7 @@
 """/api/v1/matrices/{id}/criteria — the criteria of one matrix."""
 
 from optionsmatrix.api.items import item_router
-from optionsmatrix.schemas import CriterionCreate, CriterionPublic, CriterionUpdate
+from optionsmatrix.schemas.matrices import CriterionCreate, CriterionPublic, CriterionUpdate
 from optionsmatrix.services import matrices
 
 router = item_router(

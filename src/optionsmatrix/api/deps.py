@@ -14,15 +14,15 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from optionsmatrix.access import (
+from optionsmatrix.models import Instructor, Matrix
+from optionsmatrix.services import tokens
+from optionsmatrix.services.access import (
     ANONYMOUS,
     Actor,
     NotAuthenticated,
     check_editable,
     check_readable,
 )
-from optionsmatrix.models import Instructor, Matrix
-from optionsmatrix.services import tokens
 from optionsmatrix.services.matrices import get_matrix
 
 # Ids are 32-bit integers in both databases; a larger one cannot exist, and

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from optionsmatrix import __version__
-from optionsmatrix.db import backend_of
+from optionsmatrix.core.db import backend_of
 
 router = APIRouter(tags=["health"])
 

@@ -22,7 +22,7 @@ from optionsmatrix.api.responses import (
     item_not_found,
     responses,
 )
-from optionsmatrix.schemas import OrderUpdate
+from optionsmatrix.schemas.matrices import OrderUpdate
 
 
 def item_router(

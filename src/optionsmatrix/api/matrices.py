@@ -22,7 +22,7 @@ from optionsmatrix.api.responses import (
     UNPROCESSABLE,
     responses,
 )
-from optionsmatrix.schemas import (
+from optionsmatrix.schemas.matrices import (
     MatrixCopy,
     MatrixCreate,
     MatrixList,

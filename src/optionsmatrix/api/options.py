@@ -1,7 +1,7 @@
 """/api/v1/matrices/{id}/options — the options of one matrix."""
 
 from optionsmatrix.api.items import item_router
-from optionsmatrix.schemas import OptionCreate, OptionPublic, OptionUpdate
+from optionsmatrix.schemas.matrices import OptionCreate, OptionPublic, OptionUpdate
 from optionsmatrix.services import matrices
 
 router = item_router(

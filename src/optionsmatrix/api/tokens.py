@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response, status
 from optionsmatrix.api.deps import InstructorDep, ItemId, SessionDep
 from optionsmatrix.api.responses import TOKEN_NOT_FOUND, TOO_LARGE, UNAUTHENTICATED, UNPROCESSABLE, responses
 from optionsmatrix.models import TokenKind
-from optionsmatrix.schemas import TokenCreate, TokenCreated, TokenPublic
+from optionsmatrix.schemas.matrices import TokenCreate, TokenCreated, TokenPublic
 from optionsmatrix.services import tokens
 
 router = APIRouter(prefix="/tokens", tags=["access"])

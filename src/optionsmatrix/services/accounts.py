@@ -11,11 +11,11 @@ from argon2 import PasswordHasher
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
-from optionsmatrix.db import write_transaction
+from optionsmatrix.core.db import write_transaction
+from optionsmatrix.core.security import digest, new_secret, verify_password
 from optionsmatrix.errors import FieldError, InvalidInput, NotFound
 from optionsmatrix.models import AuthToken, Instructor, PasswordLink, as_utc, utcnow
-from optionsmatrix.security import digest, new_secret, verify_password
-from optionsmatrix.text_rules import has_invisible_characters
+from optionsmatrix.schemas.text import has_invisible_characters
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1000

@@ -20,7 +20,7 @@ from optionsmatrix.analysis import (
     rank,
 )
 from optionsmatrix.analysis.weights import validated_weight_vector
-from optionsmatrix.analysis_schemas import (
+from optionsmatrix.schemas.analysis import (
     AhpWeightsIn,
     AnalyzeRequest,
     DirectWeightsIn,

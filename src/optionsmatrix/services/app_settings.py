@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from optionsmatrix.db import write_transaction
+from optionsmatrix.core.db import write_transaction
+from optionsmatrix.core.security import new_secret
 from optionsmatrix.models import AppSetting
-from optionsmatrix.security import new_secret
 
 SECRET_KEY = "secret_key"
 

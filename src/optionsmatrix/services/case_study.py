@@ -6,9 +6,9 @@ import json
 
 from sqlmodel import Session
 
+from optionsmatrix.core.resources import CASE_STUDY_FILE
 from optionsmatrix.models import Matrix
-from optionsmatrix.resources import CASE_STUDY_FILE
-from optionsmatrix.schemas import MatrixCreate
+from optionsmatrix.schemas.matrices import MatrixCreate
 from optionsmatrix.services.matrices import count_matrices, create_matrix
 
 # Quotations are kept as a list in the data file; a matrix stores evidence as

@@ -12,12 +12,12 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
-from optionsmatrix.db import write_transaction
+from optionsmatrix.core.db import write_transaction
 from optionsmatrix.errors import FieldError, InvalidInput, NotFound
 from optionsmatrix.models import Criterion, Matrix, Option
-from optionsmatrix.schemas import MAX_CRITERIA, MAX_OPTIONS
+from optionsmatrix.schemas.matrices import MAX_CRITERIA, MAX_OPTIONS
+from optionsmatrix.schemas.text import comparison_key
 from optionsmatrix.services.matrix_rows import lock_matrix, touch
-from optionsmatrix.text_rules import comparison_key
 
 Item = TypeVar("Item", Option, Criterion)
 

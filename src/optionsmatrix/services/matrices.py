@@ -7,11 +7,10 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from optionsmatrix.access import Actor, readable_by
-from optionsmatrix.db import write_transaction
+from optionsmatrix.core.db import write_transaction
 from optionsmatrix.errors import FieldError, InvalidInput
 from optionsmatrix.models import TITLE_MAX, Criterion, Matrix, Option
-from optionsmatrix.schemas import (
+from optionsmatrix.schemas.matrices import (
     CriterionCreate,
     CriterionUpdate,
     MatrixCreate,
@@ -20,6 +19,7 @@ from optionsmatrix.schemas import (
     OptionUpdate,
 )
 from optionsmatrix.services import items
+from optionsmatrix.services.access import Actor, readable_by
 from optionsmatrix.services.items import (
     add_child,
     delete_child,

@@ -10,10 +10,10 @@ from typing import Generic, TypeVar
 
 from sqlmodel import Session, col, delete, func, select
 
-from optionsmatrix.db import write_transaction
+from optionsmatrix.core.db import write_transaction
+from optionsmatrix.core.security import digest
 from optionsmatrix.errors import InvalidInput
 from optionsmatrix.models import RateLimitEvent, as_utc, utcnow
-from optionsmatrix.security import digest
 from optionsmatrix.services.accounts import normalize_email
 
 Account = TypeVar("Account")

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
-from optionsmatrix.db import write_transaction
+from optionsmatrix.core.db import write_transaction
+from optionsmatrix.core.security import digest, new_secret
 from optionsmatrix.errors import NotFound
 from optionsmatrix.models import AuthToken, Instructor, TokenKind, as_utc, utcnow
-from optionsmatrix.security import digest, new_secret
 
 # Recording every use would turn each API read into a write; a minute's
 # precision is enough for "last used".

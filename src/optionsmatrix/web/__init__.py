@@ -7,8 +7,9 @@ lack the CSRF token.
 
 from fastapi import APIRouter, Depends
 
-from optionsmatrix.web import admin, auth, docs, matrix_edits, pages, scoring, tokens
+from optionsmatrix.web import admin, auth, docs, matrix_edits, pages, tokens
 from optionsmatrix.web.guard import web_context
+from optionsmatrix.web.scoring import view as scoring
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(web_context)])
 # scoring before matrix_edits: /matrices/{id}/score must match before /matrices/{id}/{section}.

@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from optionsmatrix.api.deps import MAX_ID, SessionDep
 from optionsmatrix.errors import InvalidInput
-from optionsmatrix.numbers import NotANumber, parse_whole
+from optionsmatrix.schemas.numbers import NotANumber, parse_whole
 from optionsmatrix.services import accounts
 from optionsmatrix.web.deps import Admin
 from optionsmatrix.web.forms import errors_from

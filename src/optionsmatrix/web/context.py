@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from optionsmatrix.access import Actor, can_edit
 from optionsmatrix.models import Matrix
+from optionsmatrix.services.access import Actor, can_edit
 from optionsmatrix.services.matrices import all_weights_zero, ladder
 
 

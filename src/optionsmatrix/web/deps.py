@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import Depends, Path
 
-from optionsmatrix.access import check_editable, check_readable
 from optionsmatrix.api.deps import MAX_ID, SessionDep
 from optionsmatrix.models import Instructor, Matrix
+from optionsmatrix.services.access import check_editable, check_readable
 from optionsmatrix.services.matrices import get_matrix
 from optionsmatrix.web.guard import WebActor
 

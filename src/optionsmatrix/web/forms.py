@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
 from optionsmatrix.errors import InvalidInput
-from optionsmatrix.schemas import FORM_CONTEXT
+from optionsmatrix.schemas.matrices import FORM_CONTEXT
 
 Schema = TypeVar("Schema", bound=BaseModel)
 

@@ -15,11 +15,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from optionsmatrix.access import ANONYMOUS, Actor
 from optionsmatrix.api.deps import SessionDep
+from optionsmatrix.core.security import new_secret, same, sign
 from optionsmatrix.errors import OptionsMatrixError
-from optionsmatrix.security import new_secret, same, sign
 from optionsmatrix.services import tokens
+from optionsmatrix.services.access import ANONYMOUS, Actor
 from optionsmatrix.services.app_settings import stored_secret_key
 from optionsmatrix.web.rendering import CSRF_COOKIE
 

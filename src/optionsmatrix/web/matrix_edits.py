@@ -20,7 +20,7 @@ from sqlmodel import Session
 from optionsmatrix.api.deps import MAX_ID, SessionDep
 from optionsmatrix.errors import InvalidInput
 from optionsmatrix.models import Matrix
-from optionsmatrix.schemas import (
+from optionsmatrix.schemas.matrices import (
     CriterionCreate,
     CriterionUpdate,
     MatrixUpdate,

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from optionsmatrix.api.deps import SessionDep
-from optionsmatrix.schemas import MatrixCreate
+from optionsmatrix.schemas.matrices import MatrixCreate
 from optionsmatrix.services import matrices
 from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import EditablePageMatrix, LoggedIn, PageMatrix

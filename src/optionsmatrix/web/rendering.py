@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from optionsmatrix import __version__
-from optionsmatrix.resources import TEMPLATES_DIR
+from optionsmatrix.core.resources import TEMPLATES_DIR
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 # Templates ship with the package and change only with it: checking every

@@ -18,8 +18,8 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from optionsmatrix.api.deps import MAX_ID, SessionDep
-from optionsmatrix.numbers import NotANumber, parse_whole
-from optionsmatrix.schemas import TokenCreate
+from optionsmatrix.schemas.matrices import TokenCreate
+from optionsmatrix.schemas.numbers import NotANumber, parse_whole
 from optionsmatrix.services import tokens
 from optionsmatrix.web.deps import LoggedIn
 from optionsmatrix.web.forms import SubmittedForm, parse_form

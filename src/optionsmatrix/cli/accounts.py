@@ -10,9 +10,9 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
+from optionsmatrix.core.security import password_hasher
 from optionsmatrix.errors import InvalidInput
 from optionsmatrix.models import TokenKind
-from optionsmatrix.security import password_hasher
 from optionsmatrix.services import accounts, tokens
 from optionsmatrix.settings import Settings
 
@@ -51,7 +51,7 @@ def _database_option(parser: argparse.ArgumentParser) -> None:
 @contextmanager
 def _session(args: argparse.Namespace) -> Iterator[Session]:
     from optionsmatrix.app import prepare_database
-    from optionsmatrix.db import create_db_engine
+    from optionsmatrix.core.db import create_db_engine
 
     settings = Settings.from_env(database_url=args.database_url)
     engine = create_db_engine(settings.database_url)

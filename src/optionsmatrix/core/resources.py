@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # core/ sits inside the package
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 CASE_STUDY_FILE = PACKAGE_DIR / "casestudy" / "heritage_2025_border.json"
 

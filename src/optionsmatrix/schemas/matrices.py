@@ -21,8 +21,8 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from optionsmatrix.models import NAME_MAX, TITLE_MAX, as_utc
-from optionsmatrix.numbers import NotANumber, parse_decimal, parse_whole
-from optionsmatrix.text_rules import LABEL_PATTERN, TEXT_PATTERN, TextRuleBroken, clean_label, clean_text
+from optionsmatrix.schemas.numbers import NotANumber, parse_decimal, parse_whole
+from optionsmatrix.schemas.text import LABEL_PATTERN, TEXT_PATTERN, TextRuleBroken, clean_label, clean_text
 
 TEXT_MAX = 5000
 MAX_OPTIONS = 200

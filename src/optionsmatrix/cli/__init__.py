@@ -7,7 +7,9 @@ import os
 import sys
 from collections.abc import Sequence
 
-from optionsmatrix import __version__, cli_accounts, cli_rank
+from optionsmatrix import __version__
+from optionsmatrix.cli import accounts as cli_accounts
+from optionsmatrix.cli import rank as cli_rank
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,7 +53,7 @@ def _serve(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from optionsmatrix.app import prepare_database
-    from optionsmatrix.db import create_db_engine
+    from optionsmatrix.core.db import create_db_engine
     from optionsmatrix.settings import Settings
 
     if args.database_url:

@@ -15,7 +15,7 @@ import textwrap
 from dataclasses import dataclass
 
 from optionsmatrix.analysis import Ranking
-from optionsmatrix.explain import RankedOption, method_label, score_label, significant
+from optionsmatrix.analysis.explain import RankedOption, method_label, score_label, significant
 
 WIDTH = 340  # about a phone's column, so text prints near its nominal size there
 FONT_SIZE = 13

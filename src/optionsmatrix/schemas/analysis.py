@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from optionsmatrix.analysis import METHOD_NAMES, METHODS
 from optionsmatrix.models import NAME_MAX
-from optionsmatrix.schemas import label
+from optionsmatrix.schemas.matrices import label
 
 MAX_ANALYSIS_OPTIONS = 200
 MAX_ANALYSIS_CRITERIA = 50

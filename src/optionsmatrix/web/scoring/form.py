@@ -33,19 +33,19 @@ from optionsmatrix.analysis import (
     compute_weights,
     rank,
 )
-from optionsmatrix.analysis.weights import MAX_AHP_SIZE
-from optionsmatrix.explain import (
+from optionsmatrix.analysis.explain import (
     RankedOption,
     StepTable,
     describe_method,
     ranked_options,
     step_tables,
 )
+from optionsmatrix.analysis.weights import MAX_AHP_SIZE
 from optionsmatrix.models import Criterion, Matrix, Option
-from optionsmatrix.numbers import NotANumber, parse_decimal, parse_whole
-from optionsmatrix.schemas import MAX_WEIGHT
+from optionsmatrix.schemas.matrices import MAX_WEIGHT
+from optionsmatrix.schemas.numbers import NotANumber, parse_decimal, parse_whole
 from optionsmatrix.services.matrices import ladder
-from optionsmatrix.web.bar_chart import BarChart, ranking_chart
+from optionsmatrix.web.scoring.chart import BarChart, ranking_chart
 
 DEFAULT_METHOD = "wsm"
 DEFAULT_V = "0.5"

@@ -19,7 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 from sqlalchemy.engine import Engine
 
-from optionsmatrix.resources import migrations_dir
+from optionsmatrix.core.resources import migrations_dir
 
 # An arbitrary constant that names "optionsmatrix schema migration" among
 # advisory locks in the PostgreSQL cluster.

@@ -10,15 +10,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from optionsmatrix import explain
-from optionsmatrix.analysis import METHODS, Ranking
-from optionsmatrix.explain import significant
+from optionsmatrix.analysis import METHODS, Ranking, explain
+from optionsmatrix.analysis.explain import significant
 from optionsmatrix.models import Matrix
 from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import PageMatrix
 from optionsmatrix.web.guard import WebActor
 from optionsmatrix.web.rendering import render, templates
-from optionsmatrix.web.scoring_form import (
+from optionsmatrix.web.scoring.form import (
     NORMALIZATION_NAMES,
     SAATY_CHOICES,
     WEIGHTING_MODES,

@@ -16,11 +16,11 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from optionsmatrix.access import NotAuthenticated
 from optionsmatrix.analysis import AnalysisError
 from optionsmatrix.api import API_PREFIX
 from optionsmatrix.errors import InvalidInput, OptionsMatrixError
-from optionsmatrix.middleware import SECURITY_HEADERS, BodyTooLarge, body_too_large
+from optionsmatrix.http.middleware import SECURITY_HEADERS, BodyTooLarge, body_too_large
+from optionsmatrix.services.access import NotAuthenticated
 from optionsmatrix.web.auth import login_url, safe_next
 from optionsmatrix.web.rendering import is_htmx, render_error_page
 

@@ -25,8 +25,7 @@ from optionsmatrix.analysis import (
     Ranking,
     allowed_normalizations,
 )
-from optionsmatrix.analysis_schemas import AnalyzeRequest
-from optionsmatrix.explain import (
+from optionsmatrix.analysis.explain import (
     StepTable,
     describe_method,
     ranked_options,
@@ -34,6 +33,7 @@ from optionsmatrix.explain import (
     significant,
     step_tables,
 )
+from optionsmatrix.schemas.analysis import AnalyzeRequest
 from optionsmatrix.services.analysis import rank_request
 
 PROG = "optionsmatrix rank"

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optionsmatrix.analysis import METHODS, Ranking
+from .methods import METHODS
+from .ranks import Ranking
 
 SIGNIFICANT_DIGITS = 4
 

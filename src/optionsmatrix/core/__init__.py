@@ -1,0 +1,1 @@
+"""Infrastructure: database engines and units of work, migrations, secrets, shipped files."""

@@ -1,0 +1,1 @@
+"""What both HTTP surfaces share: dependencies, middleware, error dispatch."""

@@ -1,0 +1,1 @@
+"""Request and response shapes shared by services and routes."""

@@ -1,0 +1,1 @@
+"""The scoring component: form parsing, the view, and its chart."""

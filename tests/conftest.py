@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from optionsmatrix.core.db import create_db_engine, normalize_database_url
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 from optionsmatrix.app import create_app
 from optionsmatrix.core import migrate
+from optionsmatrix.core.db import create_db_engine, normalize_database_url
 from optionsmatrix.core.security import password_hasher
 from optionsmatrix.models import Instructor, TokenKind, metadata
 from optionsmatrix.services import accounts, tokens

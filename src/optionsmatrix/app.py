@@ -13,15 +13,17 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from optionsmatrix import __version__, api, web
+from optionsmatrix.api.errors import API_ERRORS, API_PREFIX
 from optionsmatrix.core import migrate
 from optionsmatrix.core.db import AdmissionGate, create_db_engine
 from optionsmatrix.core.resources import static_dir
 from optionsmatrix.core.security import password_hasher
-from optionsmatrix.http.errors import install_error_handlers
+from optionsmatrix.http.errors import install_error_handlers, too_large_responder
 from optionsmatrix.http.middleware import BodyLimit, SecurityHeaders
 from optionsmatrix.services.accounts import FirstRun, ensure_admin
 from optionsmatrix.services.case_study import load_case_study_if_empty
 from optionsmatrix.settings import Settings
+from optionsmatrix.web.errors import WEB_ERRORS
 
 DESCRIPTION = """
 A neutral decision-matrix tool for policy seminars.
@@ -78,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # served by the web layer from vendored assets, so it works offline
         redoc_url=None,
-        openapi_url="/api/v1/openapi.json",
+        openapi_url=f"{API_PREFIX}/openapi.json",
     )
     app.state.engine = engine
     app.state.admission = AdmissionGate(limits)
@@ -87,10 +89,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
-    install_error_handlers(app)
+    # Each surface renders its own errors; the API claims its paths, pages the rest.
+    surfaces = (API_ERRORS, WEB_ERRORS)
+    install_error_handlers(app, surfaces)
     # 413 before anything parses an oversized body; inside SecurityHeaders so the
     # answer carries them (FastAPI's max_body_size would answer outside it).
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, too_large=too_large_responder(surfaces))
     app.add_middleware(SecurityHeaders)
     return app
 

@@ -27,14 +27,14 @@ class NotFound(OptionsMatrixError):
 
 @dataclass(frozen=True)
 class FieldError:
-    """One problem with one input field; `loc` follows FastAPI's convention."""
+    """One problem with one input field; `loc` is the field's path in the input ("criteria", 2, "scale_max").
+
+    The API places it in the request ("body", ...); a page flags the input named by the last part.
+    """
 
     loc: tuple[str | int, ...]
     msg: str
     type: str = "value_error"
-
-    def as_detail(self) -> dict[str, object]:
-        return {"loc": list(self.loc), "msg": self.msg, "type": self.type}
 
     @property
     def field(self) -> str:
@@ -51,5 +51,5 @@ class InvalidInput(OptionsMatrixError):
         self.errors = errors
 
     @classmethod
-    def on(cls, field: str, message: str, *, loc_prefix: tuple[str | int, ...] = ("body",)) -> InvalidInput:
+    def on(cls, field: str, message: str, *, loc_prefix: tuple[str | int, ...] = ()) -> InvalidInput:
         return cls([FieldError((*loc_prefix, field), message)])

@@ -16,11 +16,11 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-from optionsmatrix.core.db import create_db_engine, normalize_database_url
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from optionsmatrix.core.db import create_db_engine, normalize_database_url
 from optionsmatrix.core.security import password_hasher
 from optionsmatrix.models import TokenKind
 from optionsmatrix.services import accounts, tokens

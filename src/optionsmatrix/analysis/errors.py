@@ -3,8 +3,9 @@
 Every message is written for the person who typed the value: it names the
 argument, says what was expected and what came. `field` is a dotted path with
 list indices in brackets ("weights", "criteria[2].scale_min", "scores[0][3]",
-"params.v") so the web layer can turn it into a FastAPI-style `loc` without
-parsing the message.
+"params.v"), `loc` the same as a tuple, so a caller can point at the input
+without parsing the message; `code` names the rule for callers that word
+their own message.
 """
 
 from __future__ import annotations
@@ -31,10 +32,6 @@ class AnalysisError(ValueError):
         if not self.field:
             return ()
         return tuple(name if name else int(index) for name, index in _PATH_PART.findall(self.field))
-
-    def as_detail(self) -> dict[str, object]:
-        """One entry of a 422 body: {"loc": ["body", *path], "msg": ..., "type": "value_error", "code": ...}."""
-        return {"loc": ["body", *self.loc], "msg": self.message, "type": "value_error", "code": self.code}
 
     def __repr__(self) -> str:
         return f"AnalysisError({self.message!r}, field={self.field!r}, code={self.code!r})"

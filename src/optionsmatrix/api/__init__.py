@@ -11,8 +11,7 @@ from optionsmatrix.api import (
     options,
     tokens,
 )
-
-API_PREFIX = "/api/v1"
+from optionsmatrix.api.errors import API_PREFIX
 
 router = APIRouter(prefix=API_PREFIX)
 for module in (health, auth, tokens, matrices, options, criteria, analysis):

@@ -7,8 +7,8 @@ from datetime import timedelta
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from optionsmatrix.api.deps import SessionDep
 from optionsmatrix.api.responses import TOO_LARGE, TOO_MANY_ATTEMPTS, UNPROCESSABLE, WRONG_PASSWORD, responses
+from optionsmatrix.http.deps import SessionDep, client_address
 from optionsmatrix.models import TokenKind
 from optionsmatrix.schemas.matrices import LoginRequest, LoginToken
 from optionsmatrix.services import accounts, tokens
@@ -36,7 +36,7 @@ def login(
         session,
         limits=LoginLimits.from_settings(request.app.state.settings),
         email=credentials.email,
-        client=request.client.host if request.client else "unknown",
+        client=client_address(request),
         authenticate=lambda: accounts.authenticate(
             session, email=credentials.email, password=credentials.password, hasher=request.app.state.password_hasher
         ),

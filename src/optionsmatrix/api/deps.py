@@ -1,4 +1,4 @@
-"""Dependencies shared by the API routers: the database session, the caller, lookups.
+"""Dependencies of the API routers: the caller (by bearer token) and matrix lookups.
 
 The API authenticates by bearer token only, never by the browser's cookie, so
 cross-site request forgery cannot reach it.
@@ -6,14 +6,12 @@ cross-site request forgery cannot reach it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
+from optionsmatrix.http.deps import SessionDep, path_id
 from optionsmatrix.models import Instructor, Matrix
 from optionsmatrix.services import tokens
 from optionsmatrix.services.access import (
@@ -24,27 +22,6 @@ from optionsmatrix.services.access import (
     check_readable,
 )
 from optionsmatrix.services.matrices import get_matrix
-
-# Ids are 32-bit integers in both databases; a larger one cannot exist, and
-# passing it through would overflow PostgreSQL's integer type.
-MAX_ID = 2**31 - 1
-
-
-async def get_session(request: Request) -> AsyncIterator[Session]:
-    """A database session for one request, once the request is admitted (see db.AdmissionGate).
-
-    Async, so that waiting for admission holds no thread; closing returns the
-    connection to the pool in a thread, as it may talk to the database.
-    """
-    async with request.app.state.admission.admit(reading=request.method in ("GET", "HEAD")):
-        session = Session(request.app.state.engine, expire_on_commit=False)
-        try:
-            yield session
-        finally:
-            await run_in_threadpool(session.close)
-
-
-SessionDep = Annotated[Session, Depends(get_session)]
 
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/tokens or /api/v1/auth/login")
 
@@ -70,8 +47,7 @@ def require_instructor(actor: ActorDep) -> Instructor:
 
 
 InstructorDep = Annotated[Instructor, Depends(require_instructor)]
-MatrixId = Annotated[int, Path(ge=1, le=MAX_ID, description="The matrix's id")]
-ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
+MatrixId = path_id("The matrix's id")
 
 
 def readable_matrix(matrix_id: MatrixId, session: SessionDep, actor: ActorDep) -> Matrix:

@@ -12,7 +12,10 @@ from typing import Any
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
 
-from optionsmatrix.api.deps import ItemId, SessionDep, WritableMatrix
+from optionsmatrix.api.deps import WritableMatrix
+from optionsmatrix.http.deps import SessionDep, path_id
+
+ItemId = path_id("The item's id")
 from optionsmatrix.api.responses import (
     MATRIX_NOT_FOUND,
     READ_ONLY,

@@ -10,7 +10,6 @@ from optionsmatrix.api.deps import (
     ActorDep,
     InstructorDep,
     ReadableMatrix,
-    SessionDep,
     WritableMatrix,
 )
 from optionsmatrix.api.responses import (
@@ -22,6 +21,7 @@ from optionsmatrix.api.responses import (
     UNPROCESSABLE,
     responses,
 )
+from optionsmatrix.http.deps import SessionDep
 from optionsmatrix.schemas.matrices import (
     MatrixCopy,
     MatrixCreate,

@@ -6,7 +6,10 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Response, status
 
-from optionsmatrix.api.deps import InstructorDep, ItemId, SessionDep
+from optionsmatrix.api.deps import InstructorDep
+from optionsmatrix.http.deps import SessionDep, path_id
+
+TokenId = path_id("The token's id")
 from optionsmatrix.api.responses import TOKEN_NOT_FOUND, TOO_LARGE, UNAUTHENTICATED, UNPROCESSABLE, responses
 from optionsmatrix.models import TokenKind
 from optionsmatrix.schemas.matrices import TokenCreate, TokenCreated, TokenPublic
@@ -39,6 +42,6 @@ def create_token(data: TokenCreate, session: SessionDep, instructor: InstructorD
     status_code=status.HTTP_204_NO_CONTENT,
     responses=responses(UNAUTHENTICATED, TOKEN_NOT_FOUND, UNPROCESSABLE),
 )
-def revoke_token(token_id: ItemId, session: SessionDep, instructor: InstructorDep) -> Response:
+def revoke_token(token_id: TokenId, session: SessionDep, instructor: InstructorDep) -> Response:
     tokens.revoke_api_token(session, instructor=instructor, token_id=token_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

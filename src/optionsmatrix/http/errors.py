@@ -1,123 +1,94 @@
-"""One place that turns errors into responses: JSON for the API, HTML for people."""
+"""Errors to responses: each surface (the API, the pages) renders its own; this module picks which.
+
+The app factory registers one set of exception handlers and the surfaces in
+order; the first surface that claims a request answers it. What every
+surface shares is settled here first: a database that is busy becomes
+`DatabaseBusy`, a body over the limit the one 413, and nothing ever shows a
+traceback.
+"""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import (
-    JSONResponse,
-    PlainTextResponse,
-    RedirectResponse,
-    Response,
-)
+from fastapi.responses import Response
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
 
 from optionsmatrix.analysis import AnalysisError
-from optionsmatrix.api import API_PREFIX
-from optionsmatrix.errors import InvalidInput, OptionsMatrixError
-from optionsmatrix.http.middleware import SECURITY_HEADERS, BodyTooLarge, body_too_large
-from optionsmatrix.services.access import NotAuthenticated
-from optionsmatrix.web.auth import login_url, safe_next
-from optionsmatrix.web.rendering import is_htmx, render_error_page
-
-UNPARSEABLE_BODY = "There was an error parsing the body"
+from optionsmatrix.core.db import DatabaseBusy
+from optionsmatrix.errors import OptionsMatrixError
+from optionsmatrix.http.middleware import SECURITY_HEADERS, BodyTooLarge, too_large_message
 
 
-def _is_api(request: Request) -> bool:
-    return request.url.path.startswith(API_PREFIX + "/") or request.url.path == API_PREFIX
+@dataclass(frozen=True)
+class ErrorSurface:
+    """How one surface answers each kind of error."""
+
+    claims: Callable[[Request], bool]
+    domain: Callable[[Request, OptionsMatrixError], Response]  # our own errors, with their status
+    analysis: Callable[[Request, AnalysisError], Response]  # the analysis core's input errors (422)
+    invalid_request: Callable[[Request, RequestValidationError], Response]  # FastAPI's parsing (422)
+    http: Callable[[Request, StarletteHTTPException], Response]  # 404 for unknown routes, 405...
+    unexpected: Callable[[Request, dict[str, str]], Response]  # 500; given the security headers to add
+    too_large: Callable[[Request, str], Response]  # 413, with the message to show
 
 
-def validation_details(error: RequestValidationError) -> list[dict[str, object]]:
-    """FastAPI's usual detail list, without echoing the input back.
-
-    The default handler repeats each bad value, and a NaN or infinity there
-    cannot be encoded as JSON — the request would end in a 500.
-    """
-    return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()]
+def retry_headers(error: OptionsMatrixError) -> dict[str, str]:
+    retry = getattr(error, "retry_after_seconds", None)
+    return {"Retry-After": str(retry)} if retry is not None else {}
 
 
-def _not_authenticated(request: Request, error: NotAuthenticated) -> Response:
-    """401 over the API; in the browser, off to the login page and back afterwards."""
-    if _is_api(request):
-        return JSONResponse({"detail": error.message}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
-    back = request.url.path if request.method == "GET" else request.headers.get("hx-current-url", "/")
-    target = login_url(_local_path(back))
-    if is_htmx(request):  # htmx 4 follows HX-Redirect whatever the status
-        return Response(status_code=401, headers={"HX-Redirect": target})
-    return RedirectResponse(target, status_code=303)
+def _surface_for(surfaces: Sequence[ErrorSurface], request: Request) -> ErrorSurface:
+    return next((s for s in surfaces if s.claims(request)), surfaces[-1])
 
 
-def _local_path(url: str) -> str:
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # the header is the client's to send, malformed or not
-        return "/"
-    return safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
+def too_large_responder(surfaces: Sequence[ErrorSurface]) -> Callable[[Scope, int], Response]:
+    """The one 413, for `middleware.BodyLimit`: rendered by the surface the request was for."""
+
+    def respond(scope: Scope, limit: int) -> Response:
+        request = Request(scope)
+        return _surface_for(surfaces, request).too_large(request, too_large_message(limit))
+
+    return respond
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(app: FastAPI, surfaces: Sequence[ErrorSurface]) -> None:
+    def surface_for(request: Request) -> ErrorSurface:
+        return _surface_for(surfaces, request)
+
     @app.exception_handler(OptionsMatrixError)
     async def domain_error(request: Request, error: OptionsMatrixError) -> Response:
-        if isinstance(error, NotAuthenticated):
-            return _not_authenticated(request, error)
-        retry = getattr(error, "retry_after_seconds", None)
-        headers = {"Retry-After": str(retry)} if retry is not None else None
-        if _is_api(request):
-            detail: object = (
-                [e.as_detail() for e in error.errors] if isinstance(error, InvalidInput) else error.message
-            )
-            return JSONResponse({"detail": detail}, status_code=error.status_code, headers=headers)
-        response = render_error_page(request, status_code=error.status_code, message=error.message)
-        response.headers.update(headers or {})
-        return response
+        return surface_for(request).domain(request, error)
 
     @app.exception_handler(AnalysisError)
     async def analysis_error(request: Request, error: AnalysisError) -> Response:
-        """The analysis core's input errors, in FastAPI's 422 shape; pages render their own inline messages."""
-        if _is_api(request):
-            return JSONResponse({"detail": [error.as_detail()]}, status_code=422)
-        return render_error_page(request, status_code=422, message=error.message)
+        return surface_for(request).analysis(request, error)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> Response:
-        if _is_api(request):
-            return JSONResponse({"detail": validation_details(error)}, status_code=422)
-        return render_error_page(request, status_code=422, message="The request was not understood.")
+        return surface_for(request).invalid_request(request, error)
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(PoolTimeoutError)
-    async def database_busy(request: Request, error: Exception) -> Response:
+    async def database_busy(request: Request, _error: Exception) -> Response:
         """A lock wait that timed out, a conflict between workers, no free connection:
         nothing was written, and the request can simply be retried."""
-        message = "The database is busy; please try again in a moment."
-        if _is_api(request):
-            return JSONResponse({"detail": message}, status_code=503, headers={"Retry-After": "1"})
-        response = render_error_page(request, status_code=503, message=message)
-        response.headers["Retry-After"] = "1"
-        return response
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, error: Exception) -> Response:
-        """Never a traceback; and this answer is built outside the middleware, so it adds the headers itself."""
-        headers = {name.decode(): value.decode() for name, value in SECURITY_HEADERS}
-        if _is_api(request):
-            return JSONResponse({"detail": "internal error"}, status_code=500, headers=headers)
-        return PlainTextResponse("Something went wrong on our side.", status_code=500, headers=headers)
+        return surface_for(request).domain(request, DatabaseBusy("The database is busy; please try again in a moment."))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         if isinstance(error, BodyTooLarge):  # a streamed body over the limit (middleware.BodyLimit)
-            return body_too_large(request.scope, error.limit)
-        if _is_api(request) and error.status_code == 400 and error.detail == UNPARSEABLE_BODY:
-            # FastAPI answers 400 when JSON parses but Python cannot hold it (a
-            # 5,000-digit number, very deep nesting); like any malformed body,
-            # that is a 422 in the usual shape.
-            detail = [{"loc": ["body"], "msg": "the JSON body could not be read as values", "type": "json_invalid"}]
-            return JSONResponse({"detail": detail}, status_code=422)
-        if _is_api(request):
-            return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
-        return render_error_page(request, status_code=error.status_code, message=str(error.detail))
+            return surface_for(request).too_large(request, too_large_message(error.limit))
+        return surface_for(request).http(request, error)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, _error: Exception) -> Response:
+        """Never a traceback; and this answer is built outside the middleware, so it adds the headers itself."""
+        headers = {name.decode(): value.decode() for name, value in SECURITY_HEADERS}
+        return surface_for(request).unexpected(request, headers)

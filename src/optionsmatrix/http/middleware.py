@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from html import escape
+from collections.abc import Callable
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from optionsmatrix.api import API_PREFIX
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -69,49 +67,35 @@ class SecurityHeaders:
 # the declared Content-Length is too large, replaces whatever the app answers
 # with a plain-text "Content Too Large" without the headers above; a streamed
 # body got our JSON instead. This limit runs inside SecurityHeaders, and both
-# ways of sending too much end in `body_too_large`.
+# ways of sending too much end in the same answer, which the surface the
+# request was for renders (see http/errors.py).
 
 
 class BodyTooLarge(HTTPException):
     """Raised from `receive` once a streamed body passes the limit.
 
     An HTTPException, so FastAPI's body parsing passes it on unchanged (it
-    turns other errors into a 400); the error handler answers it with
-    `body_too_large`.
+    turns other errors into a 400); the error handler answers it.
     """
 
     def __init__(self, limit: int) -> None:
-        super().__init__(status_code=413, detail=_too_large_message(limit))
+        super().__init__(status_code=413, detail=too_large_message(limit))
         self.limit = limit
 
 
-def _too_large_message(limit: int) -> str:
+def too_large_message(limit: int) -> str:
     size = f"{limit // (1024 * 1024)} MiB" if limit % (1024 * 1024) == 0 else f"{limit:,} bytes"
     return f"The request is too large: this site accepts at most {size}."
-
-
-def body_too_large(scope: Scope, limit: int) -> Response:
-    """The one 413: JSON under the API, a one-line message for pages (in the alert area for htmx)."""
-    message = _too_large_message(limit)
-    if scope["path"] == API_PREFIX or scope["path"].startswith(API_PREFIX + "/"):
-        return JSONResponse({"detail": message}, status_code=413)
-    if Headers(scope=scope).get("hx-request") == "true":
-        return HTMLResponse(
-            f'<p class="error-message" role="alert">{escape(message)}</p>',
-            status_code=413,
-            headers={"HX-Retarget": "#page-alert", "HX-Reswap": "innerHTML"},
-        )
-    page = f'<!doctype html><html lang="en"><title>Too large</title><p>{escape(message)}</p><p><a href="/">Back</a></p></html>'
-    return HTMLResponse(page, status_code=413)
 
 
 class BodyLimit:
     """At most `max_bytes` of request body: refused unread when the declared length is over,
     and stopped as soon as a streamed (chunked) body passes it."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, too_large: Callable[[Scope, int], Response]) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.too_large = too_large
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -119,7 +103,7 @@ class BodyLimit:
             return
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await body_too_large(scope, self.max_bytes)(scope, receive, send)
+            await self.too_large(scope, self.max_bytes)(scope, receive, send)
             return
 
         received = 0

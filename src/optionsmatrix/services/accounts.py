@@ -23,7 +23,7 @@ MAX_PASSWORD_LENGTH = 1000
 _EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$")
 
 
-def normalize_email(email: str, *, loc: tuple[str | int, ...] = ("body", "email")) -> str:
+def normalize_email(email: str, *, loc: tuple[str | int, ...] = ("email",)) -> str:
     """NFKC and lower case, so that an address typed with full-width letters is the same login;
     invisible characters are refused, or "adm\u200bin@…" could pose as "admin@…" in the accounts list."""
     email = unicodedata.normalize("NFKC", email).strip().lower()
@@ -32,7 +32,7 @@ def normalize_email(email: str, *, loc: tuple[str | int, ...] = ("body", "email"
     return email
 
 
-def check_password(password: str, *, loc: tuple[str | int, ...] = ("body", "password")) -> None:
+def check_password(password: str, *, loc: tuple[str | int, ...] = ("password",)) -> None:
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         raise InvalidInput([FieldError(loc, f"use at least {MIN_PASSWORD_LENGTH} characters")])
 

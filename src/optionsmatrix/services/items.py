@@ -40,7 +40,7 @@ def name_key(name: str) -> str:
     return comparison_key(name)
 
 
-def duplicate_name_error(kind: type[Item], name: str, loc: tuple[str | int, ...] = ("body", "name")) -> InvalidInput:
+def duplicate_name_error(kind: type[Item], name: str, loc: tuple[str | int, ...] = ("name",)) -> InvalidInput:
     return InvalidInput([FieldError(loc, f"this matrix already has {_LABELS[kind][2]} named '{name}'")])
 
 

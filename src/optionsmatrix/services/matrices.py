@@ -59,10 +59,10 @@ def count_matrices(session: Session) -> int:
 def create_matrix(
     session: Session, *, data: MatrixCreate, owner_id: int | None, is_public: bool = False
 ) -> Matrix:
-    items.check_unique_names(Option, [o.name for o in data.options], ("body", "options"))
-    items.check_unique_names(Criterion, [c.name for c in data.criteria], ("body", "criteria"))
+    items.check_unique_names(Option, [o.name for o in data.options], ("options",))
+    items.check_unique_names(Criterion, [c.name for c in data.criteria], ("criteria",))
     for index, criterion in enumerate(data.criteria):
-        _check_scale(criterion.scale_min, criterion.scale_max, loc=("body", "criteria", index, "scale_max"))
+        _check_scale(criterion.scale_min, criterion.scale_max, loc=("criteria", index, "scale_max"))
     matrix = Matrix(
         title=data.title, description=data.description, source=data.source, owner_id=owner_id, is_public=is_public
     )
@@ -140,7 +140,7 @@ def reorder_options(session: Session, *, matrix: Matrix, ids: Sequence[int]) -> 
 
 
 def add_criterion(session: Session, *, matrix: Matrix, data: CriterionCreate) -> Criterion:
-    _check_scale(data.scale_min, data.scale_max, loc=("body", "scale_max"))
+    _check_scale(data.scale_min, data.scale_max, loc=("scale_max",))
     return add_child(session, matrix=matrix, kind=Criterion, values=data.model_dump())
 
 
@@ -165,7 +165,7 @@ def _check_scale_edit(criterion: Criterion, values: Mapping[str, object]) -> Non
     _check_scale(
         values.get("scale_min", criterion.scale_min),  # type: ignore[arg-type]
         values.get("scale_max", criterion.scale_max),  # type: ignore[arg-type]
-        loc=("body", blamed),
+        loc=(blamed,),
     )
 
 

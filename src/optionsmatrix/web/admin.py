@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from optionsmatrix.api.deps import MAX_ID, SessionDep
 from optionsmatrix.errors import InvalidInput
+from optionsmatrix.http.deps import MAX_ID, SessionDep, path_id
 from optionsmatrix.schemas.numbers import NotANumber, parse_whole
 from optionsmatrix.services import accounts
 from optionsmatrix.web.deps import Admin
@@ -25,7 +25,7 @@ from optionsmatrix.web.rendering import render
 
 router = APIRouter()
 
-InstructorId = Annotated[int, Path(ge=1, le=MAX_ID)]
+InstructorId = path_id("The account's id")
 
 
 def _page(request: Request, session, *, status_code: int | None = None, **extra: object) -> Response:  # noqa: ANN001

@@ -9,8 +9,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from optionsmatrix.api.deps import SessionDep
 from optionsmatrix.errors import InvalidInput
+from optionsmatrix.http.deps import SessionDep, client_address
 from optionsmatrix.models import TokenKind
 from optionsmatrix.services import accounts, tokens
 from optionsmatrix.services.rate_limits import LoginLimits, limited_login
@@ -70,7 +70,7 @@ def login_submit(
         session,
         limits=LoginLimits.from_settings(request.app.state.settings),
         email=email,
-        client=request.client.host if request.client else "unknown",
+        client=client_address(request),
         authenticate=lambda: accounts.authenticate(
             session, email=email, password=password, hasher=request.app.state.password_hasher
         ),

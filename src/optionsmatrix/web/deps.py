@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path
+from fastapi import Depends
 
-from optionsmatrix.api.deps import MAX_ID, SessionDep
+from optionsmatrix.http.deps import SessionDep, path_id
 from optionsmatrix.models import Instructor, Matrix
 from optionsmatrix.services.access import check_editable, check_readable
 from optionsmatrix.services.matrices import get_matrix
 from optionsmatrix.web.guard import WebActor
 
-PageMatrixId = Annotated[int, Path(ge=1, le=MAX_ID)]
+PageMatrixId = path_id("The matrix's id")
 
 
 def page_matrix(matrix_id: PageMatrixId, session: SessionDep, actor: WebActor) -> Matrix:

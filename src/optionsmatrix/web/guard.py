@@ -15,9 +15,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from optionsmatrix.api.deps import SessionDep
 from optionsmatrix.core.security import new_secret, same, sign
 from optionsmatrix.errors import OptionsMatrixError
+from optionsmatrix.http.deps import SessionDep
 from optionsmatrix.services import tokens
 from optionsmatrix.services.access import ANONYMOUS, Actor
 from optionsmatrix.services.app_settings import stored_secret_key

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from optionsmatrix.api.deps import MAX_ID, SessionDep
 from optionsmatrix.errors import InvalidInput
+from optionsmatrix.http.deps import SessionDep, path_id
 from optionsmatrix.models import Matrix
 from optionsmatrix.schemas.matrices import (
     CriterionCreate,
@@ -37,7 +37,7 @@ from optionsmatrix.web.rendering import is_htmx, render
 router = APIRouter()
 
 SectionName = Literal["options", "criteria"]
-ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
+ItemId = path_id("The option's or criterion's id")
 
 
 @dataclass(frozen=True)

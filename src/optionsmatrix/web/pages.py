@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from optionsmatrix.api.deps import SessionDep
+from optionsmatrix.http.deps import SessionDep
 from optionsmatrix.schemas.matrices import MatrixCreate
 from optionsmatrix.services import matrices
 from optionsmatrix.web.context import matrix_context

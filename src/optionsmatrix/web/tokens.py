@@ -11,13 +11,12 @@ post is a repeat, answered 409 without a second token.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from optionsmatrix.api.deps import MAX_ID, SessionDep
+from optionsmatrix.http.deps import MAX_ID, SessionDep, path_id
 from optionsmatrix.schemas.matrices import TokenCreate
 from optionsmatrix.schemas.numbers import NotANumber, parse_whole
 from optionsmatrix.services import tokens
@@ -26,6 +25,7 @@ from optionsmatrix.web.forms import SubmittedForm, parse_form
 from optionsmatrix.web.rendering import render
 
 router = APIRouter()
+TokenId = path_id("The token's id")
 
 SEEN_FIELD = "seen_newest"  # hidden: the newest token id when the form was shown
 
@@ -75,7 +75,7 @@ def _seen_newest(submitted: FormData) -> int:
 
 @router.post("/tokens/{token_id}/revoke", name="token_revoke")
 def token_revoke(
-    request: Request, session: SessionDep, instructor: LoggedIn, token_id: Annotated[int, Path(ge=1, le=MAX_ID)]
+    request: Request, session: SessionDep, instructor: LoggedIn, token_id: TokenId
 ) -> Response:
     tokens.revoke_api_token(session, instructor=instructor, token_id=token_id)
     return RedirectResponse(request.url_for("token_list"), status_code=303)

@@ -1,0 +1,87 @@
+"""How pages answer errors: a page (or, for htmx, a message in the page's alert area), or the way to log in."""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import urlsplit
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from optionsmatrix.analysis import AnalysisError
+from optionsmatrix.errors import OptionsMatrixError
+from optionsmatrix.http.errors import ErrorSurface, retry_headers
+from optionsmatrix.services.access import NotAuthenticated
+from optionsmatrix.web.auth import login_url, safe_next
+from optionsmatrix.web.rendering import is_htmx, render_error_page
+
+
+def _to_login(request: Request) -> Response:
+    """Off to the login page, and back here afterwards."""
+    back = request.url.path if request.method == "GET" else request.headers.get("hx-current-url", "/")
+    target = login_url(_local_path(back))
+    if is_htmx(request):  # htmx 4 follows HX-Redirect whatever the status
+        return Response(status_code=401, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+def _local_path(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # the header is the client's to send, malformed or not
+        return "/"
+    return safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
+
+
+def _domain(request: Request, error: OptionsMatrixError) -> Response:
+    if isinstance(error, NotAuthenticated):
+        return _to_login(request)
+    response = render_error_page(request, status_code=error.status_code, message=error.message)
+    response.headers.update(retry_headers(error))
+    return response
+
+
+def _analysis(request: Request, error: AnalysisError) -> Response:
+    # Pages render their own inline messages; this is the fallback.
+    return render_error_page(request, status_code=422, message=error.message)
+
+
+def _invalid_request(request: Request, _error: RequestValidationError) -> Response:
+    return render_error_page(request, status_code=422, message="The request was not understood.")
+
+
+def _http(request: Request, error: StarletteHTTPException) -> Response:
+    return render_error_page(request, status_code=error.status_code, message=str(error.detail))
+
+
+def _unexpected(_request: Request, headers: dict[str, str]) -> Response:
+    return PlainTextResponse("Something went wrong on our side.", status_code=500, headers=headers)
+
+
+def _too_large(request: Request, message: str) -> Response:
+    if is_htmx(request):
+        return HTMLResponse(
+            f'<p class="error-message" role="alert">{escape(message)}</p>',
+            status_code=413,
+            headers={"HX-Retarget": "#page-alert", "HX-Reswap": "innerHTML"},
+        )
+    # Plain, not the site's template: the request was refused before anything
+    # (the login, the CSRF seed) that a page of ours would show was read.
+    page = (
+        f'<!doctype html><html lang="en"><title>Too large</title><p>{escape(message)}</p>'
+        '<p><a href="/">Back</a></p></html>'
+    )
+    return HTMLResponse(page, status_code=413)
+
+
+WEB_ERRORS = ErrorSurface(
+    claims=lambda _request: True,
+    domain=_domain,
+    analysis=_analysis,
+    invalid_request=_invalid_request,
+    http=_http,
+    unexpected=_unexpected,
+    too_large=_too_large,
+)

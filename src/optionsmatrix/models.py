@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, Relationship, SQLModel
 
-from optionsmatrix.analysis import Direction  # the one definition of benefit / cost
+from optionsmatrix.vocabulary import Direction  # the one definition of benefit / cost
 
 # Stable constraint names so Alembic can drop and alter them, especially in
 # SQLite batch mode, where unnamed constraints cannot be addressed.

@@ -10,9 +10,9 @@ import os
 from dataclasses import dataclass
 
 from optionsmatrix.core.db import DatabaseLimits
+from optionsmatrix.limits import MAX_BODY_BYTES
 
 DEFAULT_DATABASE_URL = "sqlite:///optionsmatrix.db"
-MAX_BODY_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)

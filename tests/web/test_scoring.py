@@ -176,7 +176,7 @@ def test_all_zero_weights_are_422_and_say_why(client, library):
     response = client.get(f"/matrices/{library['id']}/score", params=params, headers=HTMX)
 
     assert response.status_code == 422
-    assert "Weights must not all be zero (all 2 are 0); give at least one criterion a positive weight." in response.text
+    assert "Give at least one criterion a weight above 0." in response.text
 
 
 def test_rank_order_centroid_weights_come_from_importance_ranks(client, library):
@@ -199,7 +199,8 @@ def test_swing_points_need_one_criterion_at_100(client, library):
     response = client.get(f"/matrices/{library['id']}/score", params=params, headers=HTMX)
 
     assert response.status_code == 422
-    assert "no criterion has 100 (the largest is 80)" in response.text
+    assert "Give the criterion whose swing matters most 100 points." in response.text
+    assert "points[" not in response.text
 
 
 def test_pairwise_comparison_shows_the_consistency_ratio(anonymous, case_study_id):
@@ -370,4 +371,25 @@ def test_an_importance_rank_is_a_whole_number_as_in_the_api(client, library):
     response = client.get(f"/matrices/{library['id']}/score", params=params, headers=HTMX)
 
     assert response.status_code == 422
-    assert "Enter a whole number from 1 to 2." in response.text
+    assert "Enter a whole number." in response.text
+
+
+@pytest.mark.parametrize(
+    ("ranks", "message"),
+    [
+        (("3", "1"), "Give Cost a place from 1 to 2."),
+        (("1", "1"), None),  # a tie is a valid ranking
+    ],
+)
+def test_rank_messages_use_the_criterion_names_on_the_page_not_field_names(client, library, ranks, message):
+    cost, access = (c["id"] for c in library["criteria"])
+    params = {**_library_scores(library), "weighting": "roc", f"r.{cost}": ranks[0], f"r.{access}": ranks[1]}
+
+    response = client.get(f"/matrices/{library['id']}/score", params=params, headers=HTMX)
+
+    if message is None:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 422
+        assert message in response.text
+    assert "ranks[" not in response.text and "competition ranks" not in response.text

@@ -7,12 +7,13 @@ which keeps the ranking path as fast as bare numpy.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from optionsmatrix.vocabulary import Direction
 
 from .errors import AnalysisError, number
 from .weights import validated_weight_vector
@@ -25,11 +26,6 @@ MAX_MAGNITUDE = 1e100
 MIN_MAGNITUDE = 1e-100
 
 PREFERENCE_FUNCTIONS = ("usual", "u_shape", "v_shape", "level", "linear", "gaussian")
-
-
-class Direction(str, enum.Enum):
-    BENEFIT = "benefit"  # more is better
-    COST = "cost"  # less is better
 
 
 def _threshold(value: object, name: str, owner: str) -> float | None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from optionsmatrix.settings import MAX_BODY_BYTES
+from optionsmatrix.limits import MAX_BODY_BYTES
 
 
 class ErrorMessage(BaseModel):

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from optionsmatrix.core.security import password_hasher
 from optionsmatrix.errors import InvalidInput
+from optionsmatrix.limits import MAX_TOKEN_DAYS
 from optionsmatrix.models import TokenKind
 from optionsmatrix.services import accounts, tokens
 from optionsmatrix.settings import Settings
@@ -89,8 +90,8 @@ def _instructor_create(args: argparse.Namespace) -> int:
 
 
 def _token_create(args: argparse.Namespace) -> int:
-    if args.expires_days is not None and not 1 <= args.expires_days <= 3650:
-        print("optionsmatrix: --expires-days must be between 1 and 3650", file=sys.stderr)
+    if args.expires_days is not None and not 1 <= args.expires_days <= MAX_TOKEN_DAYS:
+        print(f"optionsmatrix: --expires-days must be between 1 and {MAX_TOKEN_DAYS}", file=sys.stderr)
         return 2
     with _session(args) as session:
         instructor = accounts.find_by_email(session, email=args.email)

@@ -18,14 +18,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from optionsmatrix.analysis import METHOD_NAMES, METHODS
+from optionsmatrix.limits import MAX_CRITERIA, MAX_OPTIONS
 from optionsmatrix.models import NAME_MAX
-from optionsmatrix.schemas.matrices import label
+from optionsmatrix.schemas.matrices import DirectionName, label
 
-MAX_ANALYSIS_OPTIONS = 200
-MAX_ANALYSIS_CRITERIA = 50
 # The core refuses AHP beyond 15 criteria with its own explanation; this cap
 # only bounds the work done before it gets the chance.
-MAX_PAIRWISE = MAX_ANALYSIS_CRITERIA
+MAX_PAIRWISE = MAX_CRITERIA
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -58,7 +57,7 @@ class PreferenceIn(_Strict):
 
 class CriterionIn(_Strict):
     name: Label
-    direction: Literal["benefit", "cost"]
+    direction: DirectionName
     weight: NonNegative = Field(description="any non-negative number; weights are scaled to sum to 1")
     scale_min: Finite | None = Field(default=None, description="give both ends of the scale, or neither")
     scale_max: Finite | None = None
@@ -97,10 +96,10 @@ MethodParams = _method_params_model()
 class AnalyzeRequest(_Strict):
     """One decision problem and the method to rank it with."""
 
-    options: list[Label] = Field(min_length=1, max_length=MAX_ANALYSIS_OPTIONS)
-    criteria: list[CriterionIn] = Field(min_length=1, max_length=MAX_ANALYSIS_CRITERIA)
-    scores: list[Annotated[list[Finite], Field(max_length=MAX_ANALYSIS_CRITERIA)]] = Field(
-        max_length=MAX_ANALYSIS_OPTIONS, description="one row per option, one column per criterion"
+    options: list[Label] = Field(min_length=1, max_length=MAX_OPTIONS)
+    criteria: list[CriterionIn] = Field(min_length=1, max_length=MAX_CRITERIA)
+    scores: list[Annotated[list[Finite], Field(max_length=MAX_CRITERIA)]] = Field(
+        max_length=MAX_OPTIONS, description="one row per option, one column per criterion"
     )
     method: MethodName
     normalization: NormalizationName | None = Field(
@@ -131,14 +130,14 @@ class RankWeightsIn(_Strict):
     """Weights from an importance ranking: 1 = most important; ties share a rank (1, 2, 2, 4)."""
 
     scheme: Literal["roc", "rank_sum"]
-    ranks: list[int] = Field(min_length=1, max_length=MAX_ANALYSIS_CRITERIA)
+    ranks: list[int] = Field(min_length=1, max_length=MAX_CRITERIA)
 
 
 class SwingWeightsIn(_Strict):
     """Swing points: the most important criterion's swing at 100, the others 0–100 relative to it."""
 
     scheme: Literal["swing"]
-    points: list[Finite] = Field(min_length=1, max_length=MAX_ANALYSIS_CRITERIA)
+    points: list[Finite] = Field(min_length=1, max_length=MAX_CRITERIA)
 
 
 class AhpWeightsIn(_Strict):
@@ -155,12 +154,12 @@ class DirectWeightsIn(_Strict):
     """Weights typed in directly (any non-negative numbers, not all zero), scaled to sum to 1."""
 
     scheme: Literal["direct"]
-    weights: list[Finite] = Field(min_length=1, max_length=MAX_ANALYSIS_CRITERIA)
+    weights: list[Finite] = Field(min_length=1, max_length=MAX_CRITERIA)
 
 
 class EqualWeightsIn(_Strict):
     scheme: Literal["equal"]
-    n: int = Field(ge=1, le=MAX_ANALYSIS_CRITERIA)
+    n: int = Field(ge=1, le=MAX_CRITERIA)
 
 
 WeightsRequest = Annotated[

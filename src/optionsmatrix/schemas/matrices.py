@@ -20,13 +20,13 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 from pydantic_core import PydanticCustomError
 
+from optionsmatrix.limits import MAX_CRITERIA, MAX_OPTIONS, MAX_TOKEN_DAYS
 from optionsmatrix.models import NAME_MAX, TITLE_MAX, as_utc
 from optionsmatrix.schemas.numbers import NotANumber, parse_decimal, parse_whole
 from optionsmatrix.schemas.text import LABEL_PATTERN, TEXT_PATTERN, TextRuleBroken, clean_label, clean_text
+from optionsmatrix.vocabulary import Direction
 
 TEXT_MAX = 5000
-MAX_OPTIONS = 200
-MAX_CRITERIA = 100
 MAX_ESCALATION_LEVEL = 1000
 MAX_WEIGHT = 1_000_000.0
 SCALE_LIMIT = 1_000_000_000.0
@@ -110,13 +110,14 @@ FormDecimal = _number_from_text(parse_decimal, forms_only=True)
 FormWhole = _number_from_text(parse_whole, forms_only=True)
 QueryWhole = _number_from_text(parse_whole, forms_only=False)  # e.g. ?limit=1_0 is refused, not 10
 
-DirectionName = Literal["benefit", "cost"]
+# The values of the one Direction enum, as a Literal so that OpenAPI lists them.
+DirectionName = Literal[tuple(d.value for d in Direction)]  # type: ignore[valid-type]
 # The text reader goes after Field: before it, pydantic would publish the
 # bounds as "ge"/"le" instead of JSON Schema's "minimum"/"maximum".
 Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT, allow_inf_nan=False), FormDecimal]
 ScaleBound = Annotated[float, Field(ge=-SCALE_LIMIT, le=SCALE_LIMIT, allow_inf_nan=False), FormDecimal]
 EscalationLevel = Annotated[int, Field(ge=1, le=MAX_ESCALATION_LEVEL), FormWhole]
-ExpiryDays = Annotated[int, Field(ge=1, le=3650), FormWhole]
+ExpiryDays = Annotated[int, Field(ge=1, le=MAX_TOKEN_DAYS), FormWhole]
 # Every timestamp in a response is UTC with its offset stated, on both back
 # ends: SQLite returns naive datetimes, which a client could not place in time.
 Timestamp = Annotated[datetime, AfterValidator(as_utc)]

@@ -14,8 +14,8 @@ from sqlmodel import Session
 
 from optionsmatrix.core.db import write_transaction
 from optionsmatrix.errors import FieldError, InvalidInput, NotFound
+from optionsmatrix.limits import MAX_CRITERIA, MAX_OPTIONS
 from optionsmatrix.models import Criterion, Matrix, Option
-from optionsmatrix.schemas.matrices import MAX_CRITERIA, MAX_OPTIONS
 from optionsmatrix.schemas.text import comparison_key
 from optionsmatrix.services.matrix_rows import lock_matrix, touch
 

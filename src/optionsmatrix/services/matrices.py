@@ -122,14 +122,14 @@ def add_option(session: Session, *, matrix: Matrix, data: OptionCreate) -> Optio
     return add_child(session, matrix=matrix, kind=Option, values=data.model_dump())
 
 
-def update_option(session: Session, *, matrix: Matrix, option_id: int, changes: OptionUpdate) -> Option:
+def update_option(session: Session, *, matrix: Matrix, item_id: int, changes: OptionUpdate) -> Option:
     return update_child(
-        session, matrix=matrix, kind=Option, item_id=option_id, changes=changes.model_dump(exclude_unset=True)
+        session, matrix=matrix, kind=Option, item_id=item_id, changes=changes.model_dump(exclude_unset=True)
     )
 
 
-def delete_option(session: Session, *, matrix: Matrix, option_id: int) -> None:
-    delete_child(session, matrix=matrix, kind=Option, item_id=option_id)
+def delete_option(session: Session, *, matrix: Matrix, item_id: int) -> None:
+    delete_child(session, matrix=matrix, kind=Option, item_id=item_id)
 
 
 def reorder_options(session: Session, *, matrix: Matrix, ids: Sequence[int]) -> list[Option]:
@@ -145,13 +145,13 @@ def add_criterion(session: Session, *, matrix: Matrix, data: CriterionCreate) ->
 
 
 def update_criterion(
-    session: Session, *, matrix: Matrix, criterion_id: int, changes: CriterionUpdate
+    session: Session, *, matrix: Matrix, item_id: int, changes: CriterionUpdate
 ) -> Criterion:
     return update_child(
         session,
         matrix=matrix,
         kind=Criterion,
-        item_id=criterion_id,
+        item_id=item_id,
         changes=changes.model_dump(exclude_unset=True),
         check=_check_scale_edit,
     )
@@ -169,8 +169,8 @@ def _check_scale_edit(criterion: Criterion, values: Mapping[str, object]) -> Non
     )
 
 
-def delete_criterion(session: Session, *, matrix: Matrix, criterion_id: int) -> None:
-    delete_child(session, matrix=matrix, kind=Criterion, item_id=criterion_id)
+def delete_criterion(session: Session, *, matrix: Matrix, item_id: int) -> None:
+    delete_child(session, matrix=matrix, kind=Criterion, item_id=item_id)
 
 
 def reorder_criteria(session: Session, *, matrix: Matrix, ids: Sequence[int]) -> list[Criterion]:

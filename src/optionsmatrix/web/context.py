@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from optionsmatrix.models import Matrix
 from optionsmatrix.services.access import Actor, can_edit
 from optionsmatrix.services.matrices import all_weights_zero, ladder
+from optionsmatrix.web.scoring.form import TEMPLATE_HELPERS, ScoringState, evaluate
 
 
 @dataclass
@@ -22,7 +23,19 @@ class EditState:
         return self.section == section and self.item_id == item_id
 
 
-def matrix_context(matrix: Matrix, actor: Actor, edit: EditState | None = None) -> dict[str, object]:
+def matrix_context(
+    matrix: Matrix,
+    actor: Actor,
+    edit: EditState | None = None,
+    *,
+    scoring: ScoringState | None = None,
+    with_scoring: bool = True,
+) -> dict[str, object]:
+    """The matrix page's context; its scoring section shows `scoring`, or the blank form.
+
+    `with_scoring` False skips the scoring section's first view for answers
+    that do not show it (an htmx fragment of another section).
+    """
     total_weight = sum(c.weight for c in matrix.criteria)
     shares = {c.id: (c.weight / total_weight if total_weight else 0.0) for c in matrix.criteria}
     options = ladder(matrix)
@@ -36,4 +49,6 @@ def matrix_context(matrix: Matrix, actor: Actor, edit: EditState | None = None) 
         "edit": edit or EditState(),
         "can_edit": can_edit(actor, matrix),
         "can_copy": actor.instructor is not None,
+        **TEMPLATE_HELPERS,
+        **({"scoring": scoring or evaluate(matrix, {})} if with_scoring or scoring is not None else {}),
     }

@@ -8,26 +8,20 @@ JavaScript off as well.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel
 from sqlmodel import Session
 
 from optionsmatrix.errors import InvalidInput
 from optionsmatrix.http.deps import SessionDep, path_id
 from optionsmatrix.models import Matrix
 from optionsmatrix.schemas.matrices import (
-    CriterionCreate,
-    CriterionUpdate,
     MatrixUpdate,
-    OptionCreate,
-    OptionUpdate,
 )
 from optionsmatrix.services import matrices
+from optionsmatrix.services.item_kinds import item_kind
 from optionsmatrix.services.items import find_child
 from optionsmatrix.web.context import EditState, matrix_context
 from optionsmatrix.web.deps import EditablePageMatrix as PageMatrix
@@ -40,37 +34,6 @@ SectionName = Literal["options", "criteria"]
 ItemId = path_id("The option's or criterion's id")
 
 
-@dataclass(frozen=True)
-class Section:
-    """How one editable list of a matrix maps onto the services."""
-
-    create_schema: type[BaseModel]
-    update_schema: type[BaseModel]
-    add: Callable[..., object]
-    update: Callable[..., object]
-    delete: Callable[..., None]
-    reorder: Callable[..., object]
-    item_id_arg: str
-    model: type
-
-    @property
-    def singular(self) -> str:
-        return self.item_id_arg.removesuffix("_id")
-
-    def items_in_display_order(self, matrix: Matrix) -> list:
-        return matrices.ladder(matrix) if self.model is matrices.Option else list(matrix.criteria)
-
-
-SECTIONS: dict[str, Section] = {
-    "options": Section(
-        OptionCreate, OptionUpdate, matrices.add_option, matrices.update_option,
-        matrices.delete_option, matrices.reorder_options, "option_id", matrices.Option,
-    ),
-    "criteria": Section(
-        CriterionCreate, CriterionUpdate, matrices.add_criterion, matrices.update_criterion,
-        matrices.delete_criterion, matrices.reorder_criteria, "criterion_id", matrices.Criterion,
-    ),
-}
 MATRIX_CHANGED = "matrix-changed"
 FRAGMENTS = {"options": "matrices/_options.html", "criteria": "matrices/_criteria.html", "header": "matrices/_header.html"}
 
@@ -93,7 +56,7 @@ def _answer(
     return render(
         request,
         "matrices/detail.html",
-        {**matrix_context(matrix, actor, edit), "focus": focus},
+        {**matrix_context(matrix, actor, edit, with_scoring=not is_htmx(request)), "focus": focus},
         fragment=FRAGMENTS[section],
         status_code=422 if failed else 200,
         headers=headers,
@@ -136,7 +99,7 @@ def section_view(request: Request, matrix: PageMatrix, section: SectionName) -> 
 
 @router.get("/matrices/{matrix_id}/{section}/{item_id}/edit", name="item_edit")
 def item_edit(request: Request, matrix: PageMatrix, section: SectionName, item_id: ItemId) -> Response:
-    find_child(matrix, SECTIONS[section].model, item_id)  # 404 for an item of another matrix
+    find_child(matrix, item_kind(section).model, item_id)  # 404 for an item of another matrix
     return _answer(request, matrix, section, EditState(section, item_id))
 
 
@@ -144,12 +107,12 @@ def item_edit(request: Request, matrix: PageMatrix, section: SectionName, item_i
 def item_add(
     request: Request, matrix: PageMatrix, section: SectionName, session: SessionDep, submitted: SubmittedForm
 ) -> Response:
-    spec = SECTIONS[section]
-    form = parse_form(spec.create_schema, submitted)
+    kind = item_kind(section)
+    form = parse_form(kind.create_schema, submitted)
     if form.ok:
         try:
-            spec.add(session, matrix=matrix, data=form.data)
-            return _answer(request, _reload(session, matrix), section, focus=f"new-{spec.singular}")
+            kind.add(session, matrix=matrix, data=form.data)
+            return _answer(request, _reload(session, matrix), section, focus=f"new-{kind.singular}")
         except InvalidInput as error:
             form.errors = errors_from(error)
     return _answer(request, matrix, section, EditState(section, None, form.values, form.errors))
@@ -164,13 +127,13 @@ def item_save(
     session: SessionDep,
     submitted: SubmittedForm,
 ) -> Response:
-    spec = SECTIONS[section]
-    find_child(matrix, spec.model, item_id)
-    form = parse_form(spec.update_schema, submitted)
+    kind = item_kind(section)
+    find_child(matrix, kind.model, item_id)
+    form = parse_form(kind.update_schema, submitted)
     if form.ok:
         try:
-            spec.update(session, matrix=matrix, changes=form.data, **{spec.item_id_arg: item_id})
-            return _answer(request, _reload(session, matrix), section, focus=f"{spec.singular}-{item_id}-edit")
+            kind.update(session, matrix=matrix, item_id=item_id, changes=form.data)
+            return _answer(request, _reload(session, matrix), section, focus=f"{kind.singular}-{item_id}-edit")
         except InvalidInput as error:
             form.errors = errors_from(error)
     return _answer(request, _reload(session, matrix), section, EditState(section, item_id, form.values, form.errors))
@@ -180,8 +143,8 @@ def item_save(
 def item_delete(
     request: Request, matrix: PageMatrix, section: SectionName, item_id: ItemId, session: SessionDep
 ) -> Response:
-    spec = SECTIONS[section]
-    spec.delete(session, matrix=matrix, **{spec.item_id_arg: item_id})
+    kind = item_kind(section)
+    kind.delete(session, matrix=matrix, item_id=item_id)
     return _answer(request, _reload(session, matrix), section, focus=f"{section}-heading")
 
 
@@ -195,24 +158,24 @@ def item_move(
     direction: Annotated[Literal["up", "down"], Form()],
 ) -> Response:
     """Swap with the neighbour in display order (for options: within the same escalation level)."""
-    spec = SECTIONS[section]
-    shown = spec.items_in_display_order(matrix)
+    kind = item_kind(section)
+    shown = kind.display_order(matrix)
     index = next((i for i, item in enumerate(shown) if item.id == item_id), None)
     if index is None:
-        find_child(matrix, spec.model, item_id)  # raises the 404
+        find_child(matrix, kind.model, item_id)  # raises the 404
     other = index - 1 if direction == "up" else index + 1  # type: ignore[operator]
     if 0 <= other < len(shown) and _same_rung(shown[index], shown[other]):  # type: ignore[index]
         by_position = sorted(shown, key=lambda item: item.position)
         a, b = by_position.index(shown[index]), by_position.index(shown[other])  # type: ignore[index]
         by_position[a], by_position[b] = by_position[b], by_position[a]
-        spec.reorder(session, matrix=matrix, ids=[item.id for item in by_position])
+        kind.reorder(session, matrix=matrix, ids=[item.id for item in by_position])
     # The same button if it is still there (not at the end of its rung), else the item's Edit link.
     reloaded = _reload(session, matrix)
-    shown = spec.items_in_display_order(reloaded)
+    shown = kind.display_order(reloaded)
     position = next(i for i, item in enumerate(shown) if item.id == item_id)
     neighbour = position - 1 if direction == "up" else position + 1
     keeps_button = 0 <= neighbour < len(shown) and _same_rung(shown[position], shown[neighbour])
-    focus = f"{spec.singular}-{item_id}-move-{direction}" if keeps_button else f"{spec.singular}-{item_id}-edit"
+    focus = f"{kind.singular}-{item_id}-move-{direction}" if keeps_button else f"{kind.singular}-{item_id}-edit"
     return _answer(request, reloaded, section, focus=focus)
 
 

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from optionsmatrix import __version__
+from optionsmatrix.analysis.explain import significant
 from optionsmatrix.core.resources import TEMPLATES_DIR
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -20,6 +21,7 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 # included file's date on every render cost a seventh of a page's CPU.
 templates.env.auto_reload = False
 templates.env.globals["app_version"] = __version__
+templates.env.filters["sig"] = significant  # numbers to four significant digits, as "show the working" prints
 
 CSRF_COOKIE = "om_csrf"
 # Pages for a logged-in instructor show private data (their matrices, tokens,

@@ -24,14 +24,13 @@ import numpy as np
 
 from optionsmatrix.analysis import (
     METHOD_NAMES,
+    METHODS,
     AnalysisError,
     Consistency,
-    Problem,
     Ranking,
     allowed_normalizations,
     competition_ranks,
-    compute_weights,
-    rank,
+    explain,
 )
 from optionsmatrix.analysis.explain import (
     RankedOption,
@@ -42,10 +41,20 @@ from optionsmatrix.analysis.explain import (
 )
 from optionsmatrix.analysis.weights import MAX_AHP_SIZE
 from optionsmatrix.models import Criterion, Matrix, Option
-from optionsmatrix.schemas.matrices import MAX_WEIGHT
+from optionsmatrix.schemas.analysis import (
+    AhpWeightsIn,
+    AnalyzeRequest,
+    DirectWeightsIn,
+    EqualWeightsIn,
+    RankWeightsIn,
+    SwingWeightsIn,
+    WeightsRequest,
+)
 from optionsmatrix.schemas.numbers import NotANumber, parse_decimal, parse_whole
+from optionsmatrix.services.analysis import rank_request, weights_request
 from optionsmatrix.services.matrices import ladder
 from optionsmatrix.web.scoring.chart import BarChart, ranking_chart
+from optionsmatrix.web.scoring.messages import PageWords, as_sentence, plain_message
 
 DEFAULT_METHOD = "wsm"
 DEFAULT_V = "0.5"
@@ -306,31 +315,27 @@ def _read_weights(state: ScoringState, query: Mapping[str, str]) -> np.ndarray |
 
     mode = state.weighting
     if mode == "equal":
-        return _weights_from(state, "equal", "weighting", n=n)
+        return _weights_from(state, EqualWeightsIn(scheme="equal", n=n))
     if mode == "ahp":
         return _ahp_weights(state, judgements)
-    low, high, whole, rule = {
-        "direct": (0, MAX_WEIGHT, False, f"Enter a weight from 0 to {MAX_WEIGHT:,.0f}."),
-        "roc": (1, n, True, f"Enter a whole number from 1 to {n}."),
-        "rank_sum": (1, n, True, f"Enter a whole number from 1 to {n}."),
-        "swing": (0, 100, False, "Enter points from 0 to 100."),
-    }[mode]
     prefix = _HELPER_PREFIX[mode]
     numbers: list[float] = []
     for j, text in entries[prefix].items():
+        # Only the syntax is checked here; the analysis core judges the values.
         # Ranks are whole numbers as the API's JSON integers are: "2", not "2.0" or "2e0".
-        value = _whole(text) if whole else _number(text)
-        if value is None or not low <= value <= high:
-            state.errors[f"{prefix}.{criteria[j].id}"] = rule
+        value = _whole(text) if mode in ("roc", "rank_sum") else _number(text)
+        if value is None:
+            whole = mode in ("roc", "rank_sum")
+            state.errors[f"{prefix}.{criteria[j].id}"] = "Enter a whole number." if whole else "Enter a number."
         else:
             numbers.append(value)
-    if len(numbers) < n:  # something empty or wrong: said above, next to the field
+    if len(numbers) < n:  # something empty or not a number: said above, next to the field
         return None
     if mode == "direct":
-        return _weights_from(state, "direct", "weights", values=numbers)
+        return _weights_from(state, DirectWeightsIn(scheme="direct", weights=[float(x) for x in numbers]))
     if mode == "swing":
-        return _weights_from(state, "swing", "points", points=numbers)
-    return _weights_from(state, mode, "ranks", ranks=[int(r) for r in numbers])
+        return _weights_from(state, SwingWeightsIn(scheme="swing", points=[float(x) for x in numbers]))
+    return _weights_from(state, RankWeightsIn(scheme=mode, ranks=[int(r) for r in numbers]))
 
 
 def _ahp_weights(state: ScoringState, judgements: dict[str, str]) -> np.ndarray | None:
@@ -351,46 +356,71 @@ def _ahp_weights(state: ScoringState, judgements: dict[str, str]) -> np.ndarray 
             continue
         i, j = index[first.id], index[second.id]
         pairwise[i, j], pairwise[j, i] = value, 1 / value
-    return _weights_from(state, "ahp", "pairwise", pairwise=pairwise) if complete else None
+    if not complete:
+        return None
+    return _weights_from(state, AhpWeightsIn(scheme="ahp", pairwise=pairwise.tolist()))
 
 
-def _weights_from(state: ScoringState, scheme: str, error_field: str, **arguments: object) -> np.ndarray | None:
+def _weights_from(state: ScoringState, body: WeightsRequest) -> np.ndarray | None:
+    """The weights by the chosen scheme, computed as POST /api/v1/weights computes them."""
     try:
-        result = compute_weights(scheme, **arguments)
+        result = weights_request(body)
     except AnalysisError as error:
-        state.errors[error_field] = _sentence(error.message)
+        state.errors[_weights_field(state, error)] = plain_message(error, _words(state))
         return None
     state.weights, state.consistency = result.weights, result.consistency
-    state.warnings += [_sentence(w) for w in result.warnings]
+    state.warnings += [as_sentence(w) for w in result.warnings]
     return result.weights
 
 
+def _weights_field(state: ScoringState, error: AnalysisError) -> str:
+    """The input a weighting error is about: one criterion's entry, or the weighting as a whole."""
+    loc = error.loc
+    prefix = {"ranks": "r", "points": "p", "weights": "w"}.get(str(loc[0])) if loc else None
+    if prefix is not None and len(loc) == 2 and isinstance(loc[1], int) and loc[1] < len(state.criteria):
+        return f"{prefix}.{state.criteria[loc[1]].id}"
+    return {"r": "ranks", "p": "points", "w": "weights"}.get(prefix or "", "weighting")
+
+
 def _rank(state: ScoringState, grid: np.ndarray, weights: np.ndarray) -> None:
-    params = {"v": float(state.values["v"])} if state.method == "vikor" else None
+    """Rank as POST /api/v1/analyze ranks: the same request shape, the same adapter into the core."""
+    body = AnalyzeRequest(
+        options=[o.name for o in state.options],
+        criteria=[
+            {"name": c.name, "direction": c.direction, "weight": float(w),
+             "scale_min": float(c.scale_min), "scale_max": float(c.scale_max)}
+            for c, w in zip(state.criteria, weights, strict=True)
+        ],
+        scores=grid.tolist(),
+        method=state.method,
+        normalization=state.normalization or None,
+        params={"v": float(state.values["v"])} if state.method == "vikor" else None,
+        explain=state.explain,
+    )  # fmt: skip
     try:
-        problem = Problem.build(
-            options=[o.name for o in state.options],
-            criteria=[c.name for c in state.criteria],
-            scores=grid,
-            directions=[c.direction for c in state.criteria],
-            weights=weights,
-            scales=[(c.scale_min, c.scale_max) for c in state.criteria],
-        )
-        ranking = rank(problem, state.method, state.normalization or None, params, state.explain)
+        ranking = rank_request(body)
     except AnalysisError as error:
-        state.errors[_form_field(state, error)] = _sentence(error.message)
+        state.errors[_form_field(state, error)] = plain_message(error, _words(state))
         return
     state.ranking = ranking
     state.description = describe_method(ranking)
     state.rows = ranked_options(ranking)
     state.chart = ranking_chart(ranking, state.rows)
-    state.warnings += [_sentence(w) for w in ranking.warnings]
+    state.warnings += [as_sentence(w) for w in ranking.warnings]
     if state.explain:
         state.steps = step_tables(ranking)
 
 
+def _words(state: ScoringState) -> PageWords:
+    return PageWords(
+        options=[o.name for o in state.options],
+        criteria=[c.name for c in state.criteria],
+        scales=[(c.scale_min, c.scale_max) for c in state.criteria],
+    )
+
+
 def _form_field(state: ScoringState, error: AnalysisError) -> str:
-    """The form field an analysis error is about: a score cell, a weight, or a choice."""
+    """The form field an /analyze error is about: a score cell, a weight, or a choice."""
     loc = error.loc
     if loc[:1] == ("scores",) and len(loc) == 3:
         return score_field(state.options[int(loc[1])], state.criteria[int(loc[2])])
@@ -398,9 +428,21 @@ def _form_field(state: ScoringState, error: AnalysisError) -> str:
         return "v"
     if loc[:1] in (("method",), ("normalization",)):
         return str(loc[0])
-    return "weights" if loc[:1] == ("weights",) else "form"
+    return "weights" if loc[:1] == ("criteria",) else "form"
 
 
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
+def _score_label(ranking: Ranking) -> str:
+    """What the method calls its score: "closeness", "Q", "net flow"…"""
+    return explain.score_label(ranking.method)
+
+
+# What the scoring partials call; the handlers put it in the context.
+TEMPLATE_HELPERS: dict[str, object] = {
+    "scoring_field_id": field_id,
+    "score_field": score_field,
+    "score_label": _score_label,
+    "saaty_choices": SAATY_CHOICES,
+    "weighting_modes": WEIGHTING_MODES,
+    "method_labels": {name: spec.label for name, spec in METHODS.items()},
+    "normalization_names": NORMALIZATION_NAMES,
+}

@@ -1,0 +1,13 @@
+"""How big things may get, in one place (the README states them; every layer reads them here).
+
+200 options and 50 criteria hold everywhere: stored matrices, the analysis
+API, ballots and imports. PROMETHEE's pairwise table grows with options² ×
+criteria, so these caps also bound the cost of one public /analyze call.
+"""
+
+MAX_OPTIONS = 200
+MAX_CRITERIA = 50
+MAX_PARTICIPANTS = 500  # per seminar session (configurable per installation)
+MAX_BODY_BYTES = 1024 * 1024  # any request body
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # an imported file
+MAX_TOKEN_DAYS = 3650  # the longest an API token may live

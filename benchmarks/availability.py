@@ -58,7 +58,7 @@ def storm(server: ServerProcess, writers: int, seconds: float) -> bool:
     )
     rate = result.writes.total / result.seconds
     print(f"  {writers} writers for {result.seconds:.1f} s, {rate:.0f} writes/s: {result.writes.summary()}")
-    print(f"  final state: {'consistent with the acknowledged writes' if not problems else problems}")
+    print(f"  final state: {problems or 'consistent with the acknowledged writes'}")
     print(f"  -> {'target met' if ok else 'TARGET MISSED'}")
     return ok
 

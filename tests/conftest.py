@@ -141,7 +141,9 @@ def make_instructor(session: Session):  # noqa: ANN201
     """An active instructor with PASSWORD as password."""
 
     def make(email: str = "owner@example.org", *, is_admin: bool = False) -> Instructor:
-        return accounts.create_instructor(session, email=email, is_admin=is_admin, password=PASSWORD, hasher=FAST_HASHER)
+        return accounts.create_instructor(
+            session, email=email, is_admin=is_admin, password=PASSWORD, hasher=FAST_HASHER
+        )
 
     return make
 

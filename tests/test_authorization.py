@@ -50,12 +50,21 @@ ROWS = [
     # API: public
     Row("GET", "/api/v1/health", everyone(200)),
     Row("GET", "/api/v1/openapi.json", everyone(200)),
-    Row("POST", "/api/v1/auth/login", everyone(401), json={"email": "nobody@example.org", "password": "wrong password"}),
+    Row(
+        "POST", "/api/v1/auth/login", everyone(401), json={"email": "nobody@example.org", "password": "wrong password"}
+    ),
     Row("GET", "/api/v1/matrices", everyone(200)),
-    Row("POST", "/api/v1/analyze", everyone(200), json={
-        "options": ["A", "B"], "criteria": [{"name": "C", "direction": "benefit", "weight": 1}],
-        "scores": [[1], [2]], "method": "topsis",
-    }),
+    Row(
+        "POST",
+        "/api/v1/analyze",
+        everyone(200),
+        json={
+            "options": ["A", "B"],
+            "criteria": [{"name": "C", "direction": "benefit", "weight": 1}],
+            "scores": [[1], [2]],
+            "method": "topsis",
+        },
+    ),
     Row("POST", "/api/v1/weights", everyone(200), json={"scheme": "roc", "ranks": [1, 2, 3]}),
     # API: tokens are always the caller's own
     Row("GET", "/api/v1/tokens", roles(401, 200, 200, 200)),
@@ -66,16 +75,47 @@ ROWS = [
     Row("GET", "/api/v1/matrices/{matrix_id}", roles(404, 404, 200, 200)),
     Row("GET", "/api/v1/matrices/{matrix_id}", everyone(200), path="/api/v1/matrices/{public_id}"),
     Row("PATCH", "/api/v1/matrices/{matrix_id}", PRIVATE, json={"title": "Renamed"}),
-    Row("PATCH", "/api/v1/matrices/{matrix_id}", roles(401, 403, 403, 200), path="/api/v1/matrices/{public_id}", json={"title": "Renamed"}),
+    Row(
+        "PATCH",
+        "/api/v1/matrices/{matrix_id}",
+        roles(401, 403, 403, 200),
+        path="/api/v1/matrices/{public_id}",
+        json={"title": "Renamed"},
+    ),
     Row("DELETE", "/api/v1/matrices/{matrix_id}", PRIVATE_DELETED),
     Row("POST", "/api/v1/matrices/{matrix_id}/copy", PRIVATE_CREATED),
-    Row("POST", "/api/v1/matrices/{matrix_id}/copy", roles(401, 201, 201, 201), path="/api/v1/matrices/{public_id}/copy"),
+    Row(
+        "POST", "/api/v1/matrices/{matrix_id}/copy", roles(401, 201, 201, 201), path="/api/v1/matrices/{public_id}/copy"
+    ),
     Row("POST", "/api/v1/matrices/{matrix_id}/options", PRIVATE_CREATED, json={"name": "New option"}),
-    Row("POST", "/api/v1/matrices/{matrix_id}/options", roles(401, 403, 403, 201), path="/api/v1/matrices/{public_id}/options", json={"name": "New option"}),
+    Row(
+        "POST",
+        "/api/v1/matrices/{matrix_id}/options",
+        roles(401, 403, 403, 201),
+        path="/api/v1/matrices/{public_id}/options",
+        json={"name": "New option"},
+    ),
     Row("PUT", "/api/v1/matrices/{matrix_id}/options/order", PRIVATE, json="option_order"),
-    Row("PUT", "/api/v1/matrices/{matrix_id}/options/order", roles(401, 403, 403, 200), path="/api/v1/matrices/{public_id}/options/order", json="public_order"),
-    Row("PATCH", "/api/v1/matrices/{matrix_id}/options/{option_id}", roles(401, 403, 403, 200), path="/api/v1/matrices/{public_id}/options/{public_option_id}", json={"name": "Renamed"}),
-    Row("DELETE", "/api/v1/matrices/{matrix_id}/options/{option_id}", roles(401, 403, 403, 204), path="/api/v1/matrices/{public_id}/options/{public_option_id}"),
+    Row(
+        "PUT",
+        "/api/v1/matrices/{matrix_id}/options/order",
+        roles(401, 403, 403, 200),
+        path="/api/v1/matrices/{public_id}/options/order",
+        json="public_order",
+    ),
+    Row(
+        "PATCH",
+        "/api/v1/matrices/{matrix_id}/options/{option_id}",
+        roles(401, 403, 403, 200),
+        path="/api/v1/matrices/{public_id}/options/{public_option_id}",
+        json={"name": "Renamed"},
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/matrices/{matrix_id}/options/{option_id}",
+        roles(401, 403, 403, 204),
+        path="/api/v1/matrices/{public_id}/options/{public_option_id}",
+    ),
     Row("PATCH", "/api/v1/matrices/{matrix_id}/options/{option_id}", PRIVATE, json={"name": "Renamed"}),
     Row("DELETE", "/api/v1/matrices/{matrix_id}/options/{option_id}", PRIVATE_DELETED),
     Row("POST", "/api/v1/matrices/{matrix_id}/criteria", PRIVATE_CREATED, json={"name": "New criterion"}),
@@ -90,7 +130,13 @@ ROWS = [
     Row("GET", "/logout", everyone(200)),
     Row("POST", "/logout", everyone(303)),
     Row("GET", "/setup/{secret}", everyone(404), path="/setup/not-a-real-link"),
-    Row("POST", "/setup/{secret}", everyone(404), path="/setup/not-a-real-link", data={"password": "x" * 12, "confirm": "x" * 12}),
+    Row(
+        "POST",
+        "/setup/{secret}",
+        everyone(404),
+        path="/setup/not-a-real-link",
+        data={"password": "x" * 12, "confirm": "x" * 12},
+    ),
     Row("GET", "/static", everyone(200), path="/static/app.css"),
     # Pages: matrices
     Row("POST", "/matrices", roles(LOGIN, 303, 303, 303), data={"title": "New"}),
@@ -106,12 +152,46 @@ ROWS = [
     Row("GET", "/matrices/{matrix_id}/header", PAGE_PRIVATE),
     Row("POST", "/matrices/{matrix_id}", PAGE_PRIVATE_POST, data={"title": "Renamed"}),
     Row("GET", "/matrices/{matrix_id}/{section}", PAGE_PRIVATE, path="/matrices/{matrix_id}/options"),
-    Row("GET", "/matrices/{matrix_id}/{section}/{item_id}/edit", PAGE_PRIVATE, path="/matrices/{matrix_id}/options/{option_id}/edit"),
-    Row("POST", "/matrices/{matrix_id}/{section}", PAGE_PRIVATE_POST, path="/matrices/{matrix_id}/criteria", data={"name": "New", "direction": "cost", "weight": "1", "scale_min": "1", "scale_max": "5"}),
-    Row("POST", "/matrices/{matrix_id}/{section}", roles(LOGIN, 403, 403, 303), path="/matrices/{public_id}/options", data={"name": "New", "escalation_level": "1"}),
-    Row("POST", "/matrices/{matrix_id}/{section}/{item_id}", PAGE_PRIVATE_POST, path="/matrices/{matrix_id}/options/{option_id}", data={"name": "Renamed", "escalation_level": "2"}),
-    Row("POST", "/matrices/{matrix_id}/{section}/{item_id}/delete", PAGE_PRIVATE_POST, path="/matrices/{matrix_id}/criteria/{criterion_id}/delete"),
-    Row("POST", "/matrices/{matrix_id}/{section}/{item_id}/move", PAGE_PRIVATE_POST, path="/matrices/{matrix_id}/options/{option_id}/move", data={"direction": "down"}),
+    Row(
+        "GET",
+        "/matrices/{matrix_id}/{section}/{item_id}/edit",
+        PAGE_PRIVATE,
+        path="/matrices/{matrix_id}/options/{option_id}/edit",
+    ),
+    Row(
+        "POST",
+        "/matrices/{matrix_id}/{section}",
+        PAGE_PRIVATE_POST,
+        path="/matrices/{matrix_id}/criteria",
+        data={"name": "New", "direction": "cost", "weight": "1", "scale_min": "1", "scale_max": "5"},
+    ),
+    Row(
+        "POST",
+        "/matrices/{matrix_id}/{section}",
+        roles(LOGIN, 403, 403, 303),
+        path="/matrices/{public_id}/options",
+        data={"name": "New", "escalation_level": "1"},
+    ),
+    Row(
+        "POST",
+        "/matrices/{matrix_id}/{section}/{item_id}",
+        PAGE_PRIVATE_POST,
+        path="/matrices/{matrix_id}/options/{option_id}",
+        data={"name": "Renamed", "escalation_level": "2"},
+    ),
+    Row(
+        "POST",
+        "/matrices/{matrix_id}/{section}/{item_id}/delete",
+        PAGE_PRIVATE_POST,
+        path="/matrices/{matrix_id}/criteria/{criterion_id}/delete",
+    ),
+    Row(
+        "POST",
+        "/matrices/{matrix_id}/{section}/{item_id}/move",
+        PAGE_PRIVATE_POST,
+        path="/matrices/{matrix_id}/options/{option_id}/move",
+        data={"direction": "down"},
+    ),
     # Pages: accounts
     Row("GET", "/tokens", roles(LOGIN, 200, 200, 200)),
     # Making a token or an account answers with the page showing its secret (never a redirect, see web/tokens.py).
@@ -119,7 +199,12 @@ ROWS = [
     Row("POST", "/tokens/{token_id}/revoke", roles(LOGIN, 404, 303, 404)),
     Row("GET", "/admin", roles(LOGIN, 404, 404, 200)),
     Row("POST", "/admin/instructors", roles(LOGIN, 404, 404, 200), data={"email": "new@example.org"}),
-    Row("POST", "/admin/instructors/{instructor_id}/{action}", roles(LOGIN, 404, 404, 303), path="/admin/instructors/{other_id}/disable"),
+    Row(
+        "POST",
+        "/admin/instructors/{instructor_id}/{action}",
+        roles(LOGIN, 404, 404, 303),
+        path="/admin/instructors/{other_id}/disable",
+    ),
 ]
 
 
@@ -155,10 +240,14 @@ def world(session, make_instructor):  # noqa: ANN001, ANN201
     admin = make_instructor("admin@example.org", is_admin=True)
     matrix = create_matrix(
         session,
-        data=MatrixCreate(title="Private", options=[{"name": "A"}, {"name": "B"}], criteria=[{"name": "C"}, {"name": "D"}]),
+        data=MatrixCreate(
+            title="Private", options=[{"name": "A"}, {"name": "B"}], criteria=[{"name": "C"}, {"name": "D"}]
+        ),
         owner_id=owner.id,
     )
-    public = create_matrix(session, data=MatrixCreate(title="Public", options=[{"name": "P"}]), owner_id=None, is_public=True)
+    public = create_matrix(
+        session, data=MatrixCreate(title="Public", options=[{"name": "P"}]), owner_id=None, is_public=True
+    )
     owner_token = tokens.issue(session, instructor=owner, kind=TokenKind.API, name="owner's")
     values = {
         "matrix_id": matrix.id, "public_id": public.id, "option_id": matrix.options[0].id,

@@ -73,7 +73,10 @@ def test_case_study_quotes_the_report_and_cites_it(first_start_client):
     assert "Greenway" in matrix["source"] and "January 27, 2025" in matrix["source"]
     assert "Heritage Foundation Special Report" in matrix["source"]
     risk = next(c for c in matrix["criteria"] if c["direction"] == "cost")
-    assert risk["evidence"] == "“there are high risks of undesirable response from the Mexican government and drug cartels”"
+    assert (
+        risk["evidence"]
+        == "“there are high risks of undesirable response from the Mexican government and drug cartels”"
+    )
     legal = next(c for c in matrix["criteria"] if c["name"] == "Legal authority and precedent")
     assert legal["evidence"].split("\n\n") == [
         "“A broad and diverse set of options and legal authorities are available”",

@@ -135,7 +135,12 @@ def test_instructor_and_token_commands_for_scripts(fresh_engine, capsys, monkeyp
     assert cli.main(["instructor", "create", "Script@Example.org", "--password-stdin", "--database-url", url]) == 0
     capsys.readouterr()
 
-    assert cli.main(["token", "create", "script@example.org", "--name", "ci", "--expires-days", "7", "--database-url", url]) == 0
+    assert (
+        cli.main(
+            ["token", "create", "script@example.org", "--name", "ci", "--expires-days", "7", "--database-url", url]
+        )
+        == 0
+    )
 
     token = capsys.readouterr().out.strip()
     assert "\n" not in token and len(token) >= 43

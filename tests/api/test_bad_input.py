@@ -24,7 +24,10 @@ CREATE_MATRIX_CASES = [
     ({"title": "T", "options": [{"name": "A", "escalation_level": 0}]}, ["body", "options", 0, "escalation_level"]),
     ({"title": "T", "options": [{"name": "A", "escalation_level": -2}]}, ["body", "options", 0, "escalation_level"]),
     ({"title": "T", "options": [{"name": "A", "escalation_level": 1.5}]}, ["body", "options", 0, "escalation_level"]),
-    ({"title": "T", "options": [{"name": "A", "escalation_level": 10**30}]}, ["body", "options", 0, "escalation_level"]),
+    (
+        {"title": "T", "options": [{"name": "A", "escalation_level": 10**30}]},
+        ["body", "options", 0, "escalation_level"],
+    ),
     ({"title": "T", "criteria": [{"name": "C", "direction": "up"}]}, ["body", "criteria", 0, "direction"]),
     ({"title": "T", "criteria": [{"name": "C", "weight": -1}]}, ["body", "criteria", 0, "weight"]),
     ({"title": "T", "criteria": [{"name": "C", "weight": "1"}]}, ["body", "criteria", 0, "weight"]),

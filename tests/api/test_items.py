@@ -80,7 +80,9 @@ def test_an_item_of_another_matrix_is_not_found(client, make_matrix, section, me
     foreign_id = other[section][0]["id"]
 
     response = client.request(
-        method, f"/api/v1/matrices/{matrix['id']}/{section}/{foreign_id}", json={"name": "x"} if method == "patch" else None
+        method,
+        f"/api/v1/matrices/{matrix['id']}/{section}/{foreign_id}",
+        json={"name": "x"} if method == "patch" else None,
     )
 
     assert response.status_code == 404
@@ -94,7 +96,9 @@ def test_names_clash_regardless_of_case_and_surrounding_space(client, make_matri
     before = client.get(f"/api/v1/matrices/{matrix['id']}").json()
 
     added = client.post(f"/api/v1/matrices/{matrix['id']}/{section}", json={"name": clash})
-    renamed = client.patch(f"/api/v1/matrices/{matrix['id']}/{section}/{matrix[section][1]['id']}", json={"name": clash})
+    renamed = client.patch(
+        f"/api/v1/matrices/{matrix['id']}/{section}/{matrix[section][1]['id']}", json={"name": clash}
+    )
 
     for response in (added, renamed):
         assert response.status_code == 422

@@ -101,7 +101,18 @@ LABEL_SAMPLES = [
     "\U0001f469\u200d\U0001f4bb", "a\u00a0b", "", "   ", "\u200b", "\ufeff", "Co\u200bst", "a\nb", "a\tb",
     "x\u202e", "\u200dab", "ab\u200d", "a\u200d b", "x\u0085", "x\u2028y", "Cost\n",
 ]
-TEXT_SAMPLES = ["", "p. 4", "one\ntwo", "one\r\ntwo", "tab\there", "x\u0085", "x\x1b", "left \u202eright", "a\u2069", "zw\u200bsp"]
+TEXT_SAMPLES = [
+    "",
+    "p. 4",
+    "one\ntwo",
+    "one\r\ntwo",
+    "tab\there",
+    "x\u0085",
+    "x\x1b",
+    "left \u202eright",
+    "a\u2069",
+    "zw\u200bsp",
+]
 
 
 def test_the_published_label_pattern_means_what_the_api_checks(schema, client, make_matrix):

@@ -30,7 +30,9 @@ def _messages(response):
     ids=["zero-width-space", "decomposed", "composed", "full-width", "no-break-space", "joiner"],
 )
 def test_a_name_that_only_looks_different_is_refused(client, make_matrix, section, existing, lookalike):
-    matrix = make_matrix(options=[{"name": existing}, {"name": "Other"}], criteria=[{"name": existing}, {"name": "Other"}])
+    matrix = make_matrix(
+        options=[{"name": existing}, {"name": "Other"}], criteria=[{"name": existing}, {"name": "Other"}]
+    )
 
     response = _add(client, matrix["id"], section, name=lookalike)
 
@@ -136,7 +138,10 @@ def test_control_characters_and_direction_overrides_in_text_are_refused(client, 
 
 def test_text_keeps_tabs_newlines_and_joiners_and_ends_lines_with_newline(client, make_matrix):
     matrix = make_matrix()
-    evidence = "First line,\r\nsecond\tline;\rthird with a soft\u00adhyphen and \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    evidence = (
+        "First line,\r\nsecond\tline;\rthird with a soft\u00adhyphen and "
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    )
 
     response = _add(client, matrix["id"], "options", name="New", evidence=evidence)
 

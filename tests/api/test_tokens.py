@@ -111,7 +111,11 @@ def test_password_login_gives_a_short_lived_token(anonymous, owner):
 
 
 @pytest.mark.parametrize(
-    "body", [{"email": "owner@example.org", "password": "wrong password"}, {"email": "nobody@example.org", "password": PASSWORD}]
+    "body",
+    [
+        {"email": "owner@example.org", "password": "wrong password"},
+        {"email": "nobody@example.org", "password": PASSWORD},
+    ],
 )
 def test_password_login_with_wrong_credentials_is_401(anonymous, owner, body):
     assert anonymous.post("/api/v1/auth/login", json=body).status_code == 401

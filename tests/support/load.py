@@ -176,7 +176,9 @@ async def writer_storm(
     return StormResult(writes, time.perf_counter() - started, expected, unknown)
 
 
-def check_matrix_state(base_url: str, token: str, matrix_id: int, initial: dict[int, str], storm: StormResult) -> list[str]:
+def check_matrix_state(
+    base_url: str, token: str, matrix_id: int, initial: dict[int, str], storm: StormResult
+) -> list[str]:
     """Differences between the stored matrix and what the storm's acknowledged writes imply (empty: consistent)."""
     with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
         matrix = client.get(f"/api/v1/matrices/{matrix_id}").json()

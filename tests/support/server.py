@@ -82,7 +82,9 @@ class ServerProcess:
             "--port", str(self.port), "--database-url", self.database_url, "--workers", str(self.workers),
         ]
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in __exit__
-        self._process = subprocess.Popen(command, cwd=self._folder.name, env=self._env, stdout=self._log, stderr=subprocess.STDOUT)
+        self._process = subprocess.Popen(
+            command, cwd=self._folder.name, env=self._env, stdout=self._log, stderr=subprocess.STDOUT
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self._process.poll() is not None:

@@ -49,7 +49,10 @@ def test_resetting_a_password_forgets_it_and_issues_a_link(admin, session, clien
     page = admin.post(f"/admin/instructors/{owner.id}/reset")
 
     assert "/setup/" in page.text
-    assert anonymous.post("/api/v1/auth/login", json={"email": "owner@example.org", "password": PASSWORD}).status_code == 401
+    assert (
+        anonymous.post("/api/v1/auth/login", json={"email": "owner@example.org", "password": PASSWORD}).status_code
+        == 401
+    )
     assert client.get("/api/v1/tokens").status_code == 401  # tokens revoked too
 
 

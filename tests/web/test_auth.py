@@ -110,8 +110,12 @@ def test_the_csrf_token_works_as_a_form_field_or_a_header(client, make_matrix):
     token = client.headers.pop("X-CSRF-Token")
     path = f"/matrices/{matrix['id']}/options/{matrix['options'][0]['id']}"
 
-    by_field = client.post(path, data={"name": "A", "escalation_level": "1", "csrf_token": token}, follow_redirects=False)
-    by_header = client.post(path, data={"name": "B", "escalation_level": "1"}, headers={"X-CSRF-Token": token}, follow_redirects=False)
+    by_field = client.post(
+        path, data={"name": "A", "escalation_level": "1", "csrf_token": token}, follow_redirects=False
+    )
+    by_header = client.post(
+        path, data={"name": "B", "escalation_level": "1"}, headers={"X-CSRF-Token": token}, follow_redirects=False
+    )
 
     assert (by_field.status_code, by_header.status_code) == (303, 303)
 
@@ -148,7 +152,9 @@ def test_the_limit_holds_across_workers_sharing_the_database(settings, owner):
 
 
 def test_the_limit_is_configurable(database_url, engine, owner):
-    settings = Settings(database_url=database_url, migrate_on_start=False, fast_password_hashing=True, rate_limit_attempts=2)
+    settings = Settings(
+        database_url=database_url, migrate_on_start=False, fast_password_hashing=True, rate_limit_attempts=2
+    )
     body = {"email": "owner@example.org", "password": "wrong password"}
     with TestClient(create_app(settings)) as client:
         statuses = [client.post("/api/v1/auth/login", json=body).status_code for _ in range(3)]
@@ -266,7 +272,9 @@ def test_the_strict_limit_answers_429_with_retry_after_on_the_api_and_the_form(f
     assert "try again in" in api.json()["detail"] and "Try again in" in page.text
 
 
-def test_the_generous_limit_per_address_stops_guessing_across_accounts(database_url, engine, from_address, make_instructor):
+def test_the_generous_limit_per_address_stops_guessing_across_accounts(
+    database_url, engine, from_address, make_instructor
+):
     settings = Settings(
         database_url=database_url, migrate_on_start=False, fast_password_hashing=True, rate_limit_address_attempts=15
     )

@@ -39,8 +39,9 @@ def test_bars_stay_in_the_drawing_and_rows_do_not_overlap():
     chart = _chart(["A", "B", "C"], [5, 2.5, 0])
 
     for bar in chart.bars:
-        assert 0 <= bar.x and bar.x + bar.width <= chart.width
-    assert all(a.y + chart.bar_height <= b.name_y - chart.font_size for a, b in zip(chart.bars, chart.bars[1:]))
+        assert bar.x >= 0 and bar.x + bar.width <= chart.width
+    pairs = zip(chart.bars, chart.bars[1:], strict=False)
+    assert all(a.y + chart.bar_height <= b.name_y - chart.font_size for a, b in pairs)
     assert chart.bars[-1].y + chart.bar_height <= chart.height
 
 

@@ -199,7 +199,9 @@ def test_an_unknown_matrix_page_is_a_404_page(client):
 def test_editing_the_matrix_header(client, make_matrix):
     matrix = make_matrix()
 
-    response = client.post(f"/matrices/{matrix['id']}", data={"title": "Renamed", "description": "d", "source": "s"}, headers=HTMX)
+    response = client.post(
+        f"/matrices/{matrix['id']}", data={"title": "Renamed", "description": "d", "source": "s"}, headers=HTMX
+    )
 
     assert response.status_code == 200 and "<h1>Renamed</h1>" in response.text
 
@@ -227,7 +229,9 @@ def test_an_instructor_s_evidence_note_is_not_dressed_up_as_a_quotation(client, 
     assert "“Instructor-added" not in page
 
 
-def test_an_admin_editing_a_public_matrix_is_warned_that_everyone_sees_the_change(app, session, make_instructor, case_study_id):
+def test_an_admin_editing_a_public_matrix_is_warned_that_everyone_sees_the_change(
+    app, session, make_instructor, case_study_id
+):
     from fastapi.testclient import TestClient
 
     from tests.conftest import log_in
@@ -358,7 +362,11 @@ def _form_over_the_limit_in_chunks():
 @pytest.mark.parametrize("sent_as", ["with-a-length", "streamed"])
 def test_a_form_over_the_limit_gets_a_413_message_with_the_security_headers(client, make_matrix, sent_as, htmx):
     matrix = make_matrix()
-    body = b"name=Harbour&evidence=" + b"x" * (1024 * 1024) if sent_as == "with-a-length" else _form_over_the_limit_in_chunks()
+    body = (
+        b"name=Harbour&evidence=" + b"x" * (1024 * 1024)
+        if sent_as == "with-a-length"
+        else _form_over_the_limit_in_chunks()
+    )
     headers = {"content-type": "application/x-www-form-urlencoded", **(HTMX if htmx else {})}
 
     response = client.post(f"/matrices/{matrix['id']}/options", content=body, headers=headers)

@@ -13,7 +13,7 @@ def _matrix(client, matrix_id):
     return client.get(f"/api/v1/matrices/{matrix_id}").json()
 
 
-def _scores(matrix, value=lambda i, j: 3):
+def _scores(matrix, value=lambda _i, _j: 3):
     """Query parameters scoring every option (in list order) on every criterion."""
     return {
         f"s.{option['id']}.{criterion['id']}": str(value(i, j))
@@ -25,7 +25,10 @@ def _scores(matrix, value=lambda i, j: 3):
 def _ranking_rows(html):
     table = html[html.index('<table class="ranking-table">') :]
     table = table[: table.index("</table>")]
-    cells = r'<tr><td>(\d+(?: <span class="hint">tied</span>)?)</td><th scope="row">(.*?)</th><td class="number">(.*?)</td></tr>'
+    cells = (
+        r'<tr><td>(\d+(?: <span class="hint">tied</span>)?)</td>'
+        r'<th scope="row">(.*?)</th><td class="number">(.*?)</td></tr>'
+    )
     return re.findall(cells, table)
 
 

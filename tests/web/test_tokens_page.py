@@ -67,7 +67,8 @@ def test_revoking_from_the_page(client):
 
 
 @pytest.mark.parametrize(
-    ("name", "days", "field"), [("x\x00y", "", "name"), ("ok", "²", "expires_days"), ("ok", "0", "expires_days"), ("", "", "name")]
+    ("name", "days", "field"),
+    [("x\x00y", "", "name"), ("ok", "²", "expires_days"), ("ok", "0", "expires_days"), ("", "", "name")],
 )
 def test_the_token_form_refuses_what_the_api_refuses(client, name, days, field):
     response = client.post("/tokens", data={"name": name, "expires_days": days})

@@ -142,7 +142,7 @@ class Problem:
         """
         option_names = _names(options, "options", "option", lambda i: f"options[{i}]")
         criterion_names = _names(criteria, "criteria", "criterion", lambda j: f"criteria[{j}].name")
-        m, n = len(option_names), len(criterion_names)
+        n = len(criterion_names)
         matrix = _score_matrix(scores, option_names, criterion_names)
         direction_tuple = _directions(directions, criterion_names)
         weight_vector = _weights(weights, criterion_names)
@@ -157,7 +157,6 @@ class Problem:
         for array in (matrix, weight_vector, is_benefit, scale_bounds):
             if array is not None:
                 array.setflags(write=False)
-        assert matrix.shape == (m, n)
         return cls(
             options=option_names,
             criteria=criterion_names,

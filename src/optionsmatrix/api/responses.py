@@ -63,7 +63,10 @@ BAD_TOKEN = {
     )
 }
 WRONG_PASSWORD = {
-    401: _message("The email and password do not match an active account", "that email and password do not match an active account")
+    401: _message(
+        "The email and password do not match an active account",
+        "that email and password do not match an active account",
+    )
 }
 READ_ONLY = {
     403: _message(
@@ -94,7 +97,9 @@ TOO_LARGE = {
 UNPROCESSABLE = {
     422: {
         "model": FieldProblems,
-        "description": "A parameter or the body breaks a rule; each entry names the field in `loc` and says why in `msg`",
+        "description": (
+            "A parameter or the body breaks a rule; each entry names the field in `loc` and says why in `msg`"
+        ),
         "content": {
             "application/json": {
                 "example": {

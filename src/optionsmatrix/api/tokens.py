@@ -21,7 +21,10 @@ router = APIRouter(prefix="/tokens", tags=["access"])
 @router.get("", response_model=list[TokenPublic], responses=UNAUTHENTICATED)
 def list_tokens(session: SessionDep, instructor: InstructorDep) -> list[TokenPublic]:
     """Your API tokens, newest first, with when each was last used and when it expires."""
-    return [TokenPublic.model_validate(t, from_attributes=True) for t in tokens.list_api_tokens(session, instructor=instructor)]
+    return [
+        TokenPublic.model_validate(t, from_attributes=True)
+        for t in tokens.list_api_tokens(session, instructor=instructor)
+    ]
 
 
 @router.post(
@@ -34,7 +37,9 @@ def create_token(data: TokenCreate, session: SessionDep, instructor: InstructorD
     """A new token; `token` in the answer is the only time the secret is shown."""
     lifetime = timedelta(days=data.expires_days) if data.expires_days is not None else None
     issued = tokens.issue(session, instructor=instructor, kind=TokenKind.API, name=data.name, lifetime=lifetime)
-    return TokenCreated(**TokenPublic.model_validate(issued.token, from_attributes=True).model_dump(), token=issued.secret)
+    return TokenCreated(
+        **TokenPublic.model_validate(issued.token, from_attributes=True).model_dump(), token=issued.secret
+    )
 
 
 @router.delete(

@@ -306,7 +306,9 @@ class LoginRequest(_Input):
     email: Annotated[str, Field(max_length=320)]
     password: Annotated[str, Field(max_length=1000)]
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"email": "teacher@example.org", "password": "correct horse battery"}]})
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"email": "teacher@example.org", "password": "correct horse battery"}]}
+    )
 
 
 class LoginToken(BaseModel):

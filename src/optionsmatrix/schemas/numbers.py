@@ -36,7 +36,12 @@ def parse_decimal(text: str) -> float:
     text = text.strip()
     if not DECIMAL.fullmatch(text):
         raise NotANumber(
-            _explain(text, DECIMAL, "Enter a number.", "Enter a number with a point for decimals and no commas, like 1.5 or 1000.")
+            _explain(
+                text,
+                DECIMAL,
+                "Enter a number.",
+                "Enter a number with a point for decimals and no commas, like 1.5 or 1000.",
+            )
         )
     value = float(text)
     if not math.isfinite(value):  # "1e999"
@@ -50,7 +55,9 @@ def parse_whole(text: str) -> int:
     if not WHOLE.fullmatch(text):
         if DECIMAL.fullmatch(text):
             raise NotANumber("Enter a whole number.")
-        raise NotANumber(_explain(text, WHOLE, "Enter a whole number.", "Enter a whole number without commas, like 1000."))
+        raise NotANumber(
+            _explain(text, WHOLE, "Enter a whole number.", "Enter a whole number without commas, like 1000.")
+        )
     try:
         return int(text)
     except ValueError:  # more digits than Python converts (over 4,300)
@@ -64,7 +71,9 @@ def _explain(text: str, grammar: re.Pattern[str], fallback: str, with_comma: str
     if "," in text:
         return with_comma
     # Full-width, Arabic-Indic, Devanagari... digits, as their ASCII counterparts.
-    ascii_digits = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in unicodedata.normalize("NFKC", text))
+    ascii_digits = "".join(
+        str(unicodedata.decimal(c)) if c.isdecimal() else c for c in unicodedata.normalize("NFKC", text)
+    )
     if ascii_digits != text and grammar.fullmatch(ascii_digits):
         return f"Enter the number in the digits 0 to 9, like {ascii_digits}."
     unseparated = _SEPARATORS.sub("", ascii_digits)

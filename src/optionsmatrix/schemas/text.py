@@ -97,7 +97,9 @@ LABEL_PATTERN = f"^[{_SPACE}]*{_VISIBLE}(?:[{_JOINER}]?{_VISIBLE}|[{_SPACE}]+{_V
 TEXT_PATTERN = f"^[^{_NOT_IN_TEXT}]*$"
 
 _LABEL = re.compile(LABEL_PATTERN)
-_FORBIDDEN_IN_LABEL = re.compile(f"[{_ranges(CONTROL_CHARACTERS, FORMAT_CHARACTERS, LINE_SEPARATORS, SURROGATES, minus=chr(0x200C) + chr(0x200D))}]")
+_FORBIDDEN_IN_LABEL = re.compile(
+    f"[{_ranges(CONTROL_CHARACTERS, FORMAT_CHARACTERS, LINE_SEPARATORS, SURROGATES, minus=chr(0x200C) + chr(0x200D))}]"
+)
 _FORBIDDEN_IN_TEXT = re.compile(f"[{_NOT_IN_TEXT}]")
 _JOINER_CHAR = re.compile(f"[{_JOINER}]")
 _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines() splits on

@@ -57,7 +57,9 @@ ANONYMOUS = Actor()
 
 
 def can_read(actor: Actor, matrix: Matrix) -> bool:
-    return matrix.is_public or actor.is_admin or (actor.instructor is not None and matrix.owner_id == actor.instructor_id)
+    return (
+        matrix.is_public or actor.is_admin or (actor.instructor is not None and matrix.owner_id == actor.instructor_id)
+    )
 
 
 def can_edit(actor: Actor, matrix: Matrix) -> bool:

@@ -92,7 +92,9 @@ def set_active(session: Session, *, instructor: Instructor, active: bool) -> Ins
 
 def newest_link_ids(session: Session) -> dict[int, int]:
     """Each instructor's newest one-time link id (absent: none yet), for the admin page's reset forms."""
-    rows = session.exec(select(PasswordLink.instructor_id, func.max(PasswordLink.id)).group_by(PasswordLink.instructor_id))
+    rows = session.exec(
+        select(PasswordLink.instructor_id, func.max(PasswordLink.id)).group_by(PasswordLink.instructor_id)
+    )
     return {instructor_id: newest for instructor_id, newest in rows.all()}
 
 

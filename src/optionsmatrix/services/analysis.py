@@ -75,7 +75,8 @@ def weights_request(body: WeightsRequest) -> WeightResult:
         return compute_weights("ahp", pairwise=body.pairwise, priority=body.priority)
     if isinstance(body, EqualWeightsIn):
         return compute_weights("equal", n=body.n)
-    assert isinstance(body, DirectWeightsIn)
+    if not isinstance(body, DirectWeightsIn):  # the request union has exactly these five shapes
+        raise TypeError(f"no weighting scheme for {type(body).__name__}")
     # The core's `direct` calls its argument 'values'; checking under the body's
     # own name makes its messages say 'weights[1]' rather than 'values[1]'.
     return WeightResult(validated_weight_vector(body.weights, "weights"))

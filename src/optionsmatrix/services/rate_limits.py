@@ -66,7 +66,9 @@ class LoginLimits:
 
     @classmethod
     def from_settings(cls, settings) -> LoginLimits:  # noqa: ANN001
-        return cls(settings.rate_limit_attempts, settings.rate_limit_address_attempts, settings.rate_limit_window_seconds)
+        return cls(
+            settings.rate_limit_attempts, settings.rate_limit_address_attempts, settings.rate_limit_window_seconds
+        )
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,9 @@ def _wait(
     if skipped:
         query = query.where(col(RateLimitEvent.id).not_in(skipped))
     remaining = over - (1 if skipped else 0)  # our own attempt is among the `over`, and will be withdrawn
-    releasing = session.exec(query.order_by(col(RateLimitEvent.at), col(RateLimitEvent.id)).offset(remaining).limit(1)).first()
+    releasing = session.exec(
+        query.order_by(col(RateLimitEvent.at), col(RateLimitEvent.id)).offset(remaining).limit(1)
+    ).first()
     if releasing is None:  # withdrawn meanwhile by a success; retry at once
         return 1
     wait = (as_utc(releasing) + timedelta(seconds=window_seconds) - utcnow()).total_seconds()

@@ -82,8 +82,12 @@ def login_submit(
                       headers={"Retry-After": str(wait)})
     instructor = outcome.account
     if instructor is None:
-        return render(request, "auth/login.html", {**context, "error": "That email and password do not match an active account."},
-                      status_code=401)
+        return render(
+            request,
+            "auth/login.html",
+            {**context, "error": "That email and password do not match an active account."},
+            status_code=401,
+        )
     return start_browser_session(request, session, instructor, safe_next(next))
 
 

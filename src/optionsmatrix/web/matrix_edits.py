@@ -35,7 +35,11 @@ ItemId = path_id("The option's or criterion's id")
 
 
 MATRIX_CHANGED = "matrix-changed"
-FRAGMENTS = {"options": "matrices/_options.html", "criteria": "matrices/_criteria.html", "header": "matrices/_header.html"}
+FRAGMENTS = {
+    "options": "matrices/_options.html",
+    "criteria": "matrices/_criteria.html",
+    "header": "matrices/_header.html",
+}
 
 
 def _answer(

@@ -21,28 +21,28 @@ from .spec import MethodInput, MethodOutput, MethodSpec, weighted_sum
 Kernel = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 
-def _usual(d: np.ndarray, q: np.ndarray, p: np.ndarray, s: np.ndarray) -> np.ndarray:
+def _usual(d: np.ndarray, _q: np.ndarray, _p: np.ndarray, _s: np.ndarray) -> np.ndarray:
     return (d > 0).astype(float)
 
 
-def _u_shape(d: np.ndarray, q: np.ndarray, p: np.ndarray, s: np.ndarray) -> np.ndarray:
+def _u_shape(d: np.ndarray, q: np.ndarray, _p: np.ndarray, _s: np.ndarray) -> np.ndarray:
     return (d > q).astype(float)
 
 
-def _v_shape(d: np.ndarray, q: np.ndarray, p: np.ndarray, s: np.ndarray) -> np.ndarray:
+def _v_shape(d: np.ndarray, _q: np.ndarray, p: np.ndarray, _s: np.ndarray) -> np.ndarray:
     return np.clip(d / p, 0.0, 1.0)
 
 
-def _level(d: np.ndarray, q: np.ndarray, p: np.ndarray, s: np.ndarray) -> np.ndarray:
+def _level(d: np.ndarray, q: np.ndarray, p: np.ndarray, _s: np.ndarray) -> np.ndarray:
     return np.where(d > p, 1.0, np.where(d > q, 0.5, 0.0))
 
 
-def _linear(d: np.ndarray, q: np.ndarray, p: np.ndarray, s: np.ndarray) -> np.ndarray:
+def _linear(d: np.ndarray, q: np.ndarray, p: np.ndarray, _s: np.ndarray) -> np.ndarray:
     # Brans type V: 0 up to q, a straight line to 1 at p.
     return np.clip((d - q) / (p - q), 0.0, 1.0)
 
 
-def _gaussian(d: np.ndarray, q: np.ndarray, p: np.ndarray, s: np.ndarray) -> np.ndarray:
+def _gaussian(d: np.ndarray, _q: np.ndarray, _p: np.ndarray, s: np.ndarray) -> np.ndarray:
     # (d/s)² may overflow for a tiny s; exp(−inf) = 0 then gives the right limit, 1.
     with np.errstate(over="ignore"):
         z = (d / s) ** 2

@@ -17,7 +17,7 @@ NORMALIZATIONS = ("vector", "minmax")
 UNSEPARATED_CLOSENESS = 0.5
 
 
-def default_normalization(problem: Problem) -> str:
+def default_normalization(_problem: Problem) -> str:
     return "vector"
 
 

@@ -17,7 +17,7 @@ from .spec import MethodInput, MethodOutput, MethodSpec, weighted_sum
 NORMALIZATIONS = ("none", "sum")
 
 
-def default_normalization(problem: Problem) -> str:
+def default_normalization(_problem: Problem) -> str:
     return "none"
 
 

@@ -41,18 +41,34 @@ def _scale_text(words: PageWords, j: int | None) -> str:
     return f"{low:g} to {high:g}"
 
 
+_FIXED: dict[str, str] = {
+    "weights_all_zero": "Give at least one criterion a weight above 0.",
+    "ranks_not_competition": (
+        "Two criteria share a place while the place after them is also taken: give each criterion its own "
+        "place, or let tied criteria share one and leave the next place free (1, 2, 2, 4)."
+    ),
+    "swing_without_100": "Give the criterion whose swing matters most 100 points.",
+    "normalization_needs_positive_scores": (
+        "This normalisation divides by the scores, so every score must be above 0; choose another normalisation."
+    ),
+    "normalization_zero_column": (
+        "One criterion is 0 for every option, so vector normalisation cannot use it; choose another normalisation."
+    ),
+    "normalization_needs_benefits": (
+        "Adding raw scores only works when more is better on every criterion; choose another normalisation."
+    ),
+    "normalization_needs_scales": (
+        "Every criterion needs a scale for this normalisation; choose another normalisation."
+    ),
+    "parameter_out_of_range": "Enter a number from 0 to 1.",
+}
+
 _SENTENCES: dict[str, Callable[[AnalysisError, PageWords], str]] = {
-    "weights_all_zero": lambda e, w: "Give at least one criterion a weight above 0.",
     "weight_negative": lambda e, w: f"Give {w.criterion(_index(e, 1))} a weight of 0 or more.",
     "rank_out_of_range": lambda e, w: (
         f"Give {w.criterion(_index(e, 1))} a place from 1 to {len(w.criteria)}."
     ),
-    "ranks_not_competition": lambda e, w: (
-        "Two criteria share a place while the place after them is also taken: give each criterion its own "
-        "place, or let tied criteria share one and leave the next place free (1, 2, 2, 4)."
-    ),
     "swing_points_out_of_range": lambda e, w: f"Give {w.criterion(_index(e, 1))} from 0 to 100 points.",
-    "swing_without_100": lambda e, w: "Give the criterion whose swing matters most 100 points.",
     "score_outside_scale": lambda e, w: (
         f"Score {w.option(_index(e, 1))} on {w.criterion(_index(e, 2))} from {_scale_text(w, _index(e, 2))}."
     ),
@@ -60,26 +76,15 @@ _SENTENCES: dict[str, Callable[[AnalysisError, PageWords], str]] = {
         f"The weighted product multiplies scores, so {w.option(_index(e, 1))} needs a score above 0 on "
         f"{w.criterion(_index(e, 2))}; or choose another method."
     ),
-    "normalization_needs_positive_scores": lambda e, w: (
-        "This normalisation divides by the scores, so every score must be above 0; choose another normalisation."
-    ),
-    "normalization_zero_column": lambda e, w: (
-        "One criterion is 0 for every option, so vector normalisation cannot use it; choose another normalisation."
-    ),
-    "normalization_needs_benefits": lambda e, w: (
-        "Adding raw scores only works when more is better on every criterion; choose another normalisation."
-    ),
-    "normalization_needs_scales": lambda e, w: (
-        "Every criterion needs a scale for this normalisation; choose another normalisation."
-    ),
-    "parameter_out_of_range": lambda e, w: "Enter a number from 0 to 1.",
-    "pairwise_too_large": lambda e, w: (
+    "pairwise_too_large": lambda _e, w: (
         f"Comparing pairs (AHP) handles at most 15 criteria; this matrix has {len(w.criteria)}."
     ),
 }
 
 
 def plain_message(error: AnalysisError, words: PageWords) -> str:
+    if error.code in _FIXED:
+        return _FIXED[error.code]
     sentence = _SENTENCES.get(error.code)
     return sentence(error, words) if sentence is not None else as_sentence(error.message)
 

@@ -16,7 +16,6 @@ one and with two workers) and prints, for each:
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 
@@ -24,12 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.sup
 
 import httpx2 as httpx  # noqa: E402
 
-from tests.support.load import check_matrix_state, page_flood, writer_storm  # noqa: E402
+from tests.support.load import check_matrix_state, page_flood, run_async, writer_storm  # noqa: E402
 from tests.support.server import ServerProcess  # noqa: E402
 
 
 def flood(server: ServerProcess, pages: int) -> bool:
-    result = asyncio.run(page_flood(server.url, "/matrices/1", concurrency=pages, total=pages))
+    result = run_async(page_flood(server.url, "/matrices/1", concurrency=pages, total=pages))
     ok = (
         result.pages.statuses == {"200": pages}
         and max(result.pages.latencies) < 10
@@ -47,7 +46,7 @@ def storm(server: ServerProcess, writers: int, seconds: float) -> bool:
     with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}) as client:
         matrix = client.post("/api/v1/matrices", json={"title": "Storm", "options": [{"name": "Kept"}]}).json()
     initial = {option["id"]: option["description"] for option in matrix["options"]}
-    result = asyncio.run(writer_storm(server.url, token, matrix["id"], writers=writers, seconds=seconds))
+    result = run_async(writer_storm(server.url, token, matrix["id"], writers=writers, seconds=seconds))
     problems = check_matrix_state(server.url, token, matrix["id"], initial, result)
     ok = (
         result.writes.server_errors == 0

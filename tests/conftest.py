@@ -116,7 +116,7 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
         _empty_all_tables(request.getfixturevalue("engine"))
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def settings(database_url: str, engine: Engine) -> Settings:
     return Settings(
         database_url=database_url,
@@ -127,8 +127,10 @@ def settings(database_url: str, engine: Engine) -> Settings:
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def app(settings: Settings) -> FastAPI:
+    """One app for the run: it keeps no state between requests that the emptied tables do not
+    (its engine, the generated secret key, which tests pin); building one per test cost more than most tests."""
     return create_app(settings)
 
 

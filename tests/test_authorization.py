@@ -14,20 +14,38 @@ from starlette.routing import Mount
 
 from optionsmatrix.models import TokenKind
 from optionsmatrix.schemas.matrices import MatrixCreate
-from optionsmatrix.services import tokens
-from optionsmatrix.services.matrices import create_matrix
+from optionsmatrix.schemas.sessions import BallotIn, SessionCreate
+from optionsmatrix.services import ballots, seminars, tokens
+from optionsmatrix.services.matrices import create_matrix, get_matrix
 from tests.conftest import csrf_token_of, log_in
 
-ROLES = ("anonymous", "other", "owner", "admin")
+# "participant": joined the owner's session (a participant token as bearer, no login);
+# "outsider": joined another instructor's session.
+ROLES = ("anonymous", "other", "owner", "admin", "participant", "outsider")
 LOGIN = "login"  # a page that sends the visitor to /login (303)
+# API routes that read no token at all; on every other API route a participant's
+# token, not being an instructor's, is refused (401) rather than ignored.
+TOKEN_FREE = {
+    "/api/v1/health", "/api/v1/openapi.json", "/api/v1/auth/login", "/api/v1/analyze", "/api/v1/weights",
+    "/api/v1/sessions/join",
+}  # fmt: skip
 
 
 def everyone(status):  # noqa: ANN001, ANN201
-    return dict.fromkeys(ROLES, status)
+    """Every instructor role and anonymous; participants by the default rule (see `roles`)."""
+    return roles(status, status, status, status)
 
 
-def roles(anonymous, other, owner, admin):  # noqa: ANN001, ANN201
-    return {"anonymous": anonymous, "other": other, "owner": owner, "admin": admin}
+def roles(anonymous, other, owner, admin, participant=None, outsider=None):  # noqa: ANN001, ANN201
+    """Participants default to: pages as anonymous; the API as a refused token (401) unless the route reads none."""
+    return {
+        "anonymous": anonymous, "other": other, "owner": owner, "admin": admin,
+        "participant": participant, "outsider": outsider,
+    }  # fmt: skip
+
+
+def session_roles(anonymous, other, owner, admin, participant, outsider):  # noqa: ANN001, ANN201
+    return roles(anonymous, other, owner, admin, participant, outsider)
 
 
 @dataclass(frozen=True)
@@ -38,6 +56,12 @@ class Row:
     path: str | None = None  # the concrete path, when it differs from `route` filled from World
     json: object = None
     data: dict | None = None
+
+    def __post_init__(self) -> None:
+        for role in ("participant", "outsider"):
+            if self.expected.get(role) is None:
+                api = self.route.startswith("/api/v1") and self.route not in TOKEN_FREE
+                self.expected[role] = 401 if api else self.expected["anonymous"]
 
 
 PRIVATE = roles(401, 404, 200, 200)
@@ -138,6 +162,30 @@ ROWS = [
         data={"password": "x" * 12, "confirm": "x" * 12},
     ),
     Row("GET", "/static", everyone(200), path="/static/app.css"),
+    # API: seminar sessions
+    Row("POST", "/api/v1/matrices/{matrix_id}/sessions", session_roles(401, 404, 201, 201, 401, 401), json={}),
+    Row(
+        "POST", "/api/v1/matrices/{matrix_id}/sessions", session_roles(401, 201, 201, 201, 401, 401),
+        path="/api/v1/matrices/{public_id}/sessions", json={},
+    ),
+    Row("GET", "/api/v1/sessions", session_roles(401, 200, 200, 200, 200, 200)),
+    Row("GET", "/api/v1/sessions/{session_id}", session_roles(401, 404, 200, 200, 200, 404)),
+    Row("DELETE", "/api/v1/sessions/{session_id}", session_roles(401, 404, 204, 204, 403, 404)),
+    Row("POST", "/api/v1/sessions/join", everyone(201), json="join_body"),
+    Row("PUT", "/api/v1/sessions/{session_id}/ballot", session_roles(401, 404, 403, 403, 200, 404), json="ballot"),
+    Row("GET", "/api/v1/sessions/{session_id}/ballot", session_roles(401, 404, 403, 403, 200, 404)),
+    Row("GET", "/api/v1/sessions/{session_id}/results", session_roles(401, 404, 200, 200, 403, 404)),
+    Row("POST", "/api/v1/sessions/{session_id}/reveal", session_roles(401, 404, 200, 200, 403, 404)),
+    Row("POST", "/api/v1/sessions/{session_id}/hide", session_roles(401, 404, 200, 200, 403, 404)),
+    Row("POST", "/api/v1/sessions/{session_id}/close", session_roles(401, 404, 200, 200, 403, 404)),
+    Row("POST", "/api/v1/sessions/{session_id}/reopen", session_roles(401, 404, 200, 200, 403, 404)),
+    Row("POST", "/api/v1/sessions/{session_id}/rounds", session_roles(401, 404, 201, 201, 403, 404)),
+    Row("GET", "/api/v1/sessions/{session_id}/rounds", session_roles(401, 404, 200, 200, 403, 404)),
+    Row("GET", "/api/v1/sessions/{session_id}/participants", session_roles(401, 404, 200, 200, 403, 404)),
+    Row(
+        "DELETE", "/api/v1/sessions/{session_id}/participants/{participant_id}",
+        session_roles(401, 404, 204, 204, 403, 404),
+    ),
     # Pages: matrices
     Row("POST", "/matrices", roles(LOGIN, 303, 303, 303), data={"title": "New"}),
     Row("GET", "/matrices/{matrix_id}", PAGE_PRIVATE),
@@ -246,9 +294,22 @@ def world(session, make_instructor):  # noqa: ANN001, ANN201
         owner_id=owner.id,
     )
     public = create_matrix(
-        session, data=MatrixCreate(title="Public", options=[{"name": "P"}]), owner_id=None, is_public=True
+        session,
+        data=MatrixCreate(title="Public", options=[{"name": "P"}], criteria=[{"name": "Q"}]),
+        owner_id=None,
+        is_public=True,
     )
     owner_token = tokens.issue(session, instructor=owner, kind=TokenKind.API, name="owner's")
+    seminar = seminars.start_session(
+        session, matrix=get_matrix(session, matrix_id=matrix.id), owner=owner, data=SessionCreate(), max_participants=50
+    )
+    elsewhere = seminars.start_session(
+        session, matrix=get_matrix(session, matrix_id=public.id), owner=other, data=SessionCreate(), max_participants=50
+    )
+    participant = ballots.join(session, code=seminar.seminar.join_code, display_name="Ann")
+    outsider = ballots.join(session, code=elsewhere.seminar.join_code, display_name="Bob")
+    scores = {str(o.id): {str(c.id): 3.0 for c in seminar.criteria} for o in seminar.options}
+    ballots.save_ballot(session, participant=participant.participant, body=BallotIn(scores=scores))
     values = {
         "matrix_id": matrix.id, "public_id": public.id, "option_id": matrix.options[0].id,
         "criterion_id": matrix.criteria[0].id, "token_id": owner_token.token.id, "other_id": other.id,
@@ -256,8 +317,15 @@ def world(session, make_instructor):  # noqa: ANN001, ANN201
         "public_option_id": public.options[0].id,
         "public_order": {"ids": [o.id for o in public.options]},
         "criterion_order": {"ids": [c.id for c in matrix.criteria][::-1]},
+        "session_id": seminar.seminar.id, "participant_id": participant.participant.id,
+        "join_body": {"join_code": seminar.seminar.join_code},
+        "ballot": {"scores": scores},
     }
-    return World(values=values, people={"anonymous": None, "other": other, "owner": owner, "admin": admin})
+    people = {
+        "anonymous": None, "other": other, "owner": owner, "admin": admin,
+        "participant": participant.secret, "outsider": outsider.secret,
+    }  # fmt: skip
+    return World(values=values, people=people)
 
 
 @pytest.fixture
@@ -267,8 +335,10 @@ def client_as(app, session):  # noqa: ANN001, ANN201
     def open_as(instructor):  # noqa: ANN001, ANN202
         client = TestClient(app).__enter__()
         opened.append(client)
-        if instructor is None:
+        if instructor is None or isinstance(instructor, str):
             client.headers["X-CSRF-Token"] = csrf_token_of(client)  # anonymous, but not forging requests
+            if isinstance(instructor, str):  # a participant: their token, and no login
+                client.headers["Authorization"] = f"Bearer {instructor}"
             return client
         return log_in(client, session, instructor)
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
-from tests.support.load import check_matrix_state, page_flood, writer_storm
+from tests.support.load import check_matrix_state, page_flood, run_async, writer_storm
 from tests.support.server import ServerProcess
 
 
@@ -25,7 +25,7 @@ def server():
 
 
 def test_a_burst_of_page_loads_is_answered_in_full_while_health_keeps_answering(server):
-    result = asyncio.run(page_flood(server.url, "/matrices/1", concurrency=150, total=150))
+    result = run_async(page_flood(server.url, "/matrices/1", concurrency=150, total=150))
 
     assert result.pages.statuses == {"200": 150}, result.pages.summary()
     assert max(result.pages.latencies) < 10
@@ -38,7 +38,7 @@ def test_a_hundred_writers_on_one_matrix_leave_exactly_what_was_acknowledged(ser
         matrix = client.post("/api/v1/matrices", json={"title": "Storm", "options": [{"name": "Kept"}]}).json()
     initial = {option["id"]: option["description"] for option in matrix["options"]}
 
-    storm = asyncio.run(writer_storm(server.url, token, matrix["id"], writers=100, seconds=4))
+    storm = run_async(writer_storm(server.url, token, matrix["id"], writers=100, seconds=4))
 
     assert storm.writes.server_errors == 0, storm.writes.summary()
     assert storm.writes.retry_after_missing == 0
@@ -61,7 +61,7 @@ def test_a_hundred_concurrent_adds_of_one_name_store_it_once(server):
             responses = await asyncio.gather(*(client.post(url, json={"name": name}) for name in names))
         return [response.status_code for response in responses]
 
-    statuses = asyncio.run(add_all())
+    statuses = run_async(add_all())
 
     with httpx.Client(base_url=server.url, headers=headers) as client:
         options = client.get(f"/api/v1/matrices/{matrix['id']}").json()["options"]

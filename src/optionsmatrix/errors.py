@@ -25,6 +25,12 @@ class NotFound(OptionsMatrixError):
         super().__init__(f"{resource} {identifier} not found")
 
 
+class Conflict(OptionsMatrixError):
+    """The request was understood but the state it needs has moved on (a stale version, a closed session)."""
+
+    status_code = 409
+
+
 @dataclass(frozen=True)
 class FieldError:
     """One problem with one input field; `loc` is the field's path in the input ("criteria", 2, "scale_max").

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -205,3 +206,137 @@ class Criterion(SQLModel, table=True):
     evidence: str = Field(default="", sa_type=Text)
 
     matrix: Optional["Matrix"] = Relationship(back_populates="criteria")
+
+
+# Seminar sessions ---------------------------------------------------------------
+#
+# A session freezes its matrix's options and criteria into rows of its own, so
+# later edits of the matrix never change a session or its results. Ballots
+# store their scores as JSON arrays in the snapshot's order (null where left
+# empty): a round's ballots then load straight into one participants ×
+# options × criteria numpy array.
+
+
+class SeminarSession(SQLModel, table=True):
+    """A room scoring one matrix together (not the database session, not a browser login)."""
+
+    __tablename__ = "seminar_session"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'closed')", name="status_known"),
+        CheckConstraint("weight_mode IN ('fixed', 'participant')", name="weight_mode_known"),
+        # A join code names one session among those not closed.
+        Index("uq_seminar_session_open_join_code", "join_code", unique=True,
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+    )  # fmt: skip
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("instructor.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    # The matrix it was started from; kept only to compare its sessions later.
+    matrix_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("matrix.id", ondelete="SET NULL"), nullable=True, index=True),
+    )
+    title: str = Field(max_length=TITLE_MAX)
+    join_code: str = Field(max_length=6)
+    status: str = Field(default="open", max_length=10)
+    weight_mode: str = Field(default="fixed", max_length=12)
+    method: str = Field(max_length=20)
+    normalization: str | None = Field(default=None, max_length=20)
+    reveal_new_rounds: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    current_round: int = Field(default=1)
+    max_participants: int = Field(default=500)
+    # Bumped by every instructor action (reveal, close, new round...), for the dashboard's ETag.
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class SessionOption(SQLModel, table=True):
+    __tablename__ = "session_option"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("seminar_session.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    source_option_id: int | None = Field(default=None)  # no foreign key: the option may be deleted later
+    name: str = Field(max_length=NAME_MAX)
+    short_name: str = Field(default="", max_length=NAME_MAX)
+    description: str = Field(default="", sa_type=Text)
+    escalation_level: int = Field(default=1)
+    evidence: str = Field(default="", sa_type=Text)
+    position: int = Field(default=0)
+
+
+class SessionCriterion(SQLModel, table=True):
+    __tablename__ = "session_criterion"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("seminar_session.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    source_criterion_id: int | None = Field(default=None)
+    name: str = Field(max_length=NAME_MAX)
+    short_name: str = Field(default="", max_length=NAME_MAX)
+    description: str = Field(default="", sa_type=Text)
+    direction: str = Field(default=Direction.BENEFIT.value, max_length=10)
+    weight: float = Field(default=1.0, sa_type=Float)
+    scale_min: float = Field(default=1.0, sa_type=Float)
+    scale_max: float = Field(default=5.0, sa_type=Float)
+    scale_low_label: str = Field(default="", max_length=NAME_MAX)
+    scale_high_label: str = Field(default="", max_length=NAME_MAX)
+    evidence: str = Field(default="", sa_type=Text)
+    position: int = Field(default=0)
+
+
+class SessionRound(SQLModel, table=True):
+    __tablename__ = "session_round"
+    __table_args__ = (UniqueConstraint("session_id", "number", name="uq_session_round_session_id_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("seminar_session.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    number: int
+    revealed: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    opened_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    closed_at: datetime | None = Field(default=None, sa_column=_timestamp(nullable=True))
+
+
+class Participant(SQLModel, table=True):
+    """Someone who joined with the code: no account, known by a secret stored only as a digest."""
+
+    __tablename__ = "participant"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("seminar_session.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    display_name: str = Field(max_length=40)
+    digest: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    joined_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class Ballot(SQLModel, table=True):
+    """One revision of one participant's judgement in one round; the highest version counts."""
+
+    __tablename__ = "ballot"
+    __table_args__ = (
+        UniqueConstraint("participant_id", "round_id", "version", name="uq_ballot_participant_id_round_id_version"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("participant.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    round_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("session_round.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    version: int
+    # JSON arrays in snapshot order: scores m × n, weights n (participant mode), rationales m; null = empty.
+    scores: str = Field(sa_type=Text)
+    weights: str | None = Field(default=None, sa_type=Text)
+    rationales: str = Field(default="[]", sa_type=Text)
+    scored_cells: int = Field(default=0)
+    complete: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    submitted_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())

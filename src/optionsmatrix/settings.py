@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 
 from optionsmatrix.core.db import DatabaseLimits
-from optionsmatrix.limits import MAX_BODY_BYTES
+from optionsmatrix.limits import MAX_BODY_BYTES, MAX_PARTICIPANTS
 
 DEFAULT_DATABASE_URL = "sqlite:///optionsmatrix.db"
 
@@ -46,6 +46,11 @@ class Settings:
     # Requests of one worker doing database work at once (the pool holds as
     # many connections), and how long a request may queue or wait for a lock
     # before it is answered 503 with Retry-After. See db.py.
+    # Seminar sessions: participants per session, and wrong join codes allowed
+    # per client address and window (right ones never count, so a class behind
+    # one NAT joins at once).
+    max_participants: int = MAX_PARTICIPANTS
+    join_failures_per_address: int = 20
     db_concurrency: int = 10
     db_admission_wait_seconds: float = 6.0
     db_read_admission_wait_seconds: float = 9.0
@@ -71,6 +76,8 @@ class Settings:
             values["secure_cookies"] = os.environ["OPTIONSMATRIX_SECURE_COOKIES"].lower() in ("1", "true", "yes")
         if os.environ.get("OPTIONSMATRIX_RATE_LIMIT"):
             values["rate_limit_attempts"] = int(os.environ["OPTIONSMATRIX_RATE_LIMIT"])
+        if os.environ.get("OPTIONSMATRIX_MAX_PARTICIPANTS"):
+            values["max_participants"] = int(os.environ["OPTIONSMATRIX_MAX_PARTICIPANTS"])
         if os.environ.get("OPTIONSMATRIX_DB_CONCURRENCY"):
             values["db_concurrency"] = int(os.environ["OPTIONSMATRIX_DB_CONCURRENCY"])
         if os.environ.get("OPTIONSMATRIX_RATE_LIMIT_PER_ADDRESS"):

@@ -140,3 +140,11 @@ def test_kendall_w_is_one_for_identical_rankings_and_undefined_below_two():
     assert kendall_w(np.array([[1, 2, 3], [1, 2, 3], [1, 2, 3]])) == pytest.approx(1.0)
     assert kendall_w(np.array([[1, 2, 3]])) is None
     assert kendall_w(np.array([[1, 1], [1, 1]])) is None
+
+
+def test_no_ballots_yet_aggregate_to_empty_cells_without_warnings():
+    nothing = np.empty((0, 3, 2))
+
+    assert np.isnan(aggregate(nothing, "median")).all() and aggregate(nothing).shape == (3, 2)
+    result = spread(nothing)
+    assert (result.counts == 0).all() and np.isnan(result.sd).all() and np.isnan(result.iqr).all()

@@ -11,6 +11,7 @@ import asyncio
 import statistics
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import httpx2 as httpx
@@ -25,6 +26,16 @@ def _client(base_url: str, connections: int, headers: dict[str, str] | None = No
         headers=headers,
         limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
     )
+
+
+def run_async(coroutine):  # noqa: ANN001, ANN201
+    """Run `coroutine` to completion on a fresh event loop in its own thread.
+
+    A test session may already have a loop running in the main thread (the
+    browser tests' Playwright does), where asyncio.run() would refuse.
+    """
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -100,6 +111,8 @@ async def _poll_health(base_url: str, stop: asyncio.Event, outcome: Outcome) -> 
 async def page_flood(base_url: str, path: str, *, concurrency: int, total: int) -> FloodResult:
     """`total` GETs of `path`, `concurrency` at a time, each on its own connection; health polled meanwhile."""
     pages, health, stop = Outcome(), Outcome(), asyncio.Event()
+    async with _client(base_url, 1) as warm:  # a running server has its templates compiled already
+        await warm.get(path)
     poller = asyncio.create_task(_poll_health(base_url, stop, health))
     started = time.perf_counter()
     queue = iter(range(total))

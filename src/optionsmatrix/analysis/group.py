@@ -52,6 +52,8 @@ def aggregate(values: np.ndarray, how: str = "mean") -> np.ndarray:
     `geometric` needs values > 0 (a scale that starts above 0).
     """
     _check_aggregation(how)
+    if values.shape[0] == 0:  # no ballots yet: nothing scored anywhere
+        return np.full(values.shape[1:], np.nan)
     present = ~np.isnan(values)
     counts = present.sum(axis=0)
     empty = counts == 0
@@ -99,6 +101,9 @@ def aggregate_weights(weights: np.ndarray, how: str = "mean") -> np.ndarray | No
 
 def spread(values: np.ndarray) -> Spread:
     """Per cell over the first axis: count, sample sd (ddof 1) and IQR, NaN below 2 values."""
+    if values.shape[0] == 0:
+        empty = np.full(values.shape[1:], np.nan)
+        return Spread(counts=np.zeros(values.shape[1:], dtype=np.int64), sd=empty, iqr=empty.copy())
     present = ~np.isnan(values)
     counts = present.sum(axis=0)
     enough = counts >= 2

@@ -9,10 +9,11 @@ from optionsmatrix.api import (
     health,
     matrices,
     options,
+    sessions,
     tokens,
 )
 from optionsmatrix.api.errors import API_PREFIX
 
 router = APIRouter(prefix=API_PREFIX)
-for module in (health, auth, tokens, matrices, options, criteria, analysis):
+for module in (health, auth, tokens, matrices, options, criteria, sessions, analysis):
     router.include_router(module.router)

@@ -126,3 +126,22 @@ def responses(*parts: dict[int, dict[str, Any]]) -> dict[int | str, dict[str, An
     for part in parts:
         merged.update(part)
     return merged
+
+SESSION_NOT_FOUND = {404: _message("No such session, or not one you take part in or run", "Session 7 not found")}
+NOT_THE_INSTRUCTOR = {
+    403: _message("Only the session's instructor may do this", "only the session's instructor may do this")
+}
+NOT_REVEALED = {403: _message("The instructor has not revealed this round's results yet", "not revealed yet")}
+SESSION_CONFLICT = {
+    409: _message(
+        "The session is closed or full, or the ballot changed since the version sent",
+        "this session is closed; your ballot can no longer change",
+    )
+}
+BUSY = {
+    503: _message(
+        "The server is busy; nothing was changed, retry after the seconds given",
+        "The server is busy; please try again in a moment.",
+        {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
+    )
+}

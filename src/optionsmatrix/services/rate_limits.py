@@ -12,7 +12,7 @@ from sqlmodel import Session, col, delete, func, select
 
 from optionsmatrix.core.db import write_transaction
 from optionsmatrix.core.security import digest
-from optionsmatrix.errors import InvalidInput
+from optionsmatrix.errors import InvalidInput, NotFound
 from optionsmatrix.models import RateLimitEvent, as_utc, utcnow
 from optionsmatrix.services.accounts import normalize_email
 
@@ -166,3 +166,33 @@ def _wait(
         return 1
     wait = (as_utc(releasing) + timedelta(seconds=window_seconds) - utcnow()).total_seconds()
     return max(1, math.ceil(wait))
+
+
+# Joining a session ----------------------------------------------------------------
+
+
+class JoinLimited(Exception):  # noqa: N818 - a refusal, raised to the route
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many wrong codes; retry in {retry_after} s")
+        self.retry_after = retry_after
+
+
+def limited_join(session: Session, *, settings, client: str, join: Callable[[], Account]) -> Account:  # noqa: ANN001
+    """Run `join` unless this address has sent too many wrong codes lately; a wrong code (NotFound) counts.
+
+    Only failures count, so a whole class behind one NAT joins at once, while
+    guessing codes from one address stops after a few tries a minute.
+    """
+    window = settings.rate_limit_window_seconds
+    window_start = utcnow() - timedelta(seconds=window)
+    key = f"join:address:{digest(client)}"
+    count = _count(session, key, window_start)
+    if count >= settings.join_failures_per_address:
+        raise JoinLimited(_wait(session, key, window_start, window, count - settings.join_failures_per_address + 1))
+    try:
+        return join()
+    except NotFound:
+        with write_transaction(session):
+            _forget_before(session, window_start)
+            session.add(RateLimitEvent(key=key, at=utcnow()))
+        raise

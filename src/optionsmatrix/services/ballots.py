@@ -1,0 +1,263 @@
+"""Participants and their ballots: join with a code, submit and revise, see your own ranking.
+
+A ballot's scores are stored as a JSON array in the session's snapshot order
+(options × criteria, null where empty); the API speaks maps keyed by ids, and
+this module translates between the two. Every revision is kept; the latest
+per participant and round counts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from optionsmatrix.core.db import write_transaction
+from optionsmatrix.core.security import digest, new_secret
+from optionsmatrix.errors import Conflict, FieldError, InvalidInput, NotFound
+from optionsmatrix.models import Ballot, Participant, SeminarSession
+from optionsmatrix.schemas.sessions import BallotIn
+from optionsmatrix.services.seminars import SessionSnapshot, get_round, get_snapshot, normalize_join_code
+from optionsmatrix.services.session_ranking import SnapshotRanking, rank_ballot
+
+PARTICIPANT_TOKEN_PREFIX = "omp_"
+
+
+@dataclass(frozen=True)
+class JoinedParticipant:
+    participant: Participant
+    secret: str  # shown once, never stored
+
+
+def find_open_session_by_code(session: Session, code: str) -> SeminarSession | None:
+    """The session that holds `code`: the open one, else the most recent closed one (to say it is closed)."""
+    normalized = normalize_join_code(code)
+    if not normalized:
+        return None
+    rows = session.exec(
+        select(SeminarSession)
+        .where(SeminarSession.join_code == normalized)
+        .order_by(col(SeminarSession.status) == "closed", col(SeminarSession.id).desc())
+    ).all()
+    return rows[0] if rows else None
+
+
+def join(session: Session, *, code: str, display_name: str | None) -> JoinedParticipant:
+    """A new participant of the open session holding `code`: 404 for no such code, 409 closed or full."""
+    found = find_open_session_by_code(session, code)
+    if found is None:
+        raise NotFound("Session with the code", normalize_join_code(code) or "''")
+    secret = PARTICIPANT_TOKEN_PREFIX + new_secret()
+    with write_transaction(session):
+        snapshot = get_snapshot(session, found.id, for_update=True)  # type: ignore[arg-type]
+        seminar = snapshot.seminar
+        if seminar.status != "open":
+            raise Conflict("this session is closed; ask the instructor to reopen it")
+        count = session.exec(select(func.count()).where(Participant.session_id == seminar.id)).one()
+        if count >= seminar.max_participants:
+            raise Conflict(f"this session is full ({seminar.max_participants} participants)")
+        name = (display_name or "").strip() or f"Participant {count + 1}"
+        participant = Participant(session_id=seminar.id, display_name=name, digest=digest(secret))  # type: ignore[arg-type]
+        session.add(participant)
+    return JoinedParticipant(participant, secret)
+
+
+def resolve_participant(session: Session, *, secret: str) -> Participant | None:
+    if not secret.startswith(PARTICIPANT_TOKEN_PREFIX):
+        return None
+    return session.exec(select(Participant).where(Participant.digest == digest(secret))).first()
+
+
+def remove_participant(session: Session, *, seminar: SeminarSession, participant_id: int) -> None:
+    with write_transaction(session):
+        participant = session.get(Participant, participant_id)
+        if participant is None or participant.session_id != seminar.id:
+            raise NotFound("Participant", participant_id)
+        session.delete(participant)
+        _mark_changed(session, seminar.id)  # type: ignore[arg-type]
+
+
+def _mark_changed(session: Session, session_id: int) -> None:
+    session.execute(
+        update(SeminarSession).where(col(SeminarSession.id) == session_id).values(version=SeminarSession.version + 1)
+    )
+
+
+# Ballots -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BallotArrays:
+    """One ballot in snapshot order: scores m × n and weights n (NaN = empty), rationales m."""
+
+    scores: np.ndarray
+    weights: np.ndarray | None
+    rationales: list[str | None]
+
+    @property
+    def scored_cells(self) -> int:
+        return int((~np.isnan(self.scores)).sum())
+
+    def complete(self, participant_weights: bool) -> bool:
+        if np.isnan(self.scores).any():
+            return False
+        if not participant_weights:
+            return True
+        return self.weights is not None and not np.isnan(self.weights).any() and bool(self.weights.sum() > 0)
+
+
+def read_ballot(snapshot: SessionSnapshot, body: BallotIn) -> BallotArrays:
+    """The body in snapshot order, every rule checked: known ids, scores on their scales, weights allowed."""
+    options, criteria = snapshot.option_index, snapshot.criterion_index
+    m, n = len(snapshot.options), len(snapshot.criteria)
+    errors: list[FieldError] = []
+    scores = np.full((m, n), np.nan)
+    for option_key, row in body.scores.items():
+        i = options.get(int(option_key))
+        if i is None:
+            errors.append(FieldError(("scores", option_key), f"this session has no option with id {option_key}"))
+            continue
+        for criterion_key, value in row.items():
+            j = criteria.get(int(criterion_key))
+            if j is None:
+                errors.append(
+                    FieldError(
+                        ("scores", option_key, criterion_key), f"this session has no criterion with id {criterion_key}"
+                    )
+                )
+                continue
+            c = snapshot.criteria[j]
+            if not c.scale_min <= value <= c.scale_max:
+                errors.append(
+                    FieldError(
+                        ("scores", option_key, criterion_key),
+                        f"'{c.name}' is scored from {c.scale_min:g} to {c.scale_max:g}; got {value:g}",
+                    )
+                )
+                continue
+            scores[i, j] = value
+    weights = _read_weights(snapshot, body, errors)
+    rationales: list[str | None] = [None] * m
+    for option_key, text in (body.rationales or {}).items():
+        i = options.get(int(option_key))
+        if i is None:
+            errors.append(FieldError(("rationales", option_key), f"this session has no option with id {option_key}"))
+        elif text.strip():
+            rationales[i] = text.strip()
+    if errors:
+        raise InvalidInput(errors)
+    return BallotArrays(scores, weights, rationales)
+
+
+def _read_weights(snapshot: SessionSnapshot, body: BallotIn, errors: list[FieldError]) -> np.ndarray | None:
+    if body.weights is None:
+        return None
+    if snapshot.seminar.weight_mode != "participant":
+        errors.append(FieldError(("weights",), "this session fixes the weights; send scores only"))
+        return None
+    weights = np.full(len(snapshot.criteria), np.nan)
+    for criterion_key, value in body.weights.items():
+        j = snapshot.criterion_index.get(int(criterion_key))
+        if j is None:
+            errors.append(
+                FieldError(("weights", criterion_key), f"this session has no criterion with id {criterion_key}")
+            )
+        else:
+            weights[j] = value
+    return weights
+
+
+def _json_array(values: np.ndarray) -> str:
+    return json.dumps(np.where(np.isnan(values), None, values).tolist())
+
+
+@dataclass(frozen=True)
+class SavedBallot:
+    ballot: Ballot
+    ranking: SnapshotRanking | None
+
+
+def save_ballot(session: Session, *, participant: Participant, body: BallotIn) -> SavedBallot:
+    """Replace the participant's ballot for the current round with a new revision (one transaction).
+
+    `body.version`, when given, must be the latest version (0: none yet), or
+    nothing is stored and the answer is 409: two tabs, or two quick
+    submissions, never interleave into a mixed ballot.
+    """
+    snapshot = get_snapshot(session, participant.session_id)
+    arrays = read_ballot(snapshot, body)  # validated before any lock is taken
+    participant_weights = snapshot.seminar.weight_mode == "participant"
+    with write_transaction(session):
+        # Lock the participant: their revisions are numbered one after another.
+        locked = session.execute(
+            update(Participant).where(col(Participant.id) == participant.id).values(session_id=Participant.session_id)
+        )
+        if locked.rowcount != 1:  # type: ignore[attr-defined]
+            raise NotFound("Participant", participant.id)  # removed by the instructor meanwhile
+        current = get_snapshot(session, participant.session_id)
+        if current.seminar.status != "open":
+            raise Conflict("this session is closed; your ballot can no longer change")
+        latest = _latest_version(session, participant.id, current.round.id)  # type: ignore[arg-type]
+        if body.version is not None and body.version != latest:
+            raise Conflict(
+                f"your ballot changed since version {body.version} (now version {latest}); reload it and submit again"
+            )
+        ballot = Ballot(
+            participant_id=participant.id,  # type: ignore[arg-type]
+            round_id=current.round.id,  # type: ignore[arg-type]
+            version=latest + 1,
+            scores=_json_array(arrays.scores),
+            weights=_json_array(arrays.weights) if arrays.weights is not None else None,
+            rationales=json.dumps(arrays.rationales),
+            scored_cells=arrays.scored_cells,
+            complete=arrays.complete(participant_weights),
+        )
+        session.add(ballot)
+    ranking = rank_ballot(snapshot, arrays.scores, arrays.weights) if ballot.complete else None
+    return SavedBallot(ballot, ranking)
+
+
+def _latest_version(session: Session, participant_id: int, round_id: int) -> int:
+    return session.exec(
+        select(func.coalesce(func.max(Ballot.version), 0)).where(
+            Ballot.participant_id == participant_id, Ballot.round_id == round_id
+        )
+    ).one()
+
+
+@dataclass(frozen=True)
+class StoredBallot:
+    ballot: Ballot
+    arrays: BallotArrays
+    round: int
+    ranking: SnapshotRanking | None
+
+
+def latest_ballot(session: Session, *, participant: Participant, round_number: int | None = None) -> StoredBallot:
+    """The participant's latest ballot in a round (default: the current one), or 404."""
+    snapshot = get_snapshot(session, participant.session_id)
+    number = round_number if round_number is not None else snapshot.round.number
+    round_ = get_round(session, snapshot, number)
+    ballot = session.exec(
+        select(Ballot)
+        .where(Ballot.participant_id == participant.id, Ballot.round_id == round_.id)
+        .order_by(col(Ballot.version).desc())
+    ).first()
+    if ballot is None:
+        raise NotFound("Ballot of round", number)
+    arrays = stored_arrays(ballot)
+    ranking = rank_ballot(snapshot, arrays.scores, arrays.weights) if ballot.complete else None
+    return StoredBallot(ballot, arrays, number, ranking)
+
+
+def stored_arrays(ballot: Ballot) -> BallotArrays:
+    weights = np.array(json.loads(ballot.weights), dtype=float) if ballot.weights is not None else None
+    return BallotArrays(np.array(json.loads(ballot.scores), dtype=float), weights, json.loads(ballot.rationales))
+
+
+def last_change(session: Session, participant_id: int) -> datetime | None:
+    return session.exec(select(func.max(Ballot.submitted_at)).where(Ballot.participant_id == participant_id)).one()

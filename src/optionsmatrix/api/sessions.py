@@ -157,8 +157,7 @@ def _too_many(wait: int) -> Response:
 )
 def put_ballot(data: BallotIn, snapshot: VisibleSession, caller: CallerDep, session: SessionDep) -> BallotSaved:
     """Replace your whole ballot for the current round; send `version` to refuse a stale overwrite (409)."""
-    del snapshot  # checked: the session is the participant's own
-    saved = ballots.save_ballot(session, participant=participant_of(caller), body=data)
+    saved = ballots.save_ballot(session, participant=participant_of(caller), body=data, snapshot=snapshot)
     return ballot_saved(saved)
 
 

@@ -53,8 +53,14 @@ def join(session: Session, *, code: str, display_name: str | None) -> JoinedPart
         raise NotFound("Session with the code", normalize_join_code(code) or "''")
     secret = PARTICIPANT_TOKEN_PREFIX + new_secret()
     with write_transaction(session):
-        snapshot = get_snapshot(session, found.id, for_update=True)  # type: ignore[arg-type]
-        seminar = snapshot.seminar
+        # No lock on the session row: a whole room joins within seconds, and
+        # serialising every join behind one row (each waiting for the one
+        # before to flush its commit) made joins queue for seconds. The cap is
+        # therefore soft by the few joins that race at the very moment it is
+        # reached; the status is read in this transaction.
+        seminar = session.exec(
+            select(SeminarSession).where(SeminarSession.id == found.id).execution_options(populate_existing=True)
+        ).one()
         if seminar.status != "open":
             raise Conflict("this session is closed; ask the instructor to reopen it")
         count = session.exec(select(func.count()).where(Participant.session_id == seminar.id)).one()
@@ -181,14 +187,16 @@ class SavedBallot:
     ranking: SnapshotRanking | None
 
 
-def save_ballot(session: Session, *, participant: Participant, body: BallotIn) -> SavedBallot:
+def save_ballot(
+    session: Session, *, participant: Participant, body: BallotIn, snapshot: SessionSnapshot | None = None
+) -> SavedBallot:
     """Replace the participant's ballot for the current round with a new revision (one transaction).
 
     `body.version`, when given, must be the latest version (0: none yet), or
     nothing is stored and the answer is 409: two tabs, or two quick
     submissions, never interleave into a mixed ballot.
     """
-    snapshot = get_snapshot(session, participant.session_id)
+    snapshot = snapshot or get_snapshot(session, participant.session_id)
     arrays = read_ballot(snapshot, body)  # validated before any lock is taken
     participant_weights = snapshot.seminar.weight_mode == "participant"
     with write_transaction(session):

@@ -8,6 +8,8 @@ changes neither the session nor its results.
 from __future__ import annotations
 
 import secrets
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy import func, update
@@ -157,24 +159,53 @@ def _snapshot_rows(matrix: Matrix, session_id: int) -> list[SessionOption | Sess
     return [*options, *criteria]
 
 
-def get_snapshot(session: Session, session_id: int, *, for_update: bool = False) -> SessionSnapshot:
-    query = select(SeminarSession).where(SeminarSession.id == session_id).execution_options(populate_existing=True)
-    if for_update and session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    seminar = session.exec(query).first()
-    if seminar is None:
-        raise NotFound("Session", session_id)
+# A session's options and criteria never change after its start, so each
+# worker may keep them; the key includes the start time because SQLite can
+# hand a deleted session's id to a new one.
+_FROZEN_ITEMS: OrderedDict[tuple[int, str], tuple[list[SessionOption], list[SessionCriterion]]] = OrderedDict()
+_FROZEN_ITEMS_GUARD = threading.Lock()
+FROZEN_ITEMS_KEPT = 256
+
+
+def _frozen_items(session: Session, seminar: SeminarSession) -> tuple[list[SessionOption], list[SessionCriterion]]:
+    key = (seminar.id, seminar.created_at.isoformat())  # type: ignore[arg-type]
+    with _FROZEN_ITEMS_GUARD:
+        if key in _FROZEN_ITEMS:
+            _FROZEN_ITEMS.move_to_end(key)
+            return _FROZEN_ITEMS[key]
     options = list(
-        session.exec(select(SessionOption).where(SessionOption.session_id == session_id).order_by(
+        session.exec(select(SessionOption).where(SessionOption.session_id == seminar.id).order_by(
             col(SessionOption.position)))
     )  # fmt: skip
     criteria = list(
-        session.exec(select(SessionCriterion).where(SessionCriterion.session_id == session_id).order_by(
+        session.exec(select(SessionCriterion).where(SessionCriterion.session_id == seminar.id).order_by(
             col(SessionCriterion.position)))
     )  # fmt: skip
-    round_ = session.exec(
-        select(SessionRound).where(SessionRound.session_id == session_id, SessionRound.number == seminar.current_round)
-    ).one()
+    for row in (*options, *criteria):
+        session.expunge(row)  # shared between requests: detached, read-only by convention
+    with _FROZEN_ITEMS_GUARD:
+        _FROZEN_ITEMS[key] = (options, criteria)
+        while len(_FROZEN_ITEMS) > FROZEN_ITEMS_KEPT:
+            _FROZEN_ITEMS.popitem(last=False)
+    return options, criteria
+
+
+def get_snapshot(session: Session, session_id: int, *, for_update: bool = False) -> SessionSnapshot:
+    """The session, its current round (one query) and its frozen options and criteria."""
+    query = (
+        select(SeminarSession, SessionRound)
+        .join(SessionRound, (col(SessionRound.session_id) == SeminarSession.id)
+              & (col(SessionRound.number) == SeminarSession.current_round))
+        .where(SeminarSession.id == session_id)
+        .execution_options(populate_existing=True)
+    )  # fmt: skip
+    if for_update and session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=SeminarSession)  # type: ignore[arg-type]
+    row = session.exec(query).first()
+    if row is None:
+        raise NotFound("Session", session_id)
+    seminar, round_ = row
+    options, criteria = _frozen_items(session, seminar)
     return SessionSnapshot(seminar, options, criteria, round_)
 
 

@@ -1,0 +1,118 @@
+"""A seminar's burst: N participants join and submit a full ballot at once, against a real server.
+
+Run:  .venv/bin/python benchmarks/session_burst.py [--participants 200] [--postgres URL]
+
+Starts `optionsmatrix serve` itself — SQLite with one worker, then PostgreSQL
+with two — starts a session on the case study, and has every participant
+join and PUT a complete ballot at the same moment (asyncio + httpx2, one
+connection each). Prints throughput, latency percentiles and errors, then
+reads every ballot back with its participant's token and checks that each
+acknowledged ballot is stored exactly. Target: 0 errors, 0 lost, p99 < 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.support
+
+import httpx2 as httpx  # noqa: E402
+
+from tests.support.load import Outcome, percentile, run_async  # noqa: E402
+from tests.support.server import ServerProcess  # noqa: E402
+
+
+async def burst(base_url: str, seminar: dict, participants: int) -> tuple[Outcome, Outcome, list, float]:
+    joins, puts = Outcome(), Outcome()
+    acknowledged: list[tuple[str, dict]] = []
+    limits = httpx.Limits(max_connections=participants, max_keepalive_connections=participants)
+    rng = random.Random(7)
+
+    async def one(client: httpx.AsyncClient) -> None:
+        start = time.perf_counter()
+        try:
+            joined = await client.post("/api/v1/sessions/join", json={"join_code": seminar["join_code"]})
+        except httpx.HTTPError:
+            joins.record("error", time.perf_counter() - start)
+            return
+        joins.record(str(joined.status_code), time.perf_counter() - start)
+        if joined.status_code != 201:
+            return
+        token = joined.json()["participant_token"]
+        scores = {
+            str(o["id"]): {
+                str(c["id"]): rng.randint(int(c["scale_min"]), int(c["scale_max"])) for c in seminar["criteria"]
+            }
+            for o in seminar["options"]
+        }
+        start = time.perf_counter()
+        try:
+            saved = await client.put(
+                f"/api/v1/sessions/{seminar['id']}/ballot", json={"scores": scores},
+                headers={"Authorization": f"Bearer {token}"},
+            )  # fmt: skip
+        except httpx.HTTPError:
+            puts.record("error", time.perf_counter() - start)
+            return
+        puts.record(str(saved.status_code), time.perf_counter() - start)
+        if saved.status_code == 200:
+            acknowledged.append((token, scores))
+
+    started = time.perf_counter()
+    async with httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits) as client:
+        await asyncio.gather(*(one(client) for _ in range(participants)))
+    return joins, puts, acknowledged, time.perf_counter() - started
+
+
+def verify(base_url: str, seminar: dict, acknowledged: list) -> int:
+    """How many acknowledged ballots are not stored exactly as sent."""
+    lost = 0
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        for token, scores in acknowledged:
+            stored = client.get(
+                f"/api/v1/sessions/{seminar['id']}/ballot", headers={"Authorization": f"Bearer {token}"}
+            )
+            sent = {o: {c: float(v) for c, v in row.items()} for o, row in scores.items()}
+            if stored.status_code != 200 or stored.json()["scores"] != sent:
+                lost += 1
+    return lost
+
+
+def run(label: str, database: str, workers: int, participants: int) -> bool:
+    env = {"OPTIONSMATRIX_MAX_PARTICIPANTS": str(max(500, participants))}
+    with ServerProcess(database, workers=workers, env=env) as server:
+        token = server.instructor_token()
+        with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}) as client:
+            seminar = client.post("/api/v1/matrices/1/sessions", json={}).json()
+        joins, puts, acknowledged, seconds = run_async(burst(server.url, seminar, participants))
+        lost = verify(server.url, seminar, acknowledged)
+    errors = joins.total - joins.statuses.get("201", 0) + puts.total - puts.statuses.get("200", 0)
+    p99 = percentile(puts.latencies, 0.99)
+    print(f"{label}: {participants} participants joined and submitted in {seconds:.2f} s "
+          f"({2 * participants / seconds:.0f} requests/s)")  # fmt: skip
+    print(f"  joins:   {joins.summary()}")
+    print(f"  ballots: {puts.summary()}")
+    print(f"  errors {errors}, acknowledged {len(acknowledged)}, lost or altered {lost}")
+    ok = errors == 0 and lost == 0 and p99 < 1.0
+    print(f"  -> {'target met' if ok else 'TARGET MISSED'} (0 errors, 0 lost, ballot p99 < 1 s)")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=200)
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
+    args = parser.parse_args()
+    ok = run("SQLite, 1 worker", "sqlite", 1, args.participants)
+    ok &= run("PostgreSQL, 2 workers", args.postgres, 2, args.participants)
+    print("all targets met" if ok else "SOME TARGETS MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

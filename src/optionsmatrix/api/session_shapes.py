@@ -6,21 +6,15 @@ import math
 
 import numpy as np
 from fastapi import Request
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from optionsmatrix.models import Ballot, SessionRound
 from optionsmatrix.schemas.sessions import (
     BallotOut,
     BallotSaved,
     CellSpread,
     Consensus,
     GroupResults,
-    ParticipantList,
-    ParticipantSummary,
     RankingOut,
-    RoundList,
-    RoundSummary,
     SessionCriterionPublic,
     SessionOptionPublic,
     SessionPublic,
@@ -28,7 +22,7 @@ from optionsmatrix.schemas.sessions import (
 from optionsmatrix.services.ballots import SavedBallot, StoredBallot
 from optionsmatrix.services.seminars import SessionSnapshot, participant_count
 from optionsmatrix.services.session_ranking import SnapshotRanking
-from optionsmatrix.services.session_results import GroupResult, participants_of
+from optionsmatrix.services.session_results import GroupResult
 
 
 def join_url(request: Request, code: str) -> str:
@@ -123,75 +117,3 @@ def group_results_out(snapshot: SessionSnapshot, result: GroupResult) -> GroupRe
         rank_distribution={oid: [int(c) for c in row] for oid, row in zip(option_ids, result.rank_distribution,
                                                                           strict=True)},
     )  # fmt: skip
-
-
-def round_list(session: Session, snapshot: SessionSnapshot) -> RoundList:
-    rounds = session.exec(
-        select(SessionRound).where(SessionRound.session_id == snapshot.seminar.id).order_by(col(SessionRound.number))
-    ).all()
-    counts = _ballot_counts(session, [r.id for r in rounds])  # type: ignore[misc]
-    items = [
-        RoundSummary(
-            number=r.number, revealed=r.revealed, opened_at=r.opened_at, closed_at=r.closed_at,
-            ballots=counts.get(r.id, (0, 0))[0], complete_ballots=counts.get(r.id, (0, 0))[1],  # type: ignore[arg-type]
-        )
-        for r in rounds
-    ]  # fmt: skip
-    return RoundList(items=items, total=len(items))
-
-
-def _ballot_counts(session: Session, round_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """Per round: participants with a scored ballot, and those whose latest ballot is complete."""
-    latest = (
-        select(Ballot.round_id, Ballot.participant_id, func.max(Ballot.version).label("version"))
-        .where(col(Ballot.round_id).in_(round_ids))
-        .group_by(col(Ballot.round_id), col(Ballot.participant_id))
-        .subquery()
-    )
-    rows = session.exec(
-        select(Ballot.round_id, Ballot.scored_cells, Ballot.complete).join(
-            latest,
-            (col(Ballot.round_id) == latest.c.round_id)
-            & (col(Ballot.participant_id) == latest.c.participant_id)
-            & (col(Ballot.version) == latest.c.version),
-        )
-    ).all()
-    counts: dict[int, tuple[int, int]] = {}
-    for round_id, scored, complete in rows:
-        scored_any, complete_count = counts.get(round_id, (0, 0))
-        counts[round_id] = (scored_any + (scored > 0), complete_count + bool(complete))
-    return counts
-
-
-def participant_list(session: Session, snapshot: SessionSnapshot) -> ParticipantList:
-    total_cells = len(snapshot.options) * len(snapshot.criteria)
-    latest = _latest_in_round(session, snapshot.round.id)  # type: ignore[arg-type]
-    items = []
-    for participant in participants_of(session, snapshot.seminar.id):  # type: ignore[arg-type]
-        ballot = latest.get(participant.id)  # type: ignore[arg-type]
-        items.append(
-            ParticipantSummary(
-                id=participant.id, display_name=participant.display_name, submitted=ballot is not None,  # type: ignore[arg-type]
-                complete=bool(ballot and ballot.complete), scored_cells=ballot.scored_cells if ballot else 0,
-                total_cells=total_cells, last_change=ballot.submitted_at if ballot else None,
-                joined_at=participant.joined_at,
-            )
-        )  # fmt: skip
-    return ParticipantList(items=items, total=len(items))
-
-
-def _latest_in_round(session: Session, round_id: int) -> dict[int, Ballot]:
-    latest = (
-        select(Ballot.participant_id, func.max(Ballot.version).label("version"))
-        .where(Ballot.round_id == round_id)
-        .group_by(col(Ballot.participant_id))
-        .subquery()
-    )
-    rows = session.exec(
-        select(Ballot)
-        .join(
-            latest, (col(Ballot.participant_id) == latest.c.participant_id) & (col(Ballot.version) == latest.c.version)
-        )
-        .where(Ballot.round_id == round_id)
-    ).all()
-    return {b.participant_id: b for b in rows}

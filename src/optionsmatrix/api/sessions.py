@@ -22,14 +22,7 @@ from optionsmatrix.api.responses import (
     responses,
 )
 from optionsmatrix.api.session_deps import CallerDep, RunSession, VisibleSession, participant_of
-from optionsmatrix.api.session_shapes import (
-    ballot_out,
-    ballot_saved,
-    group_results_out,
-    participant_list,
-    round_list,
-    session_public,
-)
+from optionsmatrix.api.session_shapes import ballot_out, ballot_saved, group_results_out, session_public
 from optionsmatrix.errors import NotFound
 from optionsmatrix.http.deps import SessionDep, client_address, path_id
 from optionsmatrix.schemas.sessions import (
@@ -52,6 +45,7 @@ from optionsmatrix.services import ballots, seminars
 from optionsmatrix.services.access import Forbidden
 from optionsmatrix.services.rate_limits import JoinLimited, limited_join
 from optionsmatrix.services.session_results import group_result
+from optionsmatrix.services.session_views import participant_list, round_list
 
 router = APIRouter(tags=["sessions"])
 ON_A_SESSION = responses(UNAUTHENTICATED, SESSION_NOT_FOUND)

@@ -15,7 +15,7 @@ import numpy as np
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from optionsmatrix.analysis import AnalysisError, rank, rank_batch
+from optionsmatrix.analysis import AnalysisError, Ranking, rank, rank_batch
 from optionsmatrix.analysis.group import (
     aggregate,
     aggregate_weights,
@@ -83,6 +83,7 @@ class GroupResult:
     rank_distribution: np.ndarray  # (m, m)
     participant_ranks: np.ndarray  # (complete ballots, m)
     participant_ids: np.ndarray  # of the complete ballots, in the same order
+    core_ranking: Ranking | None = None  # the analysis core's, for charts and "show the working"
 
 
 def group_result(
@@ -128,10 +129,10 @@ def compute_group_result(
         )
     except AnalysisError as error:
         raise InvalidInput.on(error.field or "aggregation", error.message) from None
-    ranking = None
+    ranking = core = None
     if not np.isnan(group_scores).any() and group_weights is not None:
-        problem = snapshot_problem(snapshot, group_scores, group_weights)
-        ranking = SnapshotRanking.of(snapshot, rank(problem, method, normalization))
+        core = rank(snapshot_problem(snapshot, group_scores, group_weights), method, normalization)
+        ranking = SnapshotRanking.of(snapshot, core)
     complete = complete_ballots(scores, loaded.weights if participant_weights else None)
     ranks = _participant_ranks(snapshot, scores[complete], loaded.weights, complete, method, normalization)
     cell_spread = spread(scores)
@@ -152,6 +153,7 @@ def compute_group_result(
         rank_distribution=rank_distribution(ranks) if len(ranks) else np.zeros((len(snapshot.options),) * 2, int),
         participant_ranks=ranks,
         participant_ids=loaded.participant_ids[complete],
+        core_ranking=core,
     )
 
 

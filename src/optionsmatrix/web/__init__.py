@@ -7,11 +7,12 @@ lack the CSRF token.
 
 from fastapi import APIRouter, Depends
 
-from optionsmatrix.web import admin, auth, docs, matrix_edits, pages, tokens
+from optionsmatrix.web import admin, auth, docs, join, matrix_edits, pages, seminars, tokens
 from optionsmatrix.web.guard import web_context
 from optionsmatrix.web.scoring import view as scoring
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(web_context)])
-# scoring before matrix_edits: /matrices/{id}/score must match before /matrices/{id}/{section}.
-for module in (pages, scoring, matrix_edits, auth, tokens, admin, docs):
+# scoring and seminars before matrix_edits: /matrices/{id}/score and /matrices/{id}/sessions
+# must match before /matrices/{id}/{section}.
+for module in (pages, scoring, seminars, join, matrix_edits, auth, tokens, admin, docs):
     router.include_router(module.router)

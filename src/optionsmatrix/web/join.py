@@ -1,0 +1,130 @@
+"""Participants in the browser: type the code (or open the link), pick a name, and score on their phone.
+
+No account: joining sets an HttpOnly cookie holding the participant's secret
+(stored only as a digest), one cookie per session, so a reload or a phone
+that went to sleep finds the ballot where it was.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+
+from optionsmatrix.errors import Conflict, NotFound
+from optionsmatrix.http.deps import SessionDep, client_address, path_id
+from optionsmatrix.models import Participant
+from optionsmatrix.schemas.text import TextRuleBroken, clean_label
+from optionsmatrix.services import ballots
+from optionsmatrix.services.rate_limits import JoinLimited, limited_join
+from optionsmatrix.services.seminars import normalize_join_code
+from optionsmatrix.web.rendering import render, secure_cookies
+
+router = APIRouter()
+SessionId = path_id("The session's id")
+PARTICIPANT_COOKIE = "om_p{session_id}"
+COOKIE_DAYS = 30
+
+
+def participant_cookie(session_id: int) -> str:
+    return PARTICIPANT_COOKIE.format(session_id=session_id)
+
+
+def participant_in(request: Request, session: Session, session_id: int) -> Participant | None:
+    """The participant this browser joined `session_id` as, if any."""
+    secret = request.cookies.get(participant_cookie(session_id))
+    if not secret:
+        return None
+    participant = ballots.resolve_participant(session, secret=secret)
+    return participant if participant is not None and participant.session_id == session_id else None
+
+
+def _code_page(request: Request, *, code: str = "", error: str | None = None, status_code: int = 200) -> Response:
+    return render(request, "join/code.html", {"code": code, "error": error}, status_code=status_code)
+
+
+@router.get("/join", name="join_page")
+def join_page(request: Request, session: SessionDep, code: str = "") -> Response:
+    """Type the code from the projector; a plain GET form, so it works without JavaScript."""
+    typed = normalize_join_code(code)[:32]
+    if not typed:
+        return _code_page(request)
+    return _open_code(request, session, typed)
+
+
+def _open_code(request: Request, session: Session, code: str) -> Response:
+    settings = request.app.state.settings
+
+    def find() -> object:
+        found = ballots.find_open_session_by_code(session, code)
+        if found is None:
+            raise NotFound("Session with the code", code)
+        return found
+
+    try:
+        found = limited_join(session, settings=settings, client=client_address(request), join=find)
+    except JoinLimited as limited:
+        message = f"Too many wrong codes from your network. Try again in {limited.retry_after} seconds."
+        response = _code_page(request, code=code, error=message, status_code=429)
+        response.headers["Retry-After"] = str(limited.retry_after)
+        return response
+    except NotFound:
+        message = f"There is no session with the code {code}. Check the code on the screen and try again."
+        return _code_page(request, code=code, error=message, status_code=404)
+    return RedirectResponse(request.url_for("join_code_page", code=found.join_code), status_code=303)  # type: ignore[attr-defined]
+
+
+@router.get("/join/{code}", name="join_code_page")
+def join_code_page(request: Request, session: SessionDep, code: str) -> Response:
+    normalized = normalize_join_code(code)[:32]
+    found = ballots.find_open_session_by_code(session, normalized)
+    if found is None:
+        return _open_code(request, session, normalized)  # counts as a wrong code, says so
+    if participant_in(request, session, found.id) is not None:  # type: ignore[arg-type]
+        return RedirectResponse(request.url_for("participant_page", session_id=found.id), status_code=303)
+    context = {"seminar": found, "error": None, "name": ""}
+    if found.status != "open":
+        context["error"] = "This session is closed. Ask the instructor to reopen it."
+    return render(request, "join/name.html", context, status_code=200 if found.status == "open" else 409)
+
+
+@router.post("/join/{code}", name="join_submit")
+def join_submit(
+    request: Request,
+    session: SessionDep,
+    code: str,
+    display_name: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    name = display_name.strip()
+    found = ballots.find_open_session_by_code(session, normalize_join_code(code)[:32])
+    if found is None:
+        return _open_code(request, session, normalize_join_code(code)[:32])
+    if len(name) > 40:
+        context = {"seminar": found, "error": "Use at most 40 characters for your name.", "name": name}
+        return render(request, "join/name.html", context, status_code=422)
+    try:
+        joined = ballots.join(session, code=found.join_code, display_name=_clean_name(name))
+    except Conflict as refused:
+        context = {"seminar": found, "error": refused.message[:1].upper() + refused.message[1:] + ".", "name": name}
+        return render(request, "join/name.html", context, status_code=409)
+    except TextRuleBroken as invalid:
+        context = {"seminar": found, "error": str(invalid), "name": name}
+        return render(request, "join/name.html", context, status_code=422)
+    response = RedirectResponse(request.url_for("participant_page", session_id=found.id), status_code=303)
+    response.set_cookie(
+        participant_cookie(found.id),  # type: ignore[arg-type]
+        joined.secret,
+        max_age=COOKIE_DAYS * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(request),
+        path="/",
+    )
+    return response
+
+
+def _clean_name(name: str) -> str:
+    """The same rules as every label (NFKC, nothing invisible); a refused name raises TextRuleBroken."""
+    return clean_label(name, max_length=40) if name else ""

@@ -1,0 +1,172 @@
+"""An instructor's seminar sessions: start one from a matrix page, the list, and the live dashboard.
+
+The dashboard is projector-first: the join code, link and QR large; who has
+joined and how far each has scored, refreshed by htmx every few seconds (the
+database is the source of truth, so any worker can answer, and an unchanged
+dashboard answers 304 from its ETag); the controls; and the group's results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import func
+from sqlmodel import Session, select
+from starlette.datastructures import FormData
+
+from optionsmatrix.errors import InvalidInput
+from optionsmatrix.http.deps import SessionDep, path_id
+from optionsmatrix.models import Ballot, Participant
+from optionsmatrix.schemas.sessions import SessionCreate
+from optionsmatrix.services import ballots, seminars
+from optionsmatrix.services.seminars import SessionSnapshot, check_runs, get_snapshot
+from optionsmatrix.services.session_results import group_result
+from optionsmatrix.services.session_views import participant_list, round_list
+from optionsmatrix.web.deps import LoggedIn, PageMatrix
+from optionsmatrix.web.forms import SubmittedForm, errors_from, parse_form
+from optionsmatrix.web.guard import WebActor
+from optionsmatrix.web.rendering import is_htmx, render
+from optionsmatrix.web.seminar_view import group_chart, heatmap, label, movement, qr_svg
+
+router = APIRouter()
+SessionId = path_id("The session's id")
+ParticipantId = path_id("The participant's id")
+SessionAction = Literal["reveal", "hide", "close", "reopen", "rounds"]
+LIVE_SECONDS = 3  # how often the dashboard asks whether anything changed
+
+
+def run_page_session(session_id: SessionId, session: SessionDep, actor: WebActor) -> SessionSnapshot:
+    actor.require_instructor()  # anonymous visitors are sent to log in first
+    snapshot = get_snapshot(session, session_id)
+    check_runs(actor, snapshot.seminar)
+    return snapshot
+
+
+RunPageSession = Annotated[SessionSnapshot, Depends(run_page_session)]
+
+
+def join_url(request: Request, code: str) -> str:
+    return str(request.url_for("join_code_page", code=code))
+
+
+@router.post("/matrices/{matrix_id}/sessions", name="session_start")
+def start(
+    request: Request, matrix: PageMatrix, session: SessionDep, instructor: LoggedIn, submitted: SubmittedForm
+) -> Response:
+    chosen = {k: str(v).strip() for k, v in submitted.items() if k in ("title", "weight_mode", "method")}
+    form = parse_form(SessionCreate, FormData({k: v for k, v in chosen.items() if v}))
+    if form.ok:
+        data = form.data.model_copy(update={"reveal": submitted.get("reveal") == "on"})  # type: ignore[union-attr]
+        try:
+            snapshot = seminars.start_session(
+                session, matrix=matrix, owner=instructor, data=data,
+                max_participants=request.app.state.settings.max_participants,
+            )  # fmt: skip
+            return RedirectResponse(request.url_for("session_dashboard", session_id=snapshot.seminar.id), 303)
+        except InvalidInput as error:
+            form.errors = errors_from(error)
+    message = "; ".join(form.errors.values()) or "The session could not be started."
+    return render(request, "errors/page.html", {"status_code": 422, "message": message}, status_code=422)
+
+
+@router.get("/sessions", name="session_list")
+def session_list(request: Request, session: SessionDep, actor: WebActor, _: LoggedIn) -> Response:
+    rows, total = seminars.list_sessions(session, actor=actor, limit=200, offset=0)
+    return render(request, "sessions/list.html", {"rows": rows, "total": total})
+
+
+def _dashboard_context(request: Request, session: Session, snapshot: SessionSnapshot) -> dict[str, object]:
+    result = group_result(session, snapshot)
+    previous = (
+        group_result(session, snapshot, round_number=snapshot.round.number - 1) if snapshot.round.number > 1 else None
+    )
+    url = join_url(request, snapshot.seminar.join_code)
+    return {
+        "snapshot": snapshot,
+        "seminar": snapshot.seminar,
+        "round": snapshot.round,
+        "join_url": url,
+        "qr": qr_svg(url),
+        "participants": participant_list(session, snapshot),
+        "rounds": round_list(session, snapshot),
+        "result": result,
+        "chart": group_chart(result),
+        "heatmap": heatmap(snapshot, result),
+        "criteria_labels": [(label(c), c.name) for c in snapshot.criteria],
+        "movement": movement(snapshot, previous, result) if previous is not None else None,
+        "previous_round": snapshot.round.number - 1,
+        "live_seconds": LIVE_SECONDS,
+    }
+
+
+def _fingerprint(session: Session, snapshot: SessionSnapshot) -> str:
+    """Changes whenever the dashboard would: an instructor action, a join, a ballot, a removal."""
+    participants, last_participant = session.exec(
+        select(func.count(), func.max(Participant.id)).where(Participant.session_id == snapshot.seminar.id)
+    ).one()
+    ballots_in_round, last_ballot = session.exec(
+        select(func.count(), func.max(Ballot.id)).where(Ballot.round_id == snapshot.round.id)
+    ).one()
+    state = (snapshot.seminar.version, snapshot.seminar.current_round, participants, last_participant,
+             ballots_in_round, last_ballot)  # fmt: skip
+    return '"' + hashlib.sha256(repr(state).encode()).hexdigest()[:20] + '"'
+
+
+@router.get("/sessions/{session_id}", name="session_dashboard")
+def dashboard(request: Request, snapshot: RunPageSession, session: SessionDep) -> Response:
+    return render(request, "sessions/dashboard.html", _dashboard_context(request, session, snapshot))
+
+
+@router.get("/sessions/{session_id}/live", name="session_live")
+def live(request: Request, snapshot: RunPageSession, session: SessionDep) -> Response:
+    """The changing part of the dashboard; 304 when nothing changed since the browser's copy."""
+    etag = _fingerprint(session, snapshot)
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    response = render(
+        request, "sessions/dashboard.html", _dashboard_context(request, session, snapshot),
+        fragment="sessions/_live.html",
+    )  # fmt: skip
+    response.headers.update(headers)  # after render: a private page, but revalidated rather than never kept
+    return response
+
+
+def _back(request: Request, snapshot: SessionSnapshot) -> Response:
+    url = request.url_for("session_dashboard", session_id=snapshot.seminar.id)
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": str(url)})
+    return RedirectResponse(url, status_code=303)
+
+
+@router.post("/sessions/{session_id}/delete", name="session_delete")
+def delete(request: Request, snapshot: RunPageSession, session: SessionDep) -> Response:
+    seminars.delete_session(session, seminar=snapshot.seminar)
+    return RedirectResponse(request.url_for("session_list"), status_code=303)
+
+
+_ACTIONS = {
+    "reveal": lambda s, seminar: seminars.set_reveal(s, seminar=seminar, revealed=True),
+    "hide": lambda s, seminar: seminars.set_reveal(s, seminar=seminar, revealed=False),
+    "close": lambda s, seminar: seminars.close_session(s, seminar=seminar),
+    "reopen": lambda s, seminar: seminars.reopen_session(s, seminar=seminar),
+    "rounds": lambda s, seminar: seminars.new_round(s, seminar=seminar),
+}
+
+
+@router.post("/sessions/{session_id}/{action}", name="session_action")
+def action(request: Request, snapshot: RunPageSession, session: SessionDep, action: SessionAction) -> Response:
+    """Reveal or hide the round's results, close or reopen the session, start the next round."""
+    _ACTIONS[action](session, snapshot.seminar)
+    return _back(request, snapshot)
+
+
+@router.post("/sessions/{session_id}/participants/{participant_id}/remove", name="session_remove_participant")
+def remove_participant(
+    request: Request, snapshot: RunPageSession, session: SessionDep, participant_id: ParticipantId
+) -> Response:
+    ballots.remove_participant(session, seminar=snapshot.seminar, participant_id=participant_id)
+    return _back(request, snapshot)

@@ -6,11 +6,14 @@ cross-site request forgery cannot reach it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -70,8 +73,23 @@ def require_instructor(actor: ActorDep) -> Instructor:
 
 
 InstructorDep = Annotated[Instructor, Depends(require_instructor)]
-MatrixId = Annotated[int, Path(ge=1, le=MAX_ID, description="The matrix's id")]
-ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _plain_digits(value: object) -> object:
+    """An id in a path is ASCII digits and nothing else.
+
+    Pydantic's lax int parsing would also read "1_0" (as 10), "+1", " 1",
+    "1.0" and "\\n1", so one resource would answer at many addresses.
+    """
+    if isinstance(value, str) and not _DIGITS.fullmatch(value):
+        raise PydanticCustomError("int_parsing", "Input should be a valid integer, unable to parse string as an integer")
+    return value
+
+
+# The digit check goes after Path, so that the schema still states the bounds.
+MatrixId = Annotated[int, Path(ge=1, le=MAX_ID, description="The matrix's id"), BeforeValidator(_plain_digits)]
+ItemId = Annotated[int, Path(ge=1, le=MAX_ID), BeforeValidator(_plain_digits)]
 
 
 def readable_matrix(matrix_id: MatrixId, session: SessionDep, actor: ActorDep) -> Matrix:

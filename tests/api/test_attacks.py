@@ -1,0 +1,66 @@
+"""Defects found by attacking the API (schemathesis and by hand), each pinned through HTTP."""
+
+from urllib.parse import quote
+
+import pytest
+
+# Path ids ------------------------------------------------------------------------
+
+# Each spelling of an existing id (here 12) that int() or pydantic's lax mode would read as it.
+LAX_SPELLINGS = {
+    "underscore": lambda n: f"{str(n)[0]}_{str(n)[1:]}",
+    "plus": lambda n: f"+{n}",
+    "leading-space": lambda n: f" {n}",
+    "trailing-space": lambda n: f"{n} ",
+    "newline": lambda n: f"\n{n}",
+    "decimal-point": lambda n: f"{n}.0",
+    "full-width": lambda n: "".join(chr(0xFF10 + int(d)) for d in str(n)),
+    "hex": hex,
+}
+
+
+def _at_least_two_digit_id(make) -> int:
+    ids = [make() for _ in range(12)]
+    return next(i for i in ids if i >= 10)
+
+
+@pytest.mark.parametrize("spell", LAX_SPELLINGS.values(), ids=LAX_SPELLINGS.keys())
+def test_a_matrix_id_in_the_path_is_plain_digits_not_anything_int_accepts(client, make_matrix, spell):
+    matrix_id = _at_least_two_digit_id(lambda: make_matrix(title="M", options=[], criteria=[])["id"])
+
+    response = client.get(f"/api/v1/matrices/{quote(spell(matrix_id), safe='')}")
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["path", "matrix_id"]
+
+
+@pytest.mark.parametrize("spell", LAX_SPELLINGS.values(), ids=LAX_SPELLINGS.keys())
+def test_an_item_id_in_the_path_is_plain_digits(client, make_matrix, spell):
+    matrix = make_matrix(options=[{"name": f"O{n}"} for n in range(12)])
+    option_id = _at_least_two_digit_id(iter(o["id"] for o in matrix["options"]).__next__)
+    path = f"/api/v1/matrices/{matrix['id']}/options/{quote(spell(option_id), safe='')}"
+
+    patched = client.patch(path, json={"name": "Renamed"})
+    deleted = client.delete(path)
+
+    assert (patched.status_code, deleted.status_code) == (422, 422)
+    assert client.get(f"/api/v1/matrices/{matrix['id']}").json() == matrix
+
+
+@pytest.mark.parametrize("spell", LAX_SPELLINGS.values(), ids=LAX_SPELLINGS.keys())
+def test_a_token_id_in_the_path_is_plain_digits(client, spell):
+    token_id = _at_least_two_digit_id(lambda: client.post("/api/v1/tokens", json={"name": "spare"}).json()["id"])
+
+    response = client.delete(f"/api/v1/tokens/{quote(spell(token_id), safe='')}")
+
+    assert response.status_code == 422
+    assert next(t for t in client.get("/api/v1/tokens").json() if t["id"] == token_id)["revoked_at"] is None
+
+
+def test_plain_digit_ids_still_work(client, make_matrix):
+    matrix = make_matrix()
+
+    assert client.get(f"/api/v1/matrices/{matrix['id']}").status_code == 200
+    assert client.get(f"/api/v1/matrices/00{matrix['id']}").status_code == 200  # leading zeros are still digits
+    assert client.get("/api/v1/matrices/2147483647").status_code == 404
+    assert client.get("/api/v1/matrices/2147483648").status_code == 422

@@ -64,3 +64,26 @@ def test_plain_digit_ids_still_work(client, make_matrix):
     assert client.get(f"/api/v1/matrices/00{matrix['id']}").status_code == 200  # leading zeros are still digits
     assert client.get("/api/v1/matrices/2147483647").status_code == 404
     assert client.get("/api/v1/matrices/2147483648").status_code == 422
+
+
+# Who may call what, as the schema says it -------------------------------------------
+
+
+def _token_optional(operation) -> bool:
+    security = operation.get("security")
+    return not security or {} in security
+
+
+def test_the_schema_says_the_token_is_optional_exactly_where_anonymous_reads_succeed(anonymous, case_study_id):
+    schema = anonymous.get("/api/v1/openapi.json").json()
+    reads = {
+        "/api/v1/matrices": "/api/v1/matrices",
+        "/api/v1/matrices/{matrix_id}": f"/api/v1/matrices/{case_study_id}",
+        "/api/v1/tokens": "/api/v1/tokens",
+    }
+
+    for documented, concrete in reads.items():
+        operation = schema["paths"][documented]["get"]
+        anonymous_answer = anonymous.get(concrete).status_code
+        assert _token_optional(operation) is (anonymous_answer == 200), (documented, anonymous_answer)
+        assert {"HTTPBearer": []} in operation["security"], documented  # a token is always understood

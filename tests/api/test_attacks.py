@@ -87,3 +87,51 @@ def test_the_schema_says_the_token_is_optional_exactly_where_anonymous_reads_suc
         anonymous_answer = anonymous.get(concrete).status_code
         assert _token_optional(operation) is (anonymous_answer == 200), (documented, anonymous_answer)
         assert {"HTTPBearer": []} in operation["security"], documented  # a token is always understood
+
+
+# The Authorization header -------------------------------------------------------------
+
+NO_BEARER_TOKEN = {
+    "bearer-alone": "Bearer",
+    "bearer-and-spaces": "Bearer   ",
+    "basic": "Basic b3duZXI6cGFzc3dvcmQ=",
+    "other-scheme": "Token {secret}",
+    "bare-secret": "{secret}",
+    "tab-not-space": "Bearer\t{secret}",
+    "empty": "",
+}
+
+
+@pytest.mark.parametrize("header", NO_BEARER_TOKEN.values(), ids=NO_BEARER_TOKEN.keys())
+def test_an_authorization_header_without_a_bearer_token_is_refused_not_read_as_anonymous(
+    client, anonymous, make_matrix, case_study_id, header
+):
+    own = make_matrix()
+    secret = client.headers["Authorization"].removeprefix("Bearer ")
+    sent = {"Authorization": header.format(secret=secret)}
+
+    answers = [
+        anonymous.get("/api/v1/matrices", headers=sent),
+        anonymous.get(f"/api/v1/matrices/{case_study_id}", headers=sent),
+        anonymous.get(f"/api/v1/matrices/{own['id']}", headers=sent),  # not a misleading 404
+    ]
+
+    assert [answer.status_code for answer in answers] == [401, 401, 401]
+    assert all(answer.headers["www-authenticate"] == "Bearer" for answer in answers)
+
+
+@pytest.mark.parametrize("header", ["Bearer {secret}", "bearer {secret}", "BEARER {secret}", "Bearer   {secret}  "])
+def test_a_bearer_token_is_read_whatever_the_case_of_the_scheme_and_the_spacing(client, anonymous, make_matrix, header):
+    own = make_matrix()
+    secret = client.headers["Authorization"].removeprefix("Bearer ")
+
+    response = anonymous.get(f"/api/v1/matrices/{own['id']}", headers={"Authorization": header.format(secret=secret)})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("token", ["x" * 8000, "\u00e9t\u00e9", "a b c", "\x00"])
+def test_a_huge_or_strange_bearer_token_is_a_plain_401(anonymous, token):
+    response = anonymous.get("/api/v1/matrices", headers={"Authorization": f"Bearer {token}".encode()})
+
+    assert response.status_code == 401

@@ -53,10 +53,19 @@ _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/to
 
 
 def api_actor(
-    session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
-    """Anonymous without a token; a wrong, expired or revoked token is refused, not ignored."""
+    """Anonymous without a token; a wrong, expired or revoked token is refused, not ignored.
+
+    So is an Authorization header that carries no bearer token ("Bearer" and
+    nothing, another scheme, the bare secret): the caller meant to send
+    credentials, and reading on as anonymous would only show them less.
+    """
     if credentials is None:
+        if "authorization" in request.headers:
+            raise NotAuthenticated("send the token as 'Authorization: Bearer <token>'")
         return ANONYMOUS
     instructor = tokens.resolve(session, secret=credentials.credentials, kinds=tokens.BEARER_KINDS)
     if instructor is None:

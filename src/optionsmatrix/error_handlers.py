@@ -15,6 +15,7 @@ from fastapi.responses import (
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from optionsmatrix.access import NotAuthenticated
 from optionsmatrix.analysis import AnalysisError
@@ -38,6 +39,24 @@ def validation_details(error: RequestValidationError) -> list[dict[str, object]]
     cannot be encoded as JSON — the request would end in a 500.
     """
     return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()]
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path.
+
+    Starlette's 405 names only the methods of the first route whose path
+    matched, and FastAPI makes one route per method: OPTIONS /api/v1/matrices
+    said `Allow: GET`, hiding POST. So ask the router about each method.
+    """
+    allowed = []
+    for method in _METHODS:
+        probe = {**request.scope, "method": method}
+        if any(route.matches(probe)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def _not_authenticated(request: Request, error: NotAuthenticated) -> Response:
@@ -118,6 +137,10 @@ def install_error_handlers(app: FastAPI) -> None:
             # that is a 422 in the usual shape.
             detail = [{"loc": ["body"], "msg": "the JSON body could not be read as values", "type": "json_invalid"}]
             return JSONResponse({"detail": detail}, status_code=422)
+        allow = {"Allow": _allowed_methods(request)} if error.status_code == 405 else {}
         if _is_api(request):
-            return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
-        return render_error_page(request, status_code=error.status_code, message=str(error.detail))
+            headers = {**(error.headers or {}), **allow}
+            return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=headers)
+        response = render_error_page(request, status_code=error.status_code, message=str(error.detail))
+        response.headers.update(allow)  # a 405 must say what is allowed, pages included
+        return response

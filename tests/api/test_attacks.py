@@ -135,3 +135,59 @@ def test_a_huge_or_strange_bearer_token_is_a_plain_401(anonymous, token):
     response = anonymous.get("/api/v1/matrices", headers={"Authorization": f"Bearer {token}".encode()})
 
     assert response.status_code == 401
+
+
+# Methods a path does not serve ----------------------------------------------------------
+
+
+def _allow(response) -> set[str]:
+    return {method.strip() for method in response.headers["allow"].split(",")}
+
+
+def test_every_documented_path_answers_an_unserved_method_with_405_listing_all_it_serves(client, make_matrix):
+    matrix = make_matrix()
+    ids = {
+        "matrix_id": matrix["id"],
+        "option_id": matrix["options"][0]["id"],
+        "criterion_id": matrix["criteria"][0]["id"],
+        "token_id": client.get("/api/v1/tokens").json()[0]["id"],
+    }
+    schema = client.get("/api/v1/openapi.json").json()
+
+    for documented, operations in schema["paths"].items():
+        path = documented.format(**ids)
+        served = {method.upper() for method in operations}
+        for method in {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"} - served:
+            response = client.request(method, path)
+            assert response.status_code == 405, (method, documented, response.status_code, response.text)
+            assert _allow(response) == served, (method, documented)
+            assert response.json() == {"detail": "Method Not Allowed"}
+
+
+@pytest.mark.parametrize("section", ["options", "criteria"])
+@pytest.mark.parametrize("method", ["PATCH", "DELETE"])
+def test_changing_or_removing_the_order_of_a_list_is_405_not_an_item_id_error(client, make_matrix, section, method):
+    matrix = make_matrix()
+
+    response = client.request(method, f"/api/v1/matrices/{matrix['id']}/{section}/order", json={"name": "X"})
+
+    assert response.status_code == 405
+    assert _allow(response) == {"PUT"}
+    assert client.get(f"/api/v1/matrices/{matrix['id']}").json() == matrix
+
+
+@pytest.mark.parametrize("segment", ["orders", "order1", "0order", "abc"])
+def test_other_non_numeric_item_ids_are_still_422(client, make_matrix, segment):
+    matrix = make_matrix()
+
+    response = client.patch(f"/api/v1/matrices/{matrix['id']}/options/{segment}", json={"name": "X"})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["path", "option_id"]
+
+
+def test_a_page_answers_an_unserved_method_with_405_and_allow(anonymous):
+    response = anonymous.delete("/login")
+
+    assert response.status_code == 405
+    assert _allow(response) == {"GET", "POST"}

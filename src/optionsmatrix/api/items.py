@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from optionsmatrix.api.deps import ItemId, SessionDep, WritableMatrix
 from optionsmatrix.api.responses import (
@@ -23,6 +24,20 @@ from optionsmatrix.api.responses import (
     responses,
 )
 from optionsmatrix.schemas import OrderUpdate
+
+
+class _NotOrder(StringConvertor):
+    """Any path segment but "order", which names the list's order, not an item.
+
+    Without it PATCH .../options/order reached the route of one option and
+    was a 422 ("option_id" is not an integer); it is a 405 listing PUT.
+    Other segments still reach the route, so "abc" stays a 422.
+    """
+
+    regex = "(?!order$)[^/]+"
+
+
+register_url_convertor("not_order", _NotOrder())
 
 
 def item_router(
@@ -78,13 +93,13 @@ def item_router(
         description=f"Set the order: `ids` must list every {singular} of the matrix exactly once.",
     )
     router.add_api_route(
-        f"/{{{item_id}}}", update_item, methods=["PATCH"], response_model=public_schema,
+        f"/{{{item_id}:not_order}}", update_item, methods=["PATCH"], response_model=public_schema,
         name=f"update_{singular}", summary=f"Change {_article(singular)} {singular}",
         responses=responses(on_an_item, TOO_LARGE),
         description="Omitted fields stay as they are; `null` is refused.",
     )
     router.add_api_route(
-        f"/{{{item_id}}}", delete_item, methods=["DELETE"], status_code=status.HTTP_204_NO_CONTENT,
+        f"/{{{item_id}:not_order}}", delete_item, methods=["DELETE"], status_code=status.HTTP_204_NO_CONTENT,
         name=f"delete_{singular}", summary=f"Remove {_article(singular)} {singular}",
         responses=on_an_item,
         description="The remaining items close the gap in positions.",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from optionsmatrix.http.deps import SessionDep, path_id
@@ -27,10 +27,19 @@ _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/to
 
 
 def api_actor(
-    session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
-    """Anonymous without a token; a wrong, expired or revoked token is refused, not ignored."""
+    """Anonymous without a token; a wrong, expired or revoked token is refused, not ignored.
+
+    So is an Authorization header that carries no bearer token ("Bearer" and
+    nothing, another scheme, the bare secret): the caller meant to send
+    credentials, and reading on as anonymous would only show them less.
+    """
     if credentials is None:
+        if "authorization" in request.headers:
+            raise NotAuthenticated("send the token as 'Authorization: Bearer <token>'")
         return ANONYMOUS
     instructor = tokens.resolve(session, secret=credentials.credentials, kinds=tokens.BEARER_KINDS)
     if instructor is None:
@@ -39,6 +48,10 @@ def api_actor(
 
 
 ActorDep = Annotated[Actor, Depends(api_actor)]
+# For routes anyone may call (`openapi_extra=`): FastAPI lists the bearer token
+# as required because of `api_actor`, and appends this empty alternative to it,
+# so the schema says what the route does: a token, or none at all.
+TOKEN_OPTIONAL = {"security": [{}]}
 
 
 def require_instructor(actor: ActorDep) -> Instructor:

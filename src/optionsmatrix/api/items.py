@@ -10,7 +10,8 @@ handlers' annotations, which must be real types in this closure.
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from optionsmatrix.api.deps import WritableMatrix
 from optionsmatrix.api.responses import (
@@ -22,15 +23,31 @@ from optionsmatrix.api.responses import (
     item_not_found,
     responses,
 )
-from optionsmatrix.http.deps import MAX_ID, SessionDep
-from optionsmatrix.schemas.matrices import OrderUpdate, QueryWhole
+from optionsmatrix.http.deps import MAX_ID, SessionDep, plain_digits
+from optionsmatrix.schemas.matrices import OrderUpdate
 from optionsmatrix.services.item_kinds import ItemKind
+
+
+class _NotOrder(StringConvertor):
+    """Any path segment but "order", which names the list's order, not an item.
+
+    Without it PATCH .../options/order reached the route of one option and
+    was a 422 ("option_id" is not an integer); it is a 405 listing PUT.
+    Other segments still reach the route, so "abc" stays a 422.
+    """
+
+    regex = "(?!order$)[^/]+"
+
+
+register_url_convertor("not_order", _NotOrder())
 
 
 def item_router(kind: ItemKind) -> APIRouter:
     router = APIRouter(prefix=f"/matrices/{{matrix_id}}/{kind.plural}", tags=[kind.plural])
     ItemId = Annotated[  # noqa: N806 - a type
-        int, Path(alias=f"{kind.singular}_id", ge=1, le=MAX_ID, description=f"The {kind.singular}'s id"), QueryWhole
+        int,
+        Path(alias=f"{kind.singular}_id", ge=1, le=MAX_ID, description=f"The {kind.singular}'s id"),
+        BeforeValidator(plain_digits),
     ]
 
     def add_item(data: kind.create_schema, matrix: WritableMatrix, session: SessionDep) -> BaseModel:  # type: ignore[name-defined]
@@ -65,12 +82,12 @@ def item_router(kind: ItemKind) -> APIRouter:
         description=f"Set the order: `ids` must list every {kind.singular} of the matrix exactly once.",
     )
     router.add_api_route(
-        f"/{{{kind.singular}_id}}", update_item, methods=["PATCH"], response_model=kind.public_schema,
+        f"/{{{kind.singular}_id:not_order}}", update_item, methods=["PATCH"], response_model=kind.public_schema,
         name=f"update_{kind.singular}", summary=f"Change {one}", responses=responses(on_an_item, TOO_LARGE),
         description="Omitted fields stay as they are; `null` is refused.",
     )
     router.add_api_route(
-        f"/{{{kind.singular}_id}}", delete_item, methods=["DELETE"], status_code=status.HTTP_204_NO_CONTENT,
+        f"/{{{kind.singular}_id:not_order}}", delete_item, methods=["DELETE"], status_code=status.HTTP_204_NO_CONTENT,
         name=f"delete_{kind.singular}", summary=f"Remove {one}", responses=on_an_item,
         description="The remaining items close the gap in positions.",
     )

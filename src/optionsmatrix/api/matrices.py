@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query, Response, status
 
 from optionsmatrix.api.deps import (
+    TOKEN_OPTIONAL,
     ActorDep,
     InstructorDep,
     ReadableMatrix,
@@ -39,7 +40,7 @@ READ = responses(BAD_TOKEN, MATRIX_NOT_FOUND, UNPROCESSABLE)
 CHANGE = responses(UNAUTHENTICATED, READ_ONLY, MATRIX_NOT_FOUND, TOO_LARGE, UNPROCESSABLE)
 
 
-@router.get("", response_model=MatrixList, responses=responses(BAD_TOKEN, UNPROCESSABLE))
+@router.get("", response_model=MatrixList, responses=responses(BAD_TOKEN, UNPROCESSABLE), openapi_extra=TOKEN_OPTIONAL)
 def list_matrices(
     session: SessionDep,
     actor: ActorDep,
@@ -66,7 +67,7 @@ def create_matrix(data: MatrixCreate, session: SessionDep, instructor: Instructo
     return _public(matrices.create_matrix(session, data=data, owner_id=instructor.id))
 
 
-@router.get("/{matrix_id}", response_model=MatrixPublic, responses=READ)
+@router.get("/{matrix_id}", response_model=MatrixPublic, responses=READ, openapi_extra=TOKEN_OPTIONAL)
 def read_matrix(matrix: ReadableMatrix) -> MatrixPublic:
     return _public(matrix)
 

@@ -57,7 +57,8 @@ UNAUTHENTICATED = {
 # Reads that anyone may make: only a token that does not work is refused.
 BAD_TOKEN = {
     401: _message(
-        "The bearer token sent is unknown, expired or revoked (send none to read as an anonymous visitor)",
+        "The bearer token sent is unknown, expired or revoked, or the Authorization header holds no bearer token "
+        "(send no Authorization header to read as an anonymous visitor)",
         "the bearer token is unknown, expired or revoked",
         _WWW_AUTHENTICATE,
     )

@@ -100,12 +100,12 @@ def list_sessions(
     return SessionList(items=items, total=total)
 
 
-@router.get("/sessions/{session_id}", response_model=SessionPublic, responses=ON_A_SESSION)
+@router.get("/sessions/{session_id:digits}", response_model=SessionPublic, responses=ON_A_SESSION)
 def read_session(request: Request, snapshot: VisibleSession, session: SessionDep) -> SessionPublic:
     return session_public(request, session, snapshot)
 
 
-@router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT, responses=RUNNING)
+@router.delete("/sessions/{session_id:digits}", status_code=status.HTTP_204_NO_CONTENT, responses=RUNNING)
 def delete_session(snapshot: RunSession, session: SessionDep) -> Response:
     """Remove the session with its participants and every ballot."""
     seminars.delete_session(session, seminar=snapshot.seminar)
@@ -145,7 +145,7 @@ def _too_many(wait: int) -> Response:
 
 
 @router.put(
-    "/sessions/{session_id}/ballot",
+    "/sessions/{session_id:digits}/ballot",
     response_model=BallotSaved,
     responses=responses(ON_A_SESSION, NOT_THE_INSTRUCTOR, SESSION_CONFLICT, TOO_LARGE, UNPROCESSABLE, BUSY),
 )
@@ -156,7 +156,7 @@ def put_ballot(data: BallotIn, snapshot: VisibleSession, caller: CallerDep, sess
 
 
 @router.get(
-    "/sessions/{session_id}/ballot",
+    "/sessions/{session_id:digits}/ballot",
     response_model=BallotOut,
     responses=responses(ON_A_SESSION, NOT_THE_INSTRUCTOR),
 )
@@ -167,7 +167,7 @@ def get_ballot(snapshot: VisibleSession, caller: CallerDep, session: SessionDep)
 
 
 @router.get(
-    "/sessions/{session_id}/results",
+    "/sessions/{session_id:digits}/results",
     response_model=GroupResults,
     responses=responses(ON_A_SESSION, NOT_REVEALED, UNPROCESSABLE),
 )
@@ -190,7 +190,7 @@ def results(
 
 
 def _action(path: str, summary: str):  # noqa: ANN202
-    return router.post(f"/sessions/{{session_id}}/{path}", response_model=SessionPublic, responses=RUNNING,
+    return router.post(f"/sessions/{{session_id:digits}}/{path}", response_model=SessionPublic, responses=RUNNING,
                        summary=summary)  # fmt: skip
 
 
@@ -215,7 +215,7 @@ def reopen(request: Request, snapshot: RunSession, session: SessionDep) -> Sessi
 
 
 @router.post(
-    "/sessions/{session_id}/rounds",
+    "/sessions/{session_id:digits}/rounds",
     response_model=SessionPublic,
     status_code=status.HTTP_201_CREATED,
     responses=responses(RUNNING, SESSION_CONFLICT),
@@ -225,19 +225,19 @@ def start_round(request: Request, snapshot: RunSession, session: SessionDep) -> 
     return session_public(request, session, seminars.new_round(session, seminar=snapshot.seminar))
 
 
-@router.get("/sessions/{session_id}/rounds", response_model=RoundList, responses=RUNNING)
+@router.get("/sessions/{session_id:digits}/rounds", response_model=RoundList, responses=RUNNING)
 def list_rounds(snapshot: RunSession, session: SessionDep) -> RoundList:
     return round_list(session, snapshot)
 
 
-@router.get("/sessions/{session_id}/participants", response_model=ParticipantList, responses=RUNNING)
+@router.get("/sessions/{session_id:digits}/participants", response_model=ParticipantList, responses=RUNNING)
 def list_participants(snapshot: RunSession, session: SessionDep) -> ParticipantList:
     """Who joined, whether and how completely each has scored this round, and when they last changed it."""
     return participant_list(session, snapshot)
 
 
 @router.delete(
-    "/sessions/{session_id}/participants/{participant_id}",
+    "/sessions/{session_id:digits}/participants/{participant_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=responses(RUNNING, {404: SESSION_NOT_FOUND[404]}),
 )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
-
-from optionsmatrix.schemas.matrices import QueryWhole
+from starlette.convertors import StringConvertor, register_url_convertor
 
 # Ids are 32-bit integers in both databases; a larger one cannot exist, and
 # passing it through would overflow PostgreSQL's integer type.
@@ -33,9 +35,34 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def plain_digits(value: object) -> object:
+    """An id in a path is ASCII digits and nothing else.
+
+    Pydantic's lax int parsing would also read "1_0" (as 10), "+1", " 1",
+    "1.0" and "\\n1", so one resource would answer at many addresses.
+    """
+    if isinstance(value, str) and not _DIGITS.fullmatch(value):
+        raise PydanticCustomError(
+            "int_parsing", "Input should be a valid integer, unable to parse string as an integer"
+        )
+    return value
+
+
+class _Digits(StringConvertor):
+    """A path segment of digits only: `/sessions/join` is then never read as a session's id."""
+
+    regex = "[0-9]+"
+
+
+register_url_convertor("digits", _Digits())
+
+
 def path_id(description: str) -> Any:  # noqa: ANN401 (a type, built at import)
-    """An id in a path: plain decimal digits (not "1_0" or " 1"), 1 to MAX_ID."""
-    return Annotated[int, Path(ge=1, le=MAX_ID, description=description), QueryWhole]
+    """An id in a path: plain decimal digits, 1 to MAX_ID. The check goes after Path so the schema keeps the bounds."""
+    return Annotated[int, Path(ge=1, le=MAX_ID, description=description), BeforeValidator(plain_digits)]
 
 
 def client_address(request: Request) -> str:

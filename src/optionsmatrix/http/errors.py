@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import Scope
 
 from optionsmatrix.analysis import AnalysisError
@@ -42,6 +43,24 @@ class ErrorSurface:
 def retry_headers(error: OptionsMatrixError) -> dict[str, str]:
     retry = getattr(error, "retry_after_seconds", None)
     return {"Retry-After": str(retry)} if retry is not None else {}
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path.
+
+    Starlette's 405 names only the methods of the first route whose path
+    matched, and FastAPI makes one route per method: OPTIONS /api/v1/matrices
+    said `Allow: GET`, hiding POST. So ask the router about each method.
+    """
+    allowed = []
+    for method in _METHODS:
+        probe = {**request.scope, "method": method}
+        if any(route.matches(probe)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
 
 
 def _surface_for(surfaces: Sequence[ErrorSurface], request: Request) -> ErrorSurface:
@@ -85,7 +104,10 @@ def install_error_handlers(app: FastAPI, surfaces: Sequence[ErrorSurface]) -> No
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         if isinstance(error, BodyTooLarge):  # a streamed body over the limit (middleware.BodyLimit)
             return surface_for(request).too_large(request, too_large_message(error.limit))
-        return surface_for(request).http(request, error)
+        response = surface_for(request).http(request, error)
+        if error.status_code == 405:  # a 405 must say what is allowed, pages included
+            response.headers["Allow"] = _allowed_methods(request)
+        return response
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, _error: Exception) -> Response:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from optionsmatrix.models import Ballot, SessionRound
+from optionsmatrix.models import Ballot, Participant, SessionRound
 from optionsmatrix.schemas.sessions import ParticipantList, ParticipantSummary, RoundList, RoundSummary
 from optionsmatrix.services.seminars import SessionSnapshot
 from optionsmatrix.services.session_results import participants_of
@@ -81,3 +83,16 @@ def _latest_in_round(session: Session, round_id: int) -> dict[int, Ballot]:
         .where(Ballot.round_id == round_id)
     ).all()
     return {b.participant_id: b for b in rows}
+
+
+def fingerprint(session: Session, snapshot: SessionSnapshot) -> str:
+    """An ETag that changes whenever what a session shows does: an instructor action, a join, a ballot, a removal."""
+    participants, last_participant = session.exec(
+        select(func.count(), func.max(Participant.id)).where(Participant.session_id == snapshot.seminar.id)
+    ).one()
+    ballots_in_round, last_ballot = session.exec(
+        select(func.count(), func.max(Ballot.id)).where(Ballot.round_id == snapshot.round.id)
+    ).one()
+    state = (snapshot.seminar.id, snapshot.seminar.version, snapshot.seminar.current_round, participants,
+             last_participant, ballots_in_round, last_ballot)  # fmt: skip
+    return '"' + hashlib.sha256(repr(state).encode()).hexdigest()[:20] + '"'

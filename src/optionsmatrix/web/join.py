@@ -13,13 +13,16 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from optionsmatrix.errors import Conflict, NotFound
+from optionsmatrix.errors import Conflict, InvalidInput, NotFound
 from optionsmatrix.http.deps import SessionDep, client_address, path_id
 from optionsmatrix.models import Participant
 from optionsmatrix.schemas.text import TextRuleBroken, clean_label
 from optionsmatrix.services import ballots
 from optionsmatrix.services.rate_limits import JoinLimited, limited_join
-from optionsmatrix.services.seminars import normalize_join_code
+from optionsmatrix.services.seminars import get_snapshot, normalize_join_code
+from optionsmatrix.services.session_views import fingerprint
+from optionsmatrix.web.forms import SubmittedForm
+from optionsmatrix.web.participation import ballot_from_form, form_field, participant_context
 from optionsmatrix.web.rendering import render, secure_cookies
 
 router = APIRouter()
@@ -128,3 +131,62 @@ def join_submit(
 def _clean_name(name: str) -> str:
     """The same rules as every label (NFKC, nothing invisible); a refused name raises TextRuleBroken."""
     return clean_label(name, max_length=40) if name else ""
+
+
+# The participant's page -----------------------------------------------------------
+
+
+def _participant_or_join(request: Request, session: Session, session_id: int) -> Participant | Response:
+    participant = participant_in(request, session, session_id)
+    if participant is not None:
+        return participant
+    seminar = get_snapshot(session, session_id).seminar  # 404 for no such session
+    return RedirectResponse(request.url_for("join_code_page", code=seminar.join_code), status_code=303)
+
+
+@router.get("/s/{session_id}", name="participant_page")
+def participant_page(request: Request, session: SessionDep, session_id: SessionId, saved: int = 0) -> Response:
+    found = _participant_or_join(request, session, session_id)
+    if isinstance(found, Response):
+        return found
+    return render(request, "participate/page.html", participant_context(session, found, saved=bool(saved)))
+
+
+@router.post("/s/{session_id}/ballot", name="participant_ballot")
+def participant_ballot(
+    request: Request, session: SessionDep, session_id: SessionId, submitted: SubmittedForm
+) -> Response:
+    found = _participant_or_join(request, session, session_id)
+    if isinstance(found, Response):
+        return found
+    snapshot = get_snapshot(session, session_id)
+    body, errors = ballot_from_form(snapshot, submitted)
+    if not errors:
+        try:
+            ballots.save_ballot(session, participant=found, body=body, snapshot=snapshot)  # type: ignore[arg-type]
+        except InvalidInput as refused:
+            errors = {form_field(e.loc): e.msg[:1].upper() + e.msg[1:] + "." for e in refused.errors}
+        except Conflict as refused:
+            errors = {"form": refused.message[:1].upper() + refused.message[1:] + "."}
+    if errors:
+        context = participant_context(session, found, form=submitted, errors=errors)
+        return render(request, "participate/page.html", context, status_code=409 if "form" in errors else 422)
+    url = request.url_for("participant_page", session_id=session_id).include_query_params(saved=1)
+    return RedirectResponse(f"{url}#my-ranking", status_code=303)
+
+
+@router.get("/s/{session_id}/status", name="participant_status")
+def participant_status(request: Request, session: SessionDep, session_id: SessionId) -> Response:
+    """The reveal state and, once revealed, the group result: polled, 304 while nothing changed."""
+    found = _participant_or_join(request, session, session_id)
+    if isinstance(found, Response):
+        return Response(status_code=204)
+    snapshot = get_snapshot(session, session_id)
+    etag = fingerprint(session, snapshot)
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    context = participant_context(session, found)
+    response = render(request, "participate/page.html", context, fragment="participate/_group.html")
+    response.headers.update(headers)
+    return response

@@ -8,23 +8,20 @@ dashboard answers 304 from its ETag); the controls; and the group's results.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from optionsmatrix.errors import InvalidInput
 from optionsmatrix.http.deps import SessionDep, path_id
-from optionsmatrix.models import Ballot, Participant
 from optionsmatrix.schemas.sessions import SessionCreate
 from optionsmatrix.services import ballots, seminars
 from optionsmatrix.services.seminars import SessionSnapshot, check_runs, get_snapshot
 from optionsmatrix.services.session_results import group_result
-from optionsmatrix.services.session_views import participant_list, round_list
+from optionsmatrix.services.session_views import fingerprint, participant_list, round_list
 from optionsmatrix.web.deps import LoggedIn, PageMatrix
 from optionsmatrix.web.forms import SubmittedForm, errors_from, parse_form
 from optionsmatrix.web.guard import WebActor
@@ -102,19 +99,6 @@ def _dashboard_context(request: Request, session: Session, snapshot: SessionSnap
     }
 
 
-def _fingerprint(session: Session, snapshot: SessionSnapshot) -> str:
-    """Changes whenever the dashboard would: an instructor action, a join, a ballot, a removal."""
-    participants, last_participant = session.exec(
-        select(func.count(), func.max(Participant.id)).where(Participant.session_id == snapshot.seminar.id)
-    ).one()
-    ballots_in_round, last_ballot = session.exec(
-        select(func.count(), func.max(Ballot.id)).where(Ballot.round_id == snapshot.round.id)
-    ).one()
-    state = (snapshot.seminar.version, snapshot.seminar.current_round, participants, last_participant,
-             ballots_in_round, last_ballot)  # fmt: skip
-    return '"' + hashlib.sha256(repr(state).encode()).hexdigest()[:20] + '"'
-
-
 @router.get("/sessions/{session_id}", name="session_dashboard")
 def dashboard(request: Request, snapshot: RunPageSession, session: SessionDep) -> Response:
     return render(request, "sessions/dashboard.html", _dashboard_context(request, session, snapshot))
@@ -123,7 +107,7 @@ def dashboard(request: Request, snapshot: RunPageSession, session: SessionDep) -
 @router.get("/sessions/{session_id}/live", name="session_live")
 def live(request: Request, snapshot: RunPageSession, session: SessionDep) -> Response:
     """The changing part of the dashboard; 304 when nothing changed since the browser's copy."""
-    etag = _fingerprint(session, snapshot)
+    etag = fingerprint(session, snapshot)
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)

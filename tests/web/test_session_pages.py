@@ -1,0 +1,143 @@
+"""Seminar sessions in the browser, through HTTP: the instructor's dashboard and a participant's page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import csrf_token_of
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def dashboard_url(client, case_study_id):
+    started = client.post(
+        f"/matrices/{case_study_id}/sessions", data={"weight_mode": "fixed", "method": "wsm"}, follow_redirects=False
+    )
+    assert started.status_code == 303
+    return started.headers["location"]
+
+
+def _code(client, dashboard_url):
+    return re.search(r'class="join-code"[^>]*>(\w+)<', client.get(dashboard_url).text).group(1)
+
+
+def _join(app, code, name="Ann"):
+    phone = TestClient(app)
+    found = phone.get("/join", params={"code": code.lower()}, follow_redirects=False)
+    assert found.status_code == 303
+    page = phone.get(found.headers["location"])
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    joined = phone.post(found.headers["location"], data={"display_name": name, "csrf_token": token},
+                        follow_redirects=False)  # fmt: skip
+    assert joined.status_code == 303 and re.match(r".*/s/\d+$", joined.headers["location"])
+    return phone, joined.headers["location"]
+
+
+def _fill(page_html, value="3"):
+    """Every score field of the ballot form, set to `value`."""
+    names = sorted(set(re.findall(r'name="(s\.\d+\.\d+)"', page_html)))
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page_html).group(1)
+    return {**dict.fromkeys(names, value), "csrf_token": token}
+
+
+def test_the_dashboard_shows_the_code_link_and_a_qr_code(client, dashboard_url):
+    page = client.get(dashboard_url)
+
+    code = re.search(r'class="join-code"[^>]*>(\w+)<', page.text).group(1)
+    assert page.status_code == 200 and len(code) == 6
+    assert f"/join/{code}" in page.text and 'class="qr-code"' in page.text and "<svg" in page.text
+
+
+def test_a_participant_joins_by_code_scores_and_sees_their_own_ranking(app, client, dashboard_url):
+    phone, url = _join(app, _code(client, dashboard_url))
+
+    page = phone.get(url)
+    submitted = phone.post(f"{url}/ballot", data=_fill(page.text), follow_redirects=False)
+    after = phone.get(submitted.headers["location"])
+
+    assert submitted.status_code == 303
+    assert "Your ranking" in after.text and "Your ballot was saved" in after.text
+    assert "appears here when the instructor reveals it" in after.text
+
+
+def test_the_dashboard_fills_in_as_ballots_arrive_and_answers_304_when_nothing_changed(app, client, dashboard_url):
+    live_url = f"{dashboard_url}/live"
+    before = client.get(live_url, headers=HTMX)
+    unchanged = client.get(live_url, headers={**HTMX, "If-None-Match": before.headers["etag"]})
+    phone, url = _join(app, _code(client, dashboard_url), "Bea")
+    phone.post(f"{url}/ballot", data=_fill(phone.get(url).text))
+
+    after = client.get(live_url, headers={**HTMX, "If-None-Match": before.headers["etag"]})
+
+    assert unchanged.status_code == 304
+    assert after.status_code == 200 and "Bea" in after.text and "complete" in after.text
+    assert after.headers["etag"] != before.headers["etag"]
+
+
+def test_after_reveal_the_participant_sees_the_group_and_where_they_stand(app, client, dashboard_url):
+    phone, url = _join(app, _code(client, dashboard_url))
+    phone.post(f"{url}/ballot", data=_fill(phone.get(url).text, "4"))
+
+    client.post(f"{dashboard_url}/reveal")
+    status = phone.get(f"{url}/status", headers=HTMX)
+
+    assert "The group" in status.text and "Where you stand" in status.text
+
+
+def test_a_display_name_is_text_never_html(app, client, dashboard_url):
+    _join(app, _code(client, dashboard_url), '<img src=x onerror="alert(1)">')
+
+    page = client.get(dashboard_url).text
+
+    assert "<img src=x" not in page and "&lt;img src=x" in page
+
+
+def test_a_wrong_code_says_so_plainly(anonymous):
+    page = anonymous.get("/join", params={"code": "zzzzzz"})
+
+    assert page.status_code == 404 and "There is no session with the code ZZZZZZ" in page.text
+
+
+def test_a_score_outside_the_scale_is_an_inline_message_and_nothing_is_stored(app, client, dashboard_url):
+    phone, url = _join(app, _code(client, dashboard_url))
+    form = _fill(phone.get(url).text)
+    first = next(name for name in form if name.startswith("s."))
+    form[first] = "9"
+
+    refused = phone.post(f"{url}/ballot", data=form)
+
+    assert refused.status_code == 422 and "is scored from 1 to 5; got 9." in refused.text
+    assert "Your ranking" not in refused.text
+
+
+def test_a_new_round_starts_the_form_from_the_ballot_before_and_shows_that_rounds_result(app, client, dashboard_url):
+    phone, url = _join(app, _code(client, dashboard_url))
+    phone.post(f"{url}/ballot", data=_fill(phone.get(url).text, "2"))
+
+    client.post(f"{dashboard_url}/rounds")
+    page = phone.get(url).text
+
+    assert "starts from your ballot of round 1" in page
+    assert "The group's result in round 1" in page
+    assert re.search(r'value="2" checked', page)
+
+
+def test_the_ballot_form_needs_the_csrf_token(app, client, dashboard_url):
+    phone, url = _join(app, _code(client, dashboard_url))
+    form = _fill(phone.get(url).text)
+    del form["csrf_token"]
+
+    assert phone.post(f"{url}/ballot", data=form).status_code == 403
+
+
+def test_a_browser_that_has_not_joined_is_sent_to_join(anonymous, client, dashboard_url):
+    session_id = dashboard_url.rsplit("/", 1)[1]
+
+    response = anonymous.get(f"/s/{session_id}", follow_redirects=False)
+
+    assert response.status_code == 303 and "/join/" in response.headers["location"]
+    assert csrf_token_of(anonymous)

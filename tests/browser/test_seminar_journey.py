@@ -1,0 +1,108 @@
+"""Journey: a seminar runs start to finish in two browsers.
+
+The instructor's dashboard on a 1280 px screen (the projector), a participant
+on a 390 px phone: start a session on the case study, join by typing the
+code, score with the scale buttons, submit, the dashboard fills in without a
+reload, reveal, the participant sees the group ranking, a second round, and
+the instructor sees how the options moved.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in_through_the_form
+
+pytestmark = pytest.mark.browser
+
+CASE_STUDY = "Military options at the U.S.–Mexico border (Heritage Foundation, 2025)"
+
+
+def _watch_errors(page, errors: list[str]) -> None:
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_default_timeout(15_000)
+
+
+def _start_session(dashboard, title: str) -> str:
+    dashboard.goto("/")
+    dashboard.get_by_role("link", name=CASE_STUDY).click()
+    dashboard.get_by_label("Title").fill(title)
+    dashboard.get_by_role("button", name="Start a session").click()
+    expect(dashboard.locator("h1")).to_have_text(title)
+    code = dashboard.locator(".join-code").inner_text().strip()
+    assert re.fullmatch(r"[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{6}", code), code
+    return code
+
+
+def _score_every_option(phone, pick) -> None:
+    """Tap one scale button per criterion for each option, as a participant does, then submit."""
+    options = phone.locator(".ballot-option")
+    for i in range(options.count()):
+        rows = options.nth(i).locator(".scale-row")
+        for j in range(rows.count()):
+            rows.nth(j).get_by_text(str(pick(i, j)), exact=True).click()
+    phone.get_by_role("button", name="Submit my ballot").click()
+
+
+def test_a_seminar_from_start_to_the_second_round(browser, live_server, instructor_email):
+    errors: list[str] = []
+    projector = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server.url)
+    phone_context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    dashboard, phone = projector.new_page(), phone_context.new_page()
+    _watch_errors(dashboard, errors)
+    _watch_errors(phone, errors)
+
+    log_in_through_the_form(dashboard, instructor_email)
+    code = _start_session(dashboard, "Border options — seminar 1")
+    dashboard_url = dashboard.url
+    expect(dashboard.locator(".join-qr svg")).to_be_visible()
+    expect(dashboard.get_by_text("Nobody has joined yet.")).to_be_visible()
+
+    # The participant types the code in lower case, as people do on phones.
+    phone.goto("/join")
+    phone.get_by_label("Session code").fill(code.lower())
+    phone.get_by_role("button", name="Continue").click()
+    phone.get_by_label(re.compile("^Your name")).fill("Ada <b>")
+    phone.get_by_role("button", name="Join").click()
+    expect(phone.locator(".session-header .name").first).to_have_text("Ada <b>")  # text, never markup
+
+    # The dashboard notices the new participant by itself (polling), no reload.
+    expect(dashboard.locator(".participant-table")).to_contain_text("Ada <b>", timeout=15_000)
+    assert dashboard.url == dashboard_url
+
+    # Option i scored high on early criteria: a clear order, so the ranking is not a tie.
+    _score_every_option(phone, lambda i, j: 5 - i if j % 2 == 0 else 1 + i % 5)
+    expect(phone.get_by_role("status").first).to_contain_text("Your ballot was saved")
+    expect(phone.locator("#my-ranking li")).to_have_count(5)
+    expect(phone.get_by_text("The group's result appears here when the instructor reveals it.")).to_be_visible()
+
+    expect(dashboard.locator(".participant-table")).to_contain_text("complete", timeout=15_000)
+    expect(dashboard.locator(".room-counts")).to_contain_text("1 complete")
+
+    # Reveal: the phone notices within its polling interval, without a reload.
+    dashboard.get_by_role("button", name="Reveal results").click()
+    expect(dashboard.get_by_role("button", name="Hide results")).to_be_visible()
+    expect(phone.get_by_role("heading", name=re.compile("The group's ranking, round 1"))).to_be_visible(timeout=20_000)
+    expect(phone.locator("table.standing tbody tr")).to_have_count(5)
+
+    # Round 2: the form starts from round 1's ballot; the participant changes their mind.
+    dashboard.get_by_role("button", name="Start round 2").click()
+    expect(dashboard.locator(".session-state")).to_contain_text("Round 2")
+    phone.reload()
+    expect(phone.get_by_text("your form starts from your ballot of round 1")).to_be_visible()
+    expect(phone.get_by_role("heading", name="The group's result in round 1")).to_be_visible()
+    _score_every_option(phone, lambda i, j: 1 + i if j % 2 == 0 else 5 - i % 5)
+    expect(phone.get_by_role("status").first).to_contain_text("Your ballot was saved")
+
+    # The movement between rounds, on the projector.
+    expect(dashboard.locator("table.movement")).to_be_visible(timeout=15_000)
+    expect(dashboard.locator("table.movement")).to_contain_text(re.compile("up|down"))
+    expect(dashboard.locator("table.heatmap")).to_be_visible()
+
+    phone_context.close()
+    projector.close()
+    assert [e for e in errors if "422" not in e] == []

@@ -141,3 +141,16 @@ def test_a_browser_that_has_not_joined_is_sent_to_join(anonymous, client, dashbo
 
     assert response.status_code == 303 and "/join/" in response.headers["location"]
     assert csrf_token_of(anonymous)
+
+
+def test_the_matrix_page_lists_its_sessions_with_status_and_ballots(app, client, case_study_id, dashboard_url):
+    phone, url = _join(app, _code(client, dashboard_url))
+    phone.post(f"{url}/ballot", data=_fill(phone.get(url).text), follow_redirects=False)
+
+    page = client.get(f"/matrices/{case_study_id}").text
+    listed = page[page.index("Sessions of this matrix"):]
+    assert f'href="{dashboard_url}"' in listed and "open · round 1 · 1 ballot ·" in listed
+
+
+def test_an_anonymous_reader_of_the_matrix_sees_no_sessions(app, client, case_study_id, dashboard_url):
+    assert "Sessions of this matrix" not in TestClient(app).get(f"/matrices/{case_study_id}").text

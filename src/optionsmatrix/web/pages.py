@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from optionsmatrix.http.deps import SessionDep
 from optionsmatrix.schemas.matrices import MatrixCreate
-from optionsmatrix.services import matrices
+from optionsmatrix.services import matrices, seminars
 from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import EditablePageMatrix, LoggedIn, PageMatrix
 from optionsmatrix.web.forms import SubmittedForm, parse_form
@@ -17,6 +17,7 @@ from optionsmatrix.web.rendering import is_htmx, render
 router = APIRouter()
 
 LIST_PAGE_SIZE = 200
+MATRIX_SESSIONS_SHOWN = 10  # the newest; the Sessions page lists them all
 
 
 def _list_context(session, actor, **extra: object) -> dict[str, object]:  # noqa: ANN001
@@ -42,8 +43,13 @@ def matrix_create(
 
 
 @router.get("/matrices/{matrix_id}", name="matrix_page")
-def matrix_page(request: Request, matrix: PageMatrix, actor: WebActor) -> Response:
-    return render(request, "matrices/detail.html", matrix_context(matrix, actor))
+def matrix_page(request: Request, matrix: PageMatrix, actor: WebActor, session: SessionDep) -> Response:
+    sessions: list[seminars.SessionRow] = []
+    if actor.instructor is not None:
+        sessions, _total = seminars.list_sessions(
+            session, actor=actor, limit=MATRIX_SESSIONS_SHOWN, offset=0, matrix_id=matrix.id
+        )
+    return render(request, "matrices/detail.html", {**matrix_context(matrix, actor), "matrix_sessions": sessions})
 
 
 @router.post("/matrices/{matrix_id}/copy", name="matrix_copy")

@@ -154,3 +154,28 @@ def test_the_matrix_page_lists_its_sessions_with_status_and_ballots(app, client,
 
 def test_an_anonymous_reader_of_the_matrix_sees_no_sessions(app, client, case_study_id, dashboard_url):
     assert "Sessions of this matrix" not in TestClient(app).get(f"/matrices/{case_study_id}").text
+
+
+def test_a_session_starts_with_the_chosen_normalisation(client, case_study_id):
+    started = client.post(
+        f"/matrices/{case_study_id}/sessions",
+        data={"weight_mode": "fixed", "method": "topsis", "normalization": "minmax"},
+        follow_redirects=False,
+    )
+    session_id = int(started.headers["location"].rstrip("/").rsplit("/", 1)[1])
+
+    assert "normalisation minmax" in client.get(started.headers["location"]).text
+    assert client.get(f"/api/v1/sessions/{session_id}").json()["normalization"] == "minmax"
+
+
+def test_a_normalisation_the_method_does_not_take_is_refused_beside_the_form(client, case_study_id):
+    refused = client.post(
+        f"/matrices/{case_study_id}/sessions",
+        data={"weight_mode": "fixed", "method": "promethee2", "normalization": "vector", "title": "Kept title"},
+        follow_redirects=False,
+    )
+
+    assert refused.status_code == 422
+    assert 'id="session-form-error"' in refused.text and 'value="Kept title"' in refused.text
+    assert "normalization" not in refused.text.split('id="session-form-error"')[1].split("</p>")[0]
+    assert "works on the raw scores" in refused.text

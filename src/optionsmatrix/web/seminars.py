@@ -15,6 +15,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
+from optionsmatrix.analysis import METHODS, allowed_normalizations
+from optionsmatrix.analysis.explain import NORMALIZATION_LABELS
 from optionsmatrix.errors import InvalidInput
 from optionsmatrix.http.deps import SessionDep, path_id
 from optionsmatrix.schemas.sessions import SessionCreate
@@ -22,6 +24,7 @@ from optionsmatrix.services import ballots, seminars
 from optionsmatrix.services.seminars import SessionSnapshot, check_runs, get_snapshot
 from optionsmatrix.services.session_results import group_result
 from optionsmatrix.services.session_views import fingerprint, participant_list, round_list
+from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import LoggedIn, PageMatrix
 from optionsmatrix.web.forms import SubmittedForm, errors_from, parse_form
 from optionsmatrix.web.guard import WebActor
@@ -49,11 +52,15 @@ def join_url(request: Request, code: str) -> str:
     return str(request.url_for("join_code_page", code=code))
 
 
+START_FIELDS = ("title", "weight_mode", "method", "normalization")
+
+
 @router.post("/matrices/{matrix_id}/sessions", name="session_start")
 def start(
-    request: Request, matrix: PageMatrix, session: SessionDep, instructor: LoggedIn, submitted: SubmittedForm
+    request: Request, matrix: PageMatrix, session: SessionDep, instructor: LoggedIn, actor: WebActor,
+    submitted: SubmittedForm,
 ) -> Response:
-    chosen = {k: str(v).strip() for k, v in submitted.items() if k in ("title", "weight_mode", "method")}
+    chosen = {k: str(v).strip() for k, v in submitted.items() if k in START_FIELDS}
     form = parse_form(SessionCreate, FormData({k: v for k, v in chosen.items() if v}))
     if form.ok:
         data = form.data.model_copy(update={"reveal": submitted.get("reveal") == "on"})  # type: ignore[union-attr]
@@ -65,8 +72,21 @@ def start(
             return RedirectResponse(request.url_for("session_dashboard", session_id=snapshot.seminar.id), 303)
         except InvalidInput as error:
             form.errors = errors_from(error)
-    message = "; ".join(form.errors.values()) or "The session could not be started."
-    return render(request, "errors/page.html", {"status_code": 422, "message": message}, status_code=422)
+            if "normalization" in form.errors:
+                form.errors["normalization"] = _normalisation_sentence(chosen.get("method") or "wsm")
+    errors = form.errors or {"form": "The session could not be started."}
+    context = {**matrix_context(matrix, actor), "session_form": {"values": chosen, "errors": errors}}
+    return render(request, "matrices/detail.html", context, status_code=422)
+
+
+def _normalisation_sentence(method: str) -> str:
+    """Which normalisations a method takes, in the words of the form's selects."""
+    name = METHODS[method].label if method in METHODS else method
+    allowed = allowed_normalizations(method) if method in METHODS else ()
+    if not allowed:
+        return f"{name} works on the raw scores: choose “The method's default” for its normalisation."
+    listed = ", ".join(NORMALIZATION_LABELS[n].split(" — ")[0] for n in allowed)
+    return f"{name} takes one of these normalisations: {listed}; or choose “The method's default”."
 
 
 @router.get("/sessions", name="session_list")

@@ -16,6 +16,7 @@ import numpy as np
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from optionsmatrix.analysis import AnalysisError
 from optionsmatrix.core.db import write_transaction
 from optionsmatrix.core.security import digest, new_secret
 from optionsmatrix.errors import Conflict, FieldError, InvalidInput, NotFound
@@ -199,6 +200,10 @@ def save_ballot(
     snapshot = snapshot or get_snapshot(session, participant.session_id)
     arrays = read_ballot(snapshot, body)  # validated before any lock is taken
     participant_weights = snapshot.seminar.weight_mode == "participant"
+    # Ranked before it is stored: a complete ballot the session's method cannot
+    # rank (wpm and a 0, topsis and a column of zeros) is refused, rather than
+    # stored behind a 422 where it would break the group's result for everyone.
+    ranking = _rank_or_refuse(snapshot, arrays) if arrays.complete(participant_weights) else None
     with write_transaction(session):
         # Lock the participant: their revisions are numbered one after another.
         locked = session.execute(
@@ -225,8 +230,18 @@ def save_ballot(
             complete=arrays.complete(participant_weights),
         )
         session.add(ballot)
-    ranking = rank_ballot(snapshot, arrays.scores, arrays.weights) if ballot.complete else None
     return SavedBallot(ballot, ranking)
+
+
+def _rank_or_refuse(snapshot: SessionSnapshot, arrays: BallotArrays) -> SnapshotRanking:
+    try:
+        return rank_ballot(snapshot, arrays.scores, arrays.weights)
+    except AnalysisError as error:
+        loc = error.loc
+        if len(loc) == 3 and loc[0] == "scores":  # snapshot positions -> the ids the client sent
+            option, criterion = snapshot.options[int(loc[1])], snapshot.criteria[int(loc[2])]
+            raise InvalidInput([FieldError(("scores", str(option.id), str(criterion.id)), error.message)]) from None
+        raise InvalidInput.on("scores", error.message) from None
 
 
 def _latest_version(session: Session, participant_id: int, round_id: int) -> int:

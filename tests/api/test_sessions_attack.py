@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from optionsmatrix.models import SessionRound, utcnow
+from optionsmatrix.services.seminars import get_snapshot
+from tests.conftest import ON_POSTGRES
 
 
 def _as(app, token):
@@ -86,3 +94,37 @@ def test_scores_no_ballot_can_rank_leave_the_group_ranking_out_instead_of_failin
     assert client.get(f"{url}/results", params={"method": "wpm"}).status_code == 422  # asked by name: say why
     assert client.get(f"/sessions/{seminar['id']}").status_code == 200
     assert client.get(f"/sessions/{seminar['id']}/live").status_code == 200
+
+
+def _while_another_worker_holds(engine, session_id, request):
+    """Run `request` while another connection has the session locked, mid new round; then let it commit."""
+    other = Session(engine, expire_on_commit=False)
+    snapshot = get_snapshot(other, session_id, for_update=True)
+    snapshot.round.closed_at = utcnow()
+    snapshot.seminar.current_round += 1
+    other.add_all(
+        [snapshot.round, snapshot.seminar, SessionRound(session_id=session_id, number=snapshot.round.number + 1)]
+    )
+    other.flush()
+    answers = []
+    waiting = threading.Thread(target=lambda: answers.append(request()))
+    waiting.start()
+    time.sleep(0.5)  # the request is now queued behind the lock
+    other.commit()
+    other.close()
+    waiting.join(10)
+    return answers[0]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not ON_POSTGRES, reason="row locks: PostgreSQL")
+@pytest.mark.parametrize("action", ["rounds", "reveal", "hide", "close"])
+def test_an_instructor_action_queued_behind_a_new_round_is_not_a_404(client, engine, case_study_id, action):
+    seminar = _start(client, case_study_id)
+
+    answer = _while_another_worker_holds(
+        engine, seminar["id"], lambda: client.post(f"/api/v1/sessions/{seminar['id']}/{action}")
+    )
+
+    assert answer.status_code in (200, 201), answer.text
+    assert answer.json()["round"] == (3 if action == "rounds" else 2)

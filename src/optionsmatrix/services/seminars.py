@@ -200,7 +200,10 @@ def get_snapshot(session: Session, session_id: int, *, for_update: bool = False)
         .execution_options(populate_existing=True)
     )  # fmt: skip
     if for_update and session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=SeminarSession)  # type: ignore[arg-type]
+        # Lock first, then read in a statement of its own. Locking in the join
+        # itself, a concurrent new round made PostgreSQL recheck the updated
+        # row against the old round, find no match, and answer 404.
+        session.exec(select(SeminarSession.id).where(SeminarSession.id == session_id).with_for_update())
     row = session.exec(query).first()
     if row is None:
         raise NotFound("Session", session_id)

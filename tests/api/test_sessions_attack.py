@@ -128,3 +128,51 @@ def test_an_instructor_action_queued_behind_a_new_round_is_not_a_404(client, eng
 
     assert answer.status_code in (200, 201), answer.text
     assert answer.json()["round"] == (3 if action == "rounds" else 2)
+
+
+def _while_another_worker_closes(engine, session_id, request):
+    other = Session(engine, expire_on_commit=False)
+    snapshot = get_snapshot(other, session_id, for_update=True)
+    snapshot.seminar.status = "closed"
+    snapshot.round.closed_at = utcnow()
+    other.add_all([snapshot.round, snapshot.seminar])
+    other.flush()
+    answers = []
+    waiting = threading.Thread(target=lambda: answers.append(request()))
+    waiting.start()
+    time.sleep(0.5)
+    other.commit()
+    other.close()
+    waiting.join(10)
+    return answers[0]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not ON_POSTGRES, reason="row locks: PostgreSQL")
+def test_a_ballot_racing_a_close_does_not_land_in_the_closed_session(app, client, anonymous, engine, case_study_id):
+    seminar = _start(client, case_study_id)
+    phone = _as(app, _join(anonymous, seminar["join_code"])["participant_token"])
+    url = f"/api/v1/sessions/{seminar['id']}/ballot"
+
+    answer = _while_another_worker_closes(
+        engine, seminar["id"], lambda: phone.put(url, json={"scores": _scores(seminar, lambda i, j: 3)})
+    )
+
+    assert answer.status_code == 409, answer.text
+    assert phone.get(url).status_code == 404
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not ON_POSTGRES, reason="row locks: PostgreSQL")
+def test_a_ballot_racing_a_new_round_lands_in_the_new_round(app, client, anonymous, engine, case_study_id):
+    seminar = _start(client, case_study_id)
+    phone = _as(app, _join(anonymous, seminar["join_code"])["participant_token"])
+    url = f"/api/v1/sessions/{seminar['id']}"
+
+    answer = _while_another_worker_holds(
+        engine, seminar["id"], lambda: phone.put(f"{url}/ballot", json={"scores": _scores(seminar, lambda i, j: 3)})
+    )
+
+    assert answer.status_code == 200, answer.text
+    rounds = {r["number"]: r["ballots"] for r in client.get(f"{url}/rounds").json()["items"]}
+    assert rounds == {1: 0, 2: 1}  # round 1 was closed before this ballot was stored

@@ -205,13 +205,16 @@ def save_ballot(
     # stored behind a 422 where it would break the group's result for everyone.
     ranking = _rank_or_refuse(snapshot, arrays) if arrays.complete(participant_weights) else None
     with write_transaction(session):
+        # A shared lock on the session first (the order deleting a session
+        # takes too): a close or a new round in flight is waited for, so no
+        # ballot lands in a session or round that has just been closed.
+        current = get_snapshot(session, participant.session_id, for_share=True)
         # Lock the participant: their revisions are numbered one after another.
         locked = session.execute(
             update(Participant).where(col(Participant.id) == participant.id).values(session_id=Participant.session_id)
         )
         if locked.rowcount != 1:  # type: ignore[attr-defined]
             raise NotFound("Participant", participant.id)  # removed by the instructor meanwhile
-        current = get_snapshot(session, participant.session_id)
         if current.seminar.status != "open":
             raise Conflict("this session is closed; your ballot can no longer change")
         latest = _latest_version(session, participant.id, current.round.id)  # type: ignore[arg-type]

@@ -139,7 +139,7 @@ def test_a_browser_that_has_not_joined_is_sent_to_join(anonymous, client, dashbo
 
     response = anonymous.get(f"/s/{session_id}", follow_redirects=False)
 
-    assert response.status_code == 303 and "/join/" in response.headers["location"]
+    assert response.status_code == 303 and response.headers["location"].endswith("/join")  # the code is not given
     assert csrf_token_of(anonymous)
 
 
@@ -179,3 +179,21 @@ def test_a_normalisation_the_method_does_not_take_is_refused_beside_the_form(cli
     assert 'id="session-form-error"' in refused.text and 'value="Kept title"' in refused.text
     assert "normalization" not in refused.text.split('id="session-form-error"')[1].split("</p>")[0]
     assert "works on the raw scores" in refused.text
+
+
+def test_counting_session_ids_reveals_no_join_code_nor_which_sessions_exist(anonymous, client, dashboard_url):
+    session_id = int(dashboard_url.rsplit("/", 1)[1])
+    code = _code(client, dashboard_url)
+    token = csrf_token_of(anonymous)
+
+    answers = [
+        anonymous.get(f"/s/{sid}", follow_redirects=False) for sid in (session_id, session_id + 1)
+    ] + [
+        anonymous.post(f"/s/{sid}/ballot", data={"csrf_token": token}, follow_redirects=False)
+        for sid in (session_id, session_id + 1)
+    ]  # fmt: skip
+
+    assert {(a.status_code, a.headers["location"].rsplit("/", 1)[1]) for a in answers} == {(303, "join")}
+    assert not any(code in a.headers["location"] or code in a.text for a in answers)
+    statuses = {anonymous.get(f"/s/{sid}/status").status_code for sid in (session_id, session_id + 1)}
+    assert statuses == {204}

@@ -16,6 +16,7 @@ import numpy as np
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from optionsmatrix.analysis import AnalysisError
 from optionsmatrix.core.db import write_transaction
 from optionsmatrix.core.security import digest, new_secret
 from optionsmatrix.errors import Conflict, FieldError, InvalidInput, NotFound
@@ -199,14 +200,21 @@ def save_ballot(
     snapshot = snapshot or get_snapshot(session, participant.session_id)
     arrays = read_ballot(snapshot, body)  # validated before any lock is taken
     participant_weights = snapshot.seminar.weight_mode == "participant"
+    # Ranked before it is stored: a complete ballot the session's method cannot
+    # rank (wpm and a 0, topsis and a column of zeros) is refused, rather than
+    # stored behind a 422 where it would break the group's result for everyone.
+    ranking = _rank_or_refuse(snapshot, arrays) if arrays.complete(participant_weights) else None
     with write_transaction(session):
+        # A shared lock on the session first (the order deleting a session
+        # takes too): a close or a new round in flight is waited for, so no
+        # ballot lands in a session or round that has just been closed.
+        current = get_snapshot(session, participant.session_id, for_share=True)
         # Lock the participant: their revisions are numbered one after another.
         locked = session.execute(
             update(Participant).where(col(Participant.id) == participant.id).values(session_id=Participant.session_id)
         )
         if locked.rowcount != 1:  # type: ignore[attr-defined]
             raise NotFound("Participant", participant.id)  # removed by the instructor meanwhile
-        current = get_snapshot(session, participant.session_id)
         if current.seminar.status != "open":
             raise Conflict("this session is closed; your ballot can no longer change")
         latest = _latest_version(session, participant.id, current.round.id)  # type: ignore[arg-type]
@@ -225,8 +233,18 @@ def save_ballot(
             complete=arrays.complete(participant_weights),
         )
         session.add(ballot)
-    ranking = rank_ballot(snapshot, arrays.scores, arrays.weights) if ballot.complete else None
     return SavedBallot(ballot, ranking)
+
+
+def _rank_or_refuse(snapshot: SessionSnapshot, arrays: BallotArrays) -> SnapshotRanking:
+    try:
+        return rank_ballot(snapshot, arrays.scores, arrays.weights)
+    except AnalysisError as error:
+        loc = error.loc
+        if len(loc) == 3 and loc[0] == "scores":  # snapshot positions -> the ids the client sent
+            option, criterion = snapshot.options[int(loc[1])], snapshot.criteria[int(loc[2])]
+            raise InvalidInput([FieldError(("scores", str(option.id), str(criterion.id)), error.message)]) from None
+        raise InvalidInput.on("scores", error.message) from None
 
 
 def _latest_version(session: Session, participant_id: int, round_id: int) -> int:

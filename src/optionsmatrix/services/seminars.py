@@ -190,8 +190,16 @@ def _frozen_items(session: Session, seminar: SeminarSession) -> tuple[list[Sessi
     return options, criteria
 
 
-def get_snapshot(session: Session, session_id: int, *, for_update: bool = False) -> SessionSnapshot:
-    """The session, its current round (one query) and its frozen options and criteria."""
+def get_snapshot(
+    session: Session, session_id: int, *, for_update: bool = False, for_share: bool = False
+) -> SessionSnapshot:
+    """The session, its current round (one query) and its frozen options and criteria.
+
+    On PostgreSQL, inside `write_transaction`: `for_update` locks the session
+    for an instructor action; `for_share` (a ballot) waits for one in flight
+    and keeps the next from starting before this commits, while ballots do
+    not wait for each other.
+    """
     query = (
         select(SeminarSession, SessionRound)
         .join(SessionRound, (col(SessionRound.session_id) == SeminarSession.id)
@@ -200,7 +208,14 @@ def get_snapshot(session: Session, session_id: int, *, for_update: bool = False)
         .execution_options(populate_existing=True)
     )  # fmt: skip
     if for_update and session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=SeminarSession)  # type: ignore[arg-type]
+        # Lock first, then read in a statement of its own. Locking in the join
+        # itself, a concurrent new round made PostgreSQL recheck the updated
+        # row against the old round, find no match, and answer 404.
+        session.exec(select(SeminarSession.id).where(SeminarSession.id == session_id).with_for_update())
+    elif for_share and session.get_bind().dialect.name == "postgresql":
+        session.exec(
+            select(SeminarSession.id).where(SeminarSession.id == session_id).with_for_update(read=True, key_share=True)
+        )
     row = session.exec(query).first()
     if row is None:
         raise NotFound("Session", session_id)

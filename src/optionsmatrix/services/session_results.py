@@ -94,6 +94,7 @@ def group_result(
     aggregation: str = "mean",
     round_number: int | None = None,
 ) -> GroupResult:
+    strict = method is not None  # a method asked for by name: say why it cannot rank (422)
     method = method or snapshot.seminar.method
     normalization = snapshot.seminar.normalization if method == snapshot.seminar.method else None
     round_ = get_round(session, snapshot, round_number)
@@ -103,7 +104,7 @@ def group_result(
         )
     loaded = load_round(session, snapshot, round_)
     return compute_group_result(snapshot, loaded, method=method, normalization=normalization,
-                                aggregation=aggregation, round_number=round_.number)  # fmt: skip
+                                aggregation=aggregation, round_number=round_.number, strict=strict)  # fmt: skip
 
 
 def compute_group_result(
@@ -114,8 +115,14 @@ def compute_group_result(
     normalization: str | None,
     aggregation: str,
     round_number: int,
+    strict: bool = True,
 ) -> GroupResult:
-    """Everything the results view shows, from the stacked arrays; no database here."""
+    """Everything the results view shows, from the stacked arrays; no database here.
+
+    Not `strict` (the session's own method, as the dashboard and participants'
+    pages ask): scores the method cannot rank leave the ranking out instead of
+    refusing the whole result, so ballots cannot take the projector down.
+    """
     scores = loaded.scores
     participant_weights = snapshot.seminar.weight_mode == "participant"
     with np.errstate(invalid="ignore"):  # ballots with no score at all are legitimate
@@ -130,11 +137,21 @@ def compute_group_result(
     except AnalysisError as error:
         raise InvalidInput.on(error.field or "aggregation", error.message) from None
     ranking = core = None
-    if not np.isnan(group_scores).any() and group_weights is not None:
-        core = rank(snapshot_problem(snapshot, group_scores, group_weights), method, normalization)
-        ranking = SnapshotRanking.of(snapshot, core)
     complete = complete_ballots(scores, loaded.weights if participant_weights else None)
-    ranks = _participant_ranks(snapshot, scores[complete], loaded.weights, complete, method, normalization)
+    try:
+        if not np.isnan(group_scores).any() and group_weights is not None:
+            core = rank(snapshot_problem(snapshot, group_scores, group_weights), method, normalization)
+            ranking = SnapshotRanking.of(snapshot, core)
+    except AnalysisError:
+        if strict:
+            raise
+        ranking = core = None
+    try:
+        ranks = _participant_ranks(snapshot, scores[complete], loaded.weights, complete, method, normalization)
+    except AnalysisError:
+        if strict:
+            raise
+        ranks = np.zeros((0, len(snapshot.options)), dtype=np.int64)
     cell_spread = spread(scores)
     return GroupResult(
         method=method,
@@ -152,7 +169,7 @@ def compute_group_result(
         counts=cell_spread.counts,
         rank_distribution=rank_distribution(ranks) if len(ranks) else np.zeros((len(snapshot.options),) * 2, int),
         participant_ranks=ranks,
-        participant_ids=loaded.participant_ids[complete],
+        participant_ids=loaded.participant_ids[complete][: len(ranks)],  # none when they could not be ranked
         core_ranking=core,
     )
 

@@ -140,8 +140,9 @@ def _participant_or_join(request: Request, session: Session, session_id: int) ->
     participant = participant_in(request, session, session_id)
     if participant is not None:
         return participant
-    seminar = get_snapshot(session, session_id).seminar  # 404 for no such session
-    return RedirectResponse(request.url_for("join_code_page", code=seminar.join_code), status_code=303)
+    # To the code form, never to this session's code: session ids are sequential,
+    # so naming the code here would hand every session's code to anyone counting.
+    return RedirectResponse(request.url_for("join_page"), status_code=303)
 
 
 @router.get("/s/{session_id}", name="participant_page")

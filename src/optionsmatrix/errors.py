@@ -31,6 +31,10 @@ class Conflict(OptionsMatrixError):
     status_code = 409
 
 
+class StaleVersion(Conflict):
+    """The client changed a version it had read, and someone changed it since."""
+
+
 @dataclass(frozen=True)
 class FieldError:
     """One problem with one input field; `loc` is the field's path in the input ("criteria", 2, "scale_max").

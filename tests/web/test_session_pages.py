@@ -41,7 +41,8 @@ def _fill(page_html, value="3"):
     """Every score field of the ballot form, set to `value`."""
     names = sorted(set(re.findall(r'name="(s\.\d+\.\d+)"', page_html)))
     token = re.search(r'name="csrf_token" value="([^"]+)"', page_html).group(1)
-    return {**dict.fromkeys(names, value), "csrf_token": token}
+    version = re.search(r'name="version" value="(\d+)"', page_html)
+    return {**dict.fromkeys(names, value), "csrf_token": token, **({"version": version.group(1)} if version else {})}
 
 
 def test_the_dashboard_shows_the_code_link_and_a_qr_code(client, dashboard_url):
@@ -197,3 +198,16 @@ def test_counting_session_ids_reveals_no_join_code_nor_which_sessions_exist(anon
     assert not any(code in a.headers["location"] or code in a.text for a in answers)
     statuses = {anonymous.get(f"/s/{sid}/status").status_code for sid in (session_id, session_id + 1)}
     assert statuses == {204}
+
+
+def test_a_second_tab_cannot_silently_overwrite_the_ballot_sent_from_the_first(app, client, dashboard_url):
+    phone, url = _join(app, _code(client, dashboard_url))
+    first_tab, second_tab = phone.get(url).text, phone.get(url).text  # both loaded before either submits
+
+    assert phone.post(f"{url}/ballot", data=_fill(first_tab, "4"), follow_redirects=False).status_code == 303
+    refused = phone.post(f"{url}/ballot", data=_fill(second_tab, "2"), follow_redirects=False)
+
+    assert refused.status_code == 409 and "changed from another tab or device" in refused.text
+    assert 'value="2" checked' in refused.text  # what was just sent is still in the form
+    again = _fill(refused.text, "2")  # the form now carries the saved version: sending it again is deliberate
+    assert phone.post(f"{url}/ballot", data=again, follow_redirects=False).status_code == 303

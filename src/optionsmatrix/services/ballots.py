@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from optionsmatrix.analysis import AnalysisError
 from optionsmatrix.core.db import write_transaction
 from optionsmatrix.core.security import digest, new_secret
-from optionsmatrix.errors import Conflict, FieldError, InvalidInput, NotFound
+from optionsmatrix.errors import Conflict, FieldError, InvalidInput, NotFound, StaleVersion
 from optionsmatrix.models import Ballot, Participant, SeminarSession
 from optionsmatrix.schemas.sessions import BallotIn
 from optionsmatrix.services.seminars import SessionSnapshot, get_round, get_snapshot, normalize_join_code
@@ -219,7 +219,7 @@ def save_ballot(
             raise Conflict("this session is closed; your ballot can no longer change")
         latest = _latest_version(session, participant.id, current.round.id)  # type: ignore[arg-type]
         if body.version is not None and body.version != latest:
-            raise Conflict(
+            raise StaleVersion(
                 f"your ballot changed since version {body.version} (now version {latest}); reload it and submit again"
             )
         ballot = Ballot(

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from optionsmatrix.errors import Conflict, InvalidInput, NotFound
+from optionsmatrix.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from optionsmatrix.http.deps import SessionDep, client_address, path_id
 from optionsmatrix.models import Participant
 from optionsmatrix.schemas.text import TextRuleBroken, clean_label
@@ -168,12 +168,21 @@ def participant_ballot(
         except InvalidInput as refused:
             errors = {form_field(e.loc): e.msg[:1].upper() + e.msg[1:] + "." for e in refused.errors}
         except Conflict as refused:
-            errors = {"form": refused.message[:1].upper() + refused.message[1:] + "."}
+            errors = {"form": _conflict_sentence(refused)}
     if errors:
         context = participant_context(session, found, form=submitted, errors=errors)
         return render(request, "participate/page.html", context, status_code=409 if "form" in errors else 422)
     url = request.url_for("participant_page", session_id=session_id).include_query_params(saved=1)
     return RedirectResponse(f"{url}#my-ranking", status_code=303)
+
+
+def _conflict_sentence(refused: Conflict) -> str:
+    if isinstance(refused, StaleVersion):
+        return (
+            "Your ballot was changed from another tab or device after this page was loaded. The form below shows "
+            "what you just sent; submit it again to keep it, or reload the page to see the saved ballot."
+        )
+    return refused.message[:1].upper() + refused.message[1:] + "."
 
 
 @router.get("/s/{session_id}/status", name="participant_status")

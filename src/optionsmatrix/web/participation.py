@@ -62,8 +62,13 @@ def ballot_from_form(snapshot: SessionSnapshot, form: Mapping[str, object]) -> t
             errors[f"why.{option.id}"] = f"Use at most {RATIONALE_MAX} characters."
         elif text:
             rationales[str(option.id)] = text
+    # The version the page was loaded with (0: no ballot yet), so a second tab cannot silently overwrite the first.
+    version = str(form.get("version", "")).strip()
+    seen = int(version) if version.isdigit() and len(version) <= 9 else None
     try:
-        body = BallotIn.model_validate({"scores": scores, "weights": weights, "rationales": rationales or None})
+        body = BallotIn.model_validate(
+            {"scores": scores, "weights": weights, "rationales": rationales or None, "version": seen}
+        )
     except ValidationError as refused:  # the API's own rules: weights' bounds, a rationale's characters
         for problem in refused.errors():
             loc = [str(part) for part in problem["loc"]]

@@ -184,6 +184,10 @@ class Matrix(SQLModel, table=True):
         back_populates="matrix",
         sa_relationship_kwargs={"order_by": "Criterion.position", "cascade": "all, delete-orphan"},
     )
+    # The read-only link, if any (the owner's page shows it).
+    share_link: Optional["ShareLink"] = Relationship(
+        back_populates="matrix", sa_relationship_kwargs={"uselist": False, "cascade": "all, delete-orphan"}
+    )
 
 
 class Option(SQLModel, table=True):
@@ -257,6 +261,8 @@ class ShareLink(SQLModel, table=True):
     )
     secret: str = Field(max_length=64, sa_column_kwargs={"unique": True})
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+    matrix: Optional["Matrix"] = Relationship(back_populates="share_link")
 
 
 # Seminar sessions ---------------------------------------------------------------

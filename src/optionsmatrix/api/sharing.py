@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response, status
 
-from optionsmatrix.api.deps import TOKEN_OPTIONAL, WritableMatrix
+from optionsmatrix.api.deps import WritableMatrix
 from optionsmatrix.api.responses import (
     MATRIX_NOT_FOUND,
     READ_ONLY,
@@ -75,7 +75,6 @@ def delete_share_link(matrix: WritableMatrix, session: SessionDep) -> Response:
     "/shared/{secret}",
     response_model=MatrixPublic,
     responses=SHARED_NOT_FOUND,
-    openapi_extra=TOKEN_OPTIONAL,
 )
 def read_shared_matrix(
     secret: Annotated[str, Path(description="The secret part of a share link")], session: SessionDep

@@ -23,7 +23,9 @@ def get_matrix(session: Session, *, matrix_id: int, for_update: bool = False) ->
     query = (
         select(Matrix)
         .where(Matrix.id == matrix_id)
-        .options(selectinload(Matrix.options), selectinload(Matrix.criteria))  # type: ignore[arg-type]
+        .options(
+            selectinload(Matrix.options), selectinload(Matrix.criteria), selectinload(Matrix.share_link)  # type: ignore[arg-type]
+        )
         .execution_options(populate_existing=True)
     )
     if for_update and session.get_bind().dialect.name == "postgresql":

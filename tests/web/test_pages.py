@@ -109,6 +109,9 @@ def test_a_plain_form_post_redirects_back_to_the_section(client, make_matrix):
         ({"name": "   "}, "name", "Must not be empty"),
         ({"name": "Access"}, "name", "already has a criterion named"),
         ({"direction": "sideways"}, "direction", "benefit"),
+        ({"short_name": "x" * 41}, "short_name", "at most 40 characters"),
+        ({"short_name": "access"}, "short_name", "is already the name of a criterion"),
+        ({"scale_low_label": "a\u200bb"}, "scale_low_label", "Remove the invisible character"),
     ],
 )
 def test_an_invalid_criterion_edit_shows_an_inline_message_and_changes_nothing(

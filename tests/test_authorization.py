@@ -354,7 +354,10 @@ ROWS = [
         path="/matrices/{public_id}/sharing/visibility", data={"visibility": "private"},
     ),
     Row("POST", "/matrices/{matrix_id}/sharing/link", PAGE_PRIVATE_POST),
-    Row("POST", "/matrices/{matrix_id}/sharing/link", roles(LOGIN, 403, 403, 303), path="/matrices/{public_id}/sharing/link"),
+    Row(
+        "POST", "/matrices/{matrix_id}/sharing/link", roles(LOGIN, 403, 403, 303),
+        path="/matrices/{public_id}/sharing/link",
+    ),
     Row("POST", "/matrices/{matrix_id}/sharing/link/delete", PAGE_PRIVATE_POST),
     Row("GET", "/shared/{secret}", everyone(200), path="/shared/{share_secret}"),
     Row("GET", "/shared/{secret}", everyone(404), path="/shared/not-a-real-link"),

@@ -126,7 +126,8 @@ def test_options_have_no_scale_labels(client, make_matrix):
 
 
 def test_copies_keep_short_names_and_scale_meanings(client, make_matrix):
-    matrix = make_matrix(criteria=[{"name": "Risk", "short_name": "R", "scale_low_label": "low", "scale_high_label": "high"}])
+    risk = {"name": "Risk", "short_name": "R", "scale_low_label": "low", "scale_high_label": "high"}
+    matrix = make_matrix(criteria=[risk])
 
     copy = client.post(f"/api/v1/matrices/{matrix['id']}/copy").json()
 
@@ -145,7 +146,9 @@ def test_an_option_reordered_above_a_lower_level_stays_there_in_the_api(client, 
     )  # fmt: skip
     one, two, five = matrix["options"]
 
-    response = client.put(f"/api/v1/matrices/{matrix['id']}/options/order", json={"ids": [five["id"], one["id"], two["id"]]})
+    order = {"ids": [five["id"], one["id"], two["id"]]}
+
+    response = client.put(f"/api/v1/matrices/{matrix['id']}/options/order", json=order)
 
     assert response.status_code == 200
     listed = client.get(f"/api/v1/matrices/{matrix['id']}").json()["options"]

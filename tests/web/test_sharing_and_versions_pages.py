@@ -76,7 +76,9 @@ def test_a_stale_move_or_removal_says_so_and_changes_nothing(client, make_matrix
     moved = client.post(
         f"/matrices/{matrix['id']}/options/{option['id']}/move", data={"direction": "up", "version": "1"}, headers=HTMX
     )
-    removed = client.post(f"/matrices/{matrix['id']}/options/{option['id']}/delete", data={"version": "1"}, headers=HTMX)
+    removed = client.post(
+        f"/matrices/{matrix['id']}/options/{option['id']}/delete", data={"version": "1"}, headers=HTMX
+    )
 
     for response in (moved, removed):
         assert response.status_code == 409 and STALE in response.text
@@ -90,7 +92,8 @@ def test_every_edit_form_on_the_page_carries_the_version(client, make_matrix):
     matrix = make_matrix()
     page = client.get(f"/matrices/{matrix['id']}").text
 
-    forms = re.findall(r"<form[^>]*action=\"[^\"]*/(?:options|criteria|sharing/visibility)[^\"]*\".*?</form>", page, re.S)
+    edit_actions = r"<form[^>]*action=\"[^\"]*/(?:options|criteria|sharing/visibility)[^\"]*\".*?</form>"
+    forms = re.findall(edit_actions, page, re.S)
 
     assert forms and all('name="version" value="1"' in form for form in forms)
 

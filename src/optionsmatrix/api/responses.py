@@ -153,6 +153,10 @@ STALE_VERSION = {
     )
 }
 SHARE_LINK_NOT_FOUND = {
-    404: _message("No such matrix (or not one you may see), or it has no share link", "Share link of matrix 7 not found")
+    404: _message(
+        "No such matrix (or not one you may see), or it has no share link", "Share link of matrix 7 not found"
+    )
 }
-SHARED_NOT_FOUND = {404: _message("No matrix is shared under this link (unknown or revoked)", "Shared matrix link not found")}
+SHARED_NOT_FOUND = {
+    404: _message("No matrix is shared under this link (unknown or revoked)", "Shared matrix link not found")
+}

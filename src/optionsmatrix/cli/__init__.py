@@ -57,7 +57,6 @@ def _parser() -> argparse.ArgumentParser:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
     from sqlalchemy.exc import SQLAlchemyError
-
     from sqlmodel import Session
 
     from optionsmatrix.app import prepare_database

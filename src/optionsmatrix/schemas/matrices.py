@@ -217,7 +217,9 @@ class OptionUpdate(_Input):
     escalation_level: EscalationLevel = _unset()
     evidence: Text = _unset()
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"short_name": "Drone interception", "escalation_level": 3}]})
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"short_name": "Drone interception", "escalation_level": 3}]}
+    )
 
 
 class OptionPublic(BaseModel):
@@ -276,7 +278,11 @@ class CriterionUpdate(_Input):
     scale_high_label: ScaleLabel = _unset()
     evidence: Text = _unset()
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"weight": 2.0, "scale_low_label": "low risk", "scale_high_label": "high risk"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"weight": 2.0, "scale_low_label": "low risk", "scale_high_label": "high risk"}]
+        }
+    )
 
 
 class CriterionPublic(BaseModel):

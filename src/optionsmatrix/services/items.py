@@ -82,7 +82,9 @@ def _label_clash(kind: type[Item], name: str, short: str, other_name: str, other
     return None
 
 
-def check_unique_labels(kind: type[Item], entries: Sequence[tuple[str, str]], loc_prefix: tuple[str | int, ...]) -> None:
+def check_unique_labels(
+    kind: type[Item], entries: Sequence[tuple[str, str]], loc_prefix: tuple[str | int, ...]
+) -> None:
     """Reject short names that clash within one list of new items, given as (name, short_name) pairs."""
     errors = []
     for index, (name, short) in enumerate(entries):

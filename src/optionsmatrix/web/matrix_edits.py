@@ -24,9 +24,9 @@ from optionsmatrix.schemas.matrices import (
     read_version,
 )
 from optionsmatrix.services import matrices
-from optionsmatrix.services.matrix_rows import StaleVersion
 from optionsmatrix.services.item_kinds import item_kind
 from optionsmatrix.services.items import find_child
+from optionsmatrix.services.matrix_rows import StaleVersion
 from optionsmatrix.web.context import EditState, matrix_context
 from optionsmatrix.web.deps import EditablePageMatrix as PageMatrix
 from optionsmatrix.web.forms import SubmittedForm, errors_from, parse_form

@@ -15,7 +15,7 @@ from starlette.routing import Mount
 from optionsmatrix.models import TokenKind
 from optionsmatrix.schemas.matrices import MatrixCreate
 from optionsmatrix.schemas.sessions import BallotIn, SessionCreate
-from optionsmatrix.services import ballots, seminars, tokens
+from optionsmatrix.services import ballots, seminars, sharing, tokens
 from optionsmatrix.services.matrices import create_matrix, get_matrix
 from tests.conftest import csrf_token_of, log_in
 
@@ -27,7 +27,7 @@ LOGIN = "login"  # a page that sends the visitor to /login (303)
 # token, not being an instructor's, is refused (401) rather than ignored.
 TOKEN_FREE = {
     "/api/v1/health", "/api/v1/openapi.json", "/api/v1/auth/login", "/api/v1/analyze", "/api/v1/weights",
-    "/api/v1/sessions/join",
+    "/api/v1/sessions/join", "/api/v1/shared/{secret}",
 }  # fmt: skip
 
 
@@ -168,6 +168,25 @@ ROWS = [
         PRIVATE_DELETED,
         path="/api/v1/matrices/{matrix_id}/criteria/{criterion_id}",
     ),
+    # API: sharing (the owner's and admins' business; the link itself opens to anyone)
+    Row("PATCH", "/api/v1/matrices/{matrix_id}", PRIVATE, json={"is_public": True}),
+    Row(
+        "PATCH", "/api/v1/matrices/{matrix_id}", roles(401, 403, 403, 200), path="/api/v1/matrices/{public_id}",
+        json={"is_public": False},
+    ),
+    Row("POST", "/api/v1/matrices/{matrix_id}/share-link", PRIVATE_CREATED),
+    Row(
+        "POST", "/api/v1/matrices/{matrix_id}/share-link", roles(401, 403, 403, 201),
+        path="/api/v1/matrices/{public_id}/share-link",
+    ),
+    Row("GET", "/api/v1/matrices/{matrix_id}/share-link", PRIVATE),
+    Row(
+        "GET", "/api/v1/matrices/{matrix_id}/share-link", roles(401, 403, 403, 404),
+        path="/api/v1/matrices/{public_id}/share-link",  # it has no link: admins learn so
+    ),
+    Row("DELETE", "/api/v1/matrices/{matrix_id}/share-link", PRIVATE_DELETED),
+    Row("GET", "/api/v1/shared/{secret}", everyone(200), path="/api/v1/shared/{share_secret}"),
+    Row("GET", "/api/v1/shared/{secret}", everyone(404), path="/api/v1/shared/not-a-real-link"),
     # Pages: public
     Row("GET", "/", everyone(200)),
     Row("GET", "/docs", everyone(200)),
@@ -328,6 +347,22 @@ ROWS = [
         path="/matrices/{matrix_id}/options/{option_id}/move",
         data={"direction": "down"},
     ),
+    # Pages: sharing
+    Row("POST", "/matrices/{matrix_id}/sharing/visibility", PAGE_PRIVATE_POST, data={"visibility": "public"}),
+    Row(
+        "POST", "/matrices/{matrix_id}/sharing/visibility", roles(LOGIN, 403, 403, 303),
+        path="/matrices/{public_id}/sharing/visibility", data={"visibility": "private"},
+    ),
+    Row("POST", "/matrices/{matrix_id}/sharing/link", PAGE_PRIVATE_POST),
+    Row(
+        "POST", "/matrices/{matrix_id}/sharing/link", roles(LOGIN, 403, 403, 303),
+        path="/matrices/{public_id}/sharing/link",
+    ),
+    Row("POST", "/matrices/{matrix_id}/sharing/link/delete", PAGE_PRIVATE_POST),
+    Row("GET", "/shared/{secret}", everyone(200), path="/shared/{share_secret}"),
+    Row("GET", "/shared/{secret}", everyone(404), path="/shared/not-a-real-link"),
+    Row("GET", "/shared/{secret}/score", everyone(200), path="/shared/{share_secret}/score"),
+    Row("GET", "/shared/{secret}/score", everyone(404), path="/shared/not-a-real-link/score"),
     # Pages: seminar sessions
     Row("POST", "/matrices/{matrix_id}/sessions", PAGE_PRIVATE_POST, data={"weight_mode": "fixed"}),
     Row(
@@ -414,6 +449,7 @@ def world(session, make_instructor):  # noqa: ANN001, ANN201
         is_public=True,
     )
     owner_token = tokens.issue(session, instructor=owner, kind=TokenKind.API, name="owner's")
+    share_link = sharing.create_link(session, matrix=get_matrix(session, matrix_id=matrix.id))  # a private matrix
     seminar = seminars.start_session(
         session, matrix=get_matrix(session, matrix_id=matrix.id), owner=owner, data=SessionCreate(), max_participants=50
     )
@@ -433,7 +469,7 @@ def world(session, make_instructor):  # noqa: ANN001, ANN201
         "criterion_order": {"ids": [c.id for c in matrix.criteria][::-1]},
         "session_id": seminar.seminar.id, "participant_id": participant.participant.id,
         "join_body": {"join_code": seminar.seminar.join_code}, "join_code": seminar.seminar.join_code,
-        "ballot": {"scores": scores},
+        "ballot": {"scores": scores}, "share_secret": share_link.secret,
     }
     people = {
         "anonymous": None, "other": other, "owner": owner, "admin": admin,

@@ -88,7 +88,19 @@ def test_case_study_ships_no_scores_and_recommends_nothing():
     data = json.loads(CASE_STUDY_FILE.read_text(encoding="utf-8"))
 
     assert not {"scores", "recommended", "ranking"} & set(data)
-    assert all(set(o) == {"name", "description", "escalation_level", "evidence"} for o in data["options"])
+    assert all(set(o) == {"name", "short_name", "description", "escalation_level", "evidence"} for o in data["options"])
+
+
+def test_case_study_ships_the_short_labels_people_use_and_its_scale_meanings(client, case_study_id):
+    matrix = client.get(f"/api/v1/matrices/{case_study_id}").json()
+
+    assert [o["short_name"] for o in matrix["options"]] == [
+        "CBP support", "Logistics", "Drone interception", "Joint action", "Unilateral action",
+    ]  # fmt: skip
+    assert all(0 < len(c["short_name"]) <= 40 for c in matrix["criteria"])
+    risk = next(c for c in matrix["criteria"] if c["name"].startswith("Risk of an undesirable response"))
+    assert (risk["short_name"], risk["scale_low_label"], risk["scale_high_label"]) == ("Risk", "low risk", "high risk")
+    assert all(c["scale_low_label"] and c["scale_high_label"] for c in matrix["criteria"])
 
 
 def test_a_second_start_does_not_load_it_again(databases):

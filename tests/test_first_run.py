@@ -127,6 +127,33 @@ def test_admin_link_command_prints_a_fresh_working_link(fresh_engine, capsys):
         assert _set_password(client, secret).status_code == 303
 
 
+def test_admin_link_uses_the_base_url_serve_stored(fresh_engine, capsys):
+    from optionsmatrix.app import prepare_database
+    from optionsmatrix.services.app_settings import remember_base_url
+
+    url = fresh_engine.url.render_as_string(hide_password=False)
+    prepare_database(fresh_engine, seed=False)  # as `serve` does before it stores the address
+    with Session(fresh_engine) as session:
+        remember_base_url(session, "https://seminar.example.org/", replace=False)
+        # A later start without --base-url keeps the first one; --base-url replaces it.
+        assert remember_base_url(session, "http://127.0.0.1:9000", replace=False) == "https://seminar.example.org"
+
+    assert cli.main(["admin-link", "--database-url", url]) == 0
+
+    printed = capsys.readouterr().out
+    assert "https://seminar.example.org/setup/" in printed
+    assert cli.main(["admin-link", "--database-url", url, "--base-url", "http://other.example"]) == 0
+    assert "http://other.example/setup/" in capsys.readouterr().out
+
+
+def test_admin_link_without_a_stored_base_url_falls_back_to_localhost(fresh_engine, capsys):
+    url = fresh_engine.url.render_as_string(hide_password=False)
+
+    assert cli.main(["admin-link", "--database-url", url]) == 0
+
+    assert "http://127.0.0.1:8000/setup/" in capsys.readouterr().out
+
+
 def test_instructor_and_token_commands_for_scripts(fresh_engine, capsys, monkeypatch):
     import io
 

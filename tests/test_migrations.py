@@ -2,6 +2,7 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -106,3 +107,104 @@ def test_upgrading_from_the_previous_revision_keeps_matrices_options_and_criteri
     with engine.connect() as connection:
         assert connection.execute(text("SELECT title FROM matrix")).scalar() == "Budget"
     engine.dispose()
+
+
+def _insert_case_study_as_0004_left_it(connection, *, edit: bool = False) -> int:
+    """The case study as loading it at revision 0004 stored it (no short names or scale meanings yet)."""
+    from optionsmatrix.services.case_study import case_study_definition
+
+    definition = case_study_definition()
+    matrix_id = connection.execute(
+        text(
+            "INSERT INTO matrix (title, description, source, created_at, updated_at, is_public) "
+            "VALUES (:t, :d, :s, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :p) RETURNING id"
+        ),
+        {"t": definition.title, "d": definition.description, "s": definition.source, "p": True},
+    ).scalar_one()
+    for position, option in enumerate(definition.options):
+        description = option.description + (" (edited)" if edit and position == 2 else "")
+        connection.execute(
+            text(
+                "INSERT INTO option (matrix_id, name, description, escalation_level, position, evidence) "
+                "VALUES (:m, :n, :d, :l, :p, :e)"
+            ),
+            {"m": matrix_id, "n": option.name, "d": description, "l": option.escalation_level, "p": position,
+             "e": option.evidence},
+        )  # fmt: skip
+    for position, criterion in enumerate(definition.criteria):
+        connection.execute(
+            text(
+                "INSERT INTO criterion (matrix_id, name, description, direction, weight, scale_min, scale_max, "
+                "position, evidence) VALUES (:m, :n, :d, :dir, :w, :lo, :hi, :p, :e)"
+            ),
+            {"m": matrix_id, "n": criterion.name, "d": criterion.description, "dir": criterion.direction,
+             "w": criterion.weight, "lo": criterion.scale_min, "hi": criterion.scale_max, "p": position,
+             "e": criterion.evidence},
+        )  # fmt: skip
+    return matrix_id
+
+
+def test_upgrading_from_0004_fills_an_unedited_case_study_and_leaves_an_edited_one_alone(databases):
+    from optionsmatrix.services.case_study import case_study_definition
+
+    engine = create_db_engine(databases.new_url())
+    migrate.upgrade(engine, "0004")
+    with engine.begin() as connection:
+        unedited = _insert_case_study_as_0004_left_it(connection)
+        edited = _insert_case_study_as_0004_left_it(connection, edit=True)
+        connection.execute(text(
+            "INSERT INTO matrix (id, title, description, source, created_at, updated_at) "
+            "VALUES (99, 'Budget', '', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        ))
+        connection.execute(text("INSERT INTO option (matrix_id, name, description, escalation_level, position, "
+                                "evidence) VALUES (99, 'Raise taxes', '', 2, 0, '')"))  # fmt: skip
+
+    migrate.upgrade(engine)
+
+    definition = case_study_definition()
+    with engine.connect() as connection:
+        def labels(matrix_id):
+            options = connection.execute(
+                text("SELECT short_name FROM option WHERE matrix_id = :m ORDER BY position"), {"m": matrix_id}
+            ).scalars().all()
+            criteria = connection.execute(
+                text("SELECT short_name, scale_low_label, scale_high_label FROM criterion WHERE matrix_id = :m "
+                     "ORDER BY position"), {"m": matrix_id}
+            ).all()  # fmt: skip
+            return options, [tuple(c) for c in criteria]
+
+        # The migration's values are the shipped case study's: a new installation and an upgraded one agree.
+        assert labels(unedited) == (
+            [o.short_name for o in definition.options],
+            [(c.short_name, c.scale_low_label, c.scale_high_label) for c in definition.criteria],
+        )
+        assert labels(edited) == ([""] * 5, [("", "", "")] * 8)
+        assert connection.execute(text("SELECT short_name FROM option WHERE matrix_id = 99")).scalar() == ""
+        versions = dict(connection.execute(text("SELECT id, version FROM matrix")).all())
+        assert versions == {unedited: 2, edited: 1, 99: 1}
+        assert connection.execute(text("SELECT count(*) FROM share_link")).scalar() == 0
+
+    migrate.downgrade(engine, "0004")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM option")).scalar() == 11
+        assert "short_name" not in {c["name"] for c in inspect(connection).get_columns("option")}
+        assert "share_link" not in inspect(connection).get_table_names()
+    engine.dispose()
+
+
+def test_the_short_name_index_lets_empty_short_names_repeat_but_not_set_ones(engine):
+    from sqlalchemy.exc import IntegrityError
+
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO matrix (id, title, description, source, created_at, updated_at) "
+            "VALUES (1, 'M', '', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        ))
+        for position, (name, short) in enumerate([("A", ""), ("B", ""), ("C", "S")]):
+            connection.execute(
+                text("INSERT INTO option (matrix_id, name, short_name, description, escalation_level, position, "
+                     "evidence) VALUES (1, :n, :s, '', 1, :p, '')"), {"n": name, "s": short, "p": position}
+            )  # fmt: skip
+    with engine.begin() as connection, pytest.raises(IntegrityError):
+        connection.execute(text("INSERT INTO option (matrix_id, name, short_name, description, escalation_level, "
+                                "position, evidence) VALUES (1, 'D', 'S', '', 1, 3, '')"))  # fmt: skip

@@ -41,6 +41,26 @@ metadata: MetaData = SQLModel.metadata
 
 NAME_MAX = 200
 TITLE_MAX = 200
+SHORT_NAME_MAX = 40  # fits a table header or a chart label
+SCALE_LABEL_MAX = 200
+
+
+def _text_column(length: int) -> Column:
+    """A NOT NULL string that rows written before the column existed hold as ''."""
+    return Column(String(length), nullable=False, server_default="")
+
+
+def _short_name_index(table: str) -> Index:
+    """A short name, when set, names one item of its matrix (a partial index: '' repeats freely).
+
+    The service enforces the fuller rule under the matrix's lock (regardless of
+    case and Unicode form, and against the other items' full names, since a
+    header shows one or the other); this is the database's backstop. Partial
+    unique indexes work alike on SQLite and PostgreSQL (see seminar_session).
+    """
+    where = text("short_name <> ''")
+    return Index(f"uq_{table}_matrix_id_short_name", "matrix_id", "short_name", unique=True,
+                 sqlite_where=where, postgresql_where=where)  # fmt: skip
 
 
 def utcnow() -> datetime:
@@ -152,6 +172,9 @@ class Matrix(SQLModel, table=True):
     )
     # Readable by everyone (the list shows anonymous visitors only these).
     is_public: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    # Bumped in the same transaction as every change of the matrix or of its
+    # options and criteria; a write sent with a stale `If-Match` is refused (409).
+    version: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default=text("1")))
 
     options: list["Option"] = Relationship(
         back_populates="matrix",
@@ -161,6 +184,10 @@ class Matrix(SQLModel, table=True):
         back_populates="matrix",
         sa_relationship_kwargs={"order_by": "Criterion.position", "cascade": "all, delete-orphan"},
     )
+    # The read-only link, if any (the owner's page shows it).
+    share_link: Optional["ShareLink"] = Relationship(
+        back_populates="matrix", sa_relationship_kwargs={"uselist": False, "cascade": "all, delete-orphan"}
+    )
 
 
 class Option(SQLModel, table=True):
@@ -168,6 +195,7 @@ class Option(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("matrix_id", "name", name="uq_option_matrix_id_name"),
         CheckConstraint("escalation_level >= 1", name="escalation_level_positive"),
+        _short_name_index("option"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -175,6 +203,8 @@ class Option(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("matrix.id", ondelete="CASCADE"), nullable=False, index=True)
     )
     name: str = Field(max_length=NAME_MAX)
+    # '' = none: headers and charts then show `name` (see services/labels.py).
+    short_name: str = Field(default="", sa_column=_text_column(SHORT_NAME_MAX))
     description: str = Field(default="", sa_type=Text)
     escalation_level: int = Field(default=1)
     position: int = Field(default=0)
@@ -190,6 +220,7 @@ class Criterion(SQLModel, table=True):
         CheckConstraint("direction IN ('benefit', 'cost')", name="direction_known"),
         CheckConstraint("weight >= 0", name="weight_non_negative"),
         CheckConstraint("scale_min < scale_max", name="scale_ordered"),
+        _short_name_index("criterion"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -197,15 +228,41 @@ class Criterion(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("matrix.id", ondelete="CASCADE"), nullable=False, index=True)
     )
     name: str = Field(max_length=NAME_MAX)
+    short_name: str = Field(default="", sa_column=_text_column(SHORT_NAME_MAX))
     description: str = Field(default="", sa_type=Text)
     direction: str = Field(default=Direction.BENEFIT.value, max_length=10)
     weight: float = Field(default=1.0, sa_type=Float)
     scale_min: float = Field(default=1.0, sa_type=Float)
     scale_max: float = Field(default=5.0, sa_type=Float)
+    # What the ends of the scale mean ("low risk", "high risk"); '' = not said.
+    scale_low_label: str = Field(default="", sa_column=_text_column(SCALE_LABEL_MAX))
+    scale_high_label: str = Field(default="", sa_column=_text_column(SCALE_LABEL_MAX))
     position: int = Field(default=0)
     evidence: str = Field(default="", sa_type=Text)
 
     matrix: Optional["Matrix"] = Relationship(back_populates="criteria")
+
+
+class ShareLink(SQLModel, table=True):
+    """A revocable read-only link to one matrix for people without an account; one per matrix at most.
+
+    The secret itself is stored, not a digest: the owner's page and
+    GET .../share-link show the link again so it can be copied later, which a
+    digest could not. It only grants reading one matrix, which its owner could
+    equally make public, and anyone who can read this table can read the
+    matrix anyway. Replacing or revoking the link deletes the row.
+    """
+
+    __tablename__ = "share_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    matrix_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("matrix.id", ondelete="CASCADE"), nullable=False, unique=True)
+    )
+    secret: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+    matrix: Optional["Matrix"] = Relationship(back_populates="share_link")
 
 
 # Seminar sessions ---------------------------------------------------------------

@@ -154,7 +154,7 @@ def test_every_documented_path_answers_an_unserved_method_with_405_listing_all_i
     }
     seminar = client.post(f"/api/v1/matrices/{matrix['id']}/sessions", json={}).json()
     joined = client.post("/api/v1/sessions/join", json={"join_code": seminar["join_code"]}).json()
-    ids |= {"session_id": seminar["id"], "participant_id": joined["participant_id"]}
+    ids |= {"session_id": seminar["id"], "participant_id": joined["participant_id"], "secret": "no-such-link"}
     schema = client.get("/api/v1/openapi.json").json()
 
     for documented, operations in schema["paths"].items():

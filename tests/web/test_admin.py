@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from optionsmatrix.services import accounts
-from tests.conftest import FAST_HASHER, PASSWORD, log_in
+from tests.conftest import FAST_HASHER, PASSWORD, REPO_ROOT, log_in
 
 
 @pytest.fixture
@@ -114,3 +114,18 @@ def test_the_setup_page_of_a_one_time_link_is_never_cached(admin, anonymous):
 
     assert page.status_code == 200
     assert page.headers["cache-control"] == "no-store"
+
+
+def test_the_accounts_table_keeps_each_account_on_one_row(admin, make_instructor):
+
+    make_instructor("a-very-long-address-without-any-break@an-even-longer-domain.example.org")
+
+    page = admin.get("/admin").text
+
+    table = page[page.index('class="accounts-table"'):page.index("</table>")]
+    # A cell must stay a table cell: a flex container as <td> lays its buttons out as a row of their own.
+    assert not re.search(r"<td[^>]*class=\"[^\"]*button-row", table)
+    rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)
+    assert all(row.count("<td") == 4 for row in rows[1:])
+    css = (REPO_ROOT / "static" / "app.css").read_text()
+    assert ".accounts-table td, .accounts-table th { overflow-wrap: anywhere; }" in css

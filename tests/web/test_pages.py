@@ -7,9 +7,18 @@ import pytest
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
 
-def _ladder_names(html):
-    section = html[html.index('id="options"'):html.index('id="criteria"')]
+def _listed_names(html):
+    """The options' list, in list order (position)."""
+    start = html.index('id="options"')
+    section = html[start:html.index('id="criteria"')] if 'id="criteria"' in html else html[start:]
     return re.findall(r'<h3 class="option-name">(.*?)</h3>', section)
+
+
+def _ladder_steps(html):
+    """The ladder view: (level, [labels]) from the top step down."""
+    figure = html[html.index('class="escalation-ladder"'):html.index("</figure>")]
+    steps = re.findall(r'<li class="ladder-step [^"]*" data-level="(\d+)">(.*?)</ul>', figure, flags=re.S)
+    return [(int(level), re.findall(r'class="option-label"[^>]*>(.*?)</a>', body)) for level, body in steps]
 
 
 def test_list_page_shows_each_matrix_with_a_copy_button(client, make_matrix):
@@ -23,11 +32,11 @@ def test_list_page_shows_each_matrix_with_a_copy_button(client, make_matrix):
     assert "Copy" in page.text
 
 
-def test_matrix_page_shows_the_options_as_a_ladder_by_level_then_position(client, make_matrix):
+def test_the_ladder_view_groups_by_level_and_the_list_keeps_position(client, make_matrix):
     matrix = make_matrix(
         options=[
             {"name": "Top", "escalation_level": 3},
-            {"name": "Bottom", "escalation_level": 1},
+            {"name": "Bottom", "escalation_level": 1, "short_name": "Btm"},
             {"name": "Middle A", "escalation_level": 2},
             {"name": "Middle B", "escalation_level": 2},
         ]
@@ -35,7 +44,11 @@ def test_matrix_page_shows_the_options_as_a_ladder_by_level_then_position(client
 
     page = client.get(f"/matrices/{matrix['id']}")
 
-    assert _ladder_names(page.text) == ["Bottom", "Middle A", "Middle B", "Top"]
+    assert _ladder_steps(page.text) == [(3, ["Top"]), (2, ["Middle A", "Middle B"]), (1, ["Btm"])]
+    assert 'title="Bottom">Btm</a>' in page.text  # the full name in a tooltip
+    assert _listed_names(page.text) == ["Top", "Bottom", "Middle A", "Middle B"]
+    # The level is written, not only coloured.
+    assert '<span class="level-badge level-3"><span class="level-word">Level</span> 3</span>' in page.text
 
 
 def test_matrix_page_shows_evidence_as_quotations(client, case_study_id):
@@ -96,6 +109,9 @@ def test_a_plain_form_post_redirects_back_to_the_section(client, make_matrix):
         ({"name": "   "}, "name", "Must not be empty"),
         ({"name": "Access"}, "name", "already has a criterion named"),
         ({"direction": "sideways"}, "direction", "benefit"),
+        ({"short_name": "x" * 41}, "short_name", "at most 40 characters"),
+        ({"short_name": "access"}, "short_name", "is already the name of a criterion"),
+        ({"scale_low_label": "a\u200bb"}, "scale_low_label", "Remove the invisible character"),
     ],
 )
 def test_an_invalid_criterion_edit_shows_an_inline_message_and_changes_nothing(
@@ -139,7 +155,7 @@ def test_edit_link_works_without_javascript(client, make_matrix):
     assert f'id="option-{option["id"]}-name"' in page.text
 
 
-def test_moving_an_option_swaps_it_with_its_neighbour_on_the_same_rung(client, make_matrix):
+def test_moving_an_option_swaps_it_with_its_neighbour_in_the_list(client, make_matrix):
     matrix = make_matrix()
     first, second, third = matrix["options"]
 
@@ -147,6 +163,34 @@ def test_moving_an_option_swaps_it_with_its_neighbour_on_the_same_rung(client, m
 
     names = [o["name"] for o in client.get(f"/api/v1/matrices/{matrix['id']}").json()["options"]]
     assert names == [second["name"], first["name"], third["name"]]
+
+
+def test_an_option_moves_above_one_of_a_lower_level_and_keeps_its_level(client, make_matrix):
+    matrix = make_matrix(options=[{"name": "Low", "escalation_level": 1}, {"name": "High", "escalation_level": 4}])
+    low, high = matrix["options"]
+    before = client.get(f"/matrices/{matrix['id']}").text
+    assert f'id="option-{high["id"]}-move-up"' in before  # offered across levels
+
+    response = client.post(
+        f"/matrices/{matrix['id']}/options/{high['id']}/move", data={"direction": "up"}, headers=HTMX
+    )
+
+    assert response.status_code == 200
+    options = client.get(f"/api/v1/matrices/{matrix['id']}").json()["options"]
+    assert [(o["name"], o["escalation_level"], o["position"]) for o in options] == [("High", 4, 0), ("Low", 1, 1)]
+    assert _listed_names(response.text) == ["High", "Low"]
+    assert _ladder_steps(response.text) == [(4, ["High"]), (1, ["Low"])]
+
+
+def test_moving_past_the_end_changes_nothing(client, make_matrix):
+    matrix = make_matrix()
+    first = matrix["options"][0]
+
+    client.post(f"/matrices/{matrix['id']}/options/{first['id']}/move", data={"direction": "up"}, headers=HTMX)
+
+    after = client.get(f"/api/v1/matrices/{matrix['id']}").json()
+    assert [o["id"] for o in after["options"]] == [o["id"] for o in matrix["options"]]
+    assert after["version"] == matrix["version"]
 
 
 def test_removing_a_criterion_from_the_page(client, make_matrix):

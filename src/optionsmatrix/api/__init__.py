@@ -10,10 +10,11 @@ from optionsmatrix.api import (
     matrices,
     options,
     sessions,
+    sharing,
     tokens,
 )
 from optionsmatrix.api.errors import API_PREFIX
 
 router = APIRouter(prefix=API_PREFIX)
-for module in (health, auth, tokens, matrices, options, criteria, sessions, analysis):
+for module in (health, auth, tokens, matrices, options, criteria, sharing, sessions, analysis):
     router.include_router(module.router)

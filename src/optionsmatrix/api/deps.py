@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from optionsmatrix.http.deps import SessionDep, path_id
 from optionsmatrix.models import Instructor, Matrix
+from optionsmatrix.schemas.matrices import VersionTag
 from optionsmatrix.services import tokens
 from optionsmatrix.services.access import (
     ANONYMOUS,
@@ -74,3 +75,15 @@ def writable_matrix(matrix_id: MatrixId, session: SessionDep, actor: ActorDep, _
 
 ReadableMatrix = Annotated[Matrix, Depends(readable_matrix)]
 WritableMatrix = Annotated[Matrix, Depends(writable_matrix)]
+
+
+# The version of the matrix the client last saw (`version` in its responses).
+# Optional; a stale one is a 409 and a malformed one a 422, never ignored.
+IfMatch = Annotated[
+    VersionTag,
+    Header(
+        alias="If-Match",
+        description="The matrix's `version` you last saw (7 or \"7\"): the write is refused with 409 if the "
+        "matrix changed since. Omit it (or send *) to write regardless.",
+    ),
+]

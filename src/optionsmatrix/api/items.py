@@ -13,10 +13,11 @@ from fastapi import APIRouter, Path, Response, status
 from pydantic import BaseModel, BeforeValidator
 from starlette.convertors import StringConvertor, register_url_convertor
 
-from optionsmatrix.api.deps import WritableMatrix
+from optionsmatrix.api.deps import IfMatch, WritableMatrix
 from optionsmatrix.api.responses import (
     MATRIX_NOT_FOUND,
     READ_ONLY,
+    STALE_VERSION,
     TOO_LARGE,
     UNAUTHENTICATED,
     UNPROCESSABLE,
@@ -50,24 +51,32 @@ def item_router(kind: ItemKind) -> APIRouter:
         BeforeValidator(plain_digits),
     ]
 
-    def add_item(data: kind.create_schema, matrix: WritableMatrix, session: SessionDep) -> BaseModel:  # type: ignore[name-defined]
-        return kind.public(kind.add(session, matrix=matrix, data=data))
+    # Each takes the matrix's version as `If-Match` (optional): a stale one is a 409 and nothing changes.
+    def add_item(
+        data: kind.create_schema, matrix: WritableMatrix, session: SessionDep, if_match: IfMatch = None  # type: ignore[name-defined]
+    ) -> BaseModel:
+        return kind.public(kind.add(session, matrix=matrix, data=data, expected_version=if_match))
 
-    def reorder_items(order: OrderUpdate, matrix: WritableMatrix, session: SessionDep) -> list[BaseModel]:
-        return [kind.public(item) for item in kind.reorder(session, matrix=matrix, ids=order.ids)]
+    def reorder_items(
+        order: OrderUpdate, matrix: WritableMatrix, session: SessionDep, if_match: IfMatch = None
+    ) -> list[BaseModel]:
+        reordered = kind.reorder(session, matrix=matrix, ids=order.ids, expected_version=if_match)
+        return [kind.public(item) for item in reordered]
 
     def update_item(
-        item_id: ItemId, changes: kind.update_schema, matrix: WritableMatrix, session: SessionDep  # type: ignore[name-defined]
+        item_id: ItemId, changes: kind.update_schema, matrix: WritableMatrix, session: SessionDep,  # type: ignore[name-defined]
+        if_match: IfMatch = None,
     ) -> BaseModel:
-        return kind.public(kind.update(session, matrix=matrix, item_id=item_id, changes=changes))
+        updated = kind.update(session, matrix=matrix, item_id=item_id, changes=changes, expected_version=if_match)
+        return kind.public(updated)
 
-    def delete_item(item_id: ItemId, matrix: WritableMatrix, session: SessionDep) -> Response:
-        kind.delete(session, matrix=matrix, item_id=item_id)
+    def delete_item(item_id: ItemId, matrix: WritableMatrix, session: SessionDep, if_match: IfMatch = None) -> Response:
+        kind.delete(session, matrix=matrix, item_id=item_id, expected_version=if_match)
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     # Every route writes to a matrix: a token is needed (401), the matrix must
     # exist and be readable (404) and be the caller's to change (403).
-    on_the_matrix = responses(UNAUTHENTICATED, READ_ONLY, MATRIX_NOT_FOUND, UNPROCESSABLE)
+    on_the_matrix = responses(UNAUTHENTICATED, READ_ONLY, MATRIX_NOT_FOUND, STALE_VERSION, UNPROCESSABLE)
     on_an_item = responses(on_the_matrix, item_not_found(kind.singular))
     one = f"{kind.article} {kind.singular}"
     router.add_api_route(
@@ -79,7 +88,9 @@ def item_router(kind: ItemKind) -> APIRouter:
         "/order", reorder_items, methods=["PUT"], response_model=list[kind.public_schema],
         name=f"reorder_{kind.plural}", summary=f"Reorder the {kind.plural}",
         responses=responses(on_the_matrix, TOO_LARGE),
-        description=f"Set the order: `ids` must list every {kind.singular} of the matrix exactly once.",
+        description=f"Set the order: `ids` must list every {kind.singular} of the matrix exactly once. "
+        "Position is the one order of the list (whatever the options' escalation levels); only the ladder view "
+        "sorts by level.",
     )
     router.add_api_route(
         f"/{{{kind.singular}_id:not_order}}", update_item, methods=["PATCH"], response_model=kind.public_schema,

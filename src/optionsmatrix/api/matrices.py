@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Query, Response, status
 from optionsmatrix.api.deps import (
     TOKEN_OPTIONAL,
     ActorDep,
+    IfMatch,
     InstructorDep,
     ReadableMatrix,
     WritableMatrix,
@@ -17,6 +18,7 @@ from optionsmatrix.api.responses import (
     BAD_TOKEN,
     MATRIX_NOT_FOUND,
     READ_ONLY,
+    STALE_VERSION,
     TOO_LARGE,
     UNAUTHENTICATED,
     UNPROCESSABLE,
@@ -37,7 +39,7 @@ from optionsmatrix.services import matrices
 router = APIRouter(prefix="/matrices", tags=["matrices"])
 
 READ = responses(BAD_TOKEN, MATRIX_NOT_FOUND, UNPROCESSABLE)
-CHANGE = responses(UNAUTHENTICATED, READ_ONLY, MATRIX_NOT_FOUND, TOO_LARGE, UNPROCESSABLE)
+CHANGE = responses(UNAUTHENTICATED, READ_ONLY, MATRIX_NOT_FOUND, STALE_VERSION, TOO_LARGE, UNPROCESSABLE)
 
 
 @router.get("", response_model=MatrixList, responses=responses(BAD_TOKEN, UNPROCESSABLE), openapi_extra=TOKEN_OPTIONAL)
@@ -73,9 +75,15 @@ def read_matrix(matrix: ReadableMatrix) -> MatrixPublic:
 
 
 @router.patch("/{matrix_id}", response_model=MatrixPublic, responses=CHANGE)
-def update_matrix(changes: MatrixUpdate, matrix: WritableMatrix, session: SessionDep) -> MatrixPublic:
-    """Change the title, description or source; omitted fields stay as they are."""
-    return _public(matrices.update_matrix(session, matrix=matrix, changes=changes))
+def update_matrix(
+    changes: MatrixUpdate, matrix: WritableMatrix, session: SessionDep, if_match: IfMatch = None
+) -> MatrixPublic:
+    """Change the title, description or source, or make it public or private; omitted fields stay as they are.
+
+    Every change bumps `version`; send the one you last saw as `If-Match` to be told (409) instead of
+    overwriting someone else's change.
+    """
+    return _public(matrices.update_matrix(session, matrix=matrix, changes=changes, expected_version=if_match))
 
 
 @router.delete(

@@ -146,3 +146,17 @@ BUSY = {
         {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
     )
 }
+STALE_VERSION = {
+    409: _message(
+        "`If-Match` named an older version of the matrix: someone else changed it since; nothing was changed",
+        "Someone else changed this matrix; reload to see their change. (you sent version 3; it is now at version 4)",
+    )
+}
+SHARE_LINK_NOT_FOUND = {
+    404: _message(
+        "No such matrix (or not one you may see), or it has no share link", "Share link of matrix 7 not found"
+    )
+}
+SHARED_NOT_FOUND = {
+    404: _message("No matrix is shared under this link (unknown or revoked)", "Shared matrix link not found")
+}

@@ -37,6 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1, help="worker processes (use PostgreSQL for more than one)")
     serve.add_argument("--admin-email", default=None, help="the first admin's email (default admin@localhost)")
     serve.add_argument(
+        "--base-url",
+        default=None,
+        help="the address people reach the app at, e.g. https://seminar.example.org behind a proxy; stored for "
+        "`admin-link` (default: http://HOST:PORT, stored on the first start only)",
+    )
+    serve.add_argument(
         "--forwarded-allow-ips",
         default=None,
         help="trust X-Forwarded-For/-Proto from these proxy addresses (comma-separated); off by default, "
@@ -51,9 +57,11 @@ def _parser() -> argparse.ArgumentParser:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
     from sqlalchemy.exc import SQLAlchemyError
+    from sqlmodel import Session
 
     from optionsmatrix.app import prepare_database
     from optionsmatrix.core.db import create_db_engine
+    from optionsmatrix.services.app_settings import remember_base_url
     from optionsmatrix.settings import Settings
 
     if args.database_url:
@@ -67,11 +75,17 @@ def _serve(args: argparse.Namespace) -> int:
         first_run = prepare_database(
             engine, seed=settings.seed_on_start, admin_email=settings.admin_email, issue_link=True
         )
+        with Session(engine) as session:
+            # An explicit --base-url always wins; otherwise the first start's address stays.
+            base_url = remember_base_url(
+                session, args.base_url or f"http://{args.host}:{args.port}", replace=args.base_url is not None
+            )
         engine.dispose()
     except (SQLAlchemyError, ValueError) as error:
         print(f"optionsmatrix: cannot prepare the database: {error}", file=sys.stderr)
         return 1
-    base_url = f"http://{args.host}:{args.port}"
+    if args.base_url is None:
+        base_url = f"http://{args.host}:{args.port}"  # where this start listens, whatever an earlier one stored
     print(f"optionsmatrix {__version__} is running at {base_url}/", flush=True)
     if first_run is not None and first_run.link_secret is not None:
         print(

@@ -14,7 +14,7 @@ from optionsmatrix.core.security import password_hasher
 from optionsmatrix.errors import InvalidInput
 from optionsmatrix.limits import MAX_TOKEN_DAYS
 from optionsmatrix.models import TokenKind
-from optionsmatrix.services import accounts, tokens
+from optionsmatrix.services import accounts, app_settings, tokens
 from optionsmatrix.settings import Settings
 
 SETUP_PATH = "/setup/"
@@ -23,7 +23,12 @@ SETUP_PATH = "/setup/"
 def add_commands(commands: argparse._SubParsersAction) -> None:
     link = commands.add_parser("admin-link", help="print a fresh one-time link to set the admin's password")
     _database_option(link)
-    link.add_argument("--base-url", default="http://127.0.0.1:8000", help="where the app is reachable")
+    link.add_argument(
+        "--base-url",
+        default=None,
+        help="where the app is reachable (default: the address `optionsmatrix serve` stored, else "
+        "http://127.0.0.1:8000)",
+    )
     link.set_defaults(run=_admin_link)
 
     instructor = commands.add_parser("instructor", help="manage instructor accounts")
@@ -71,7 +76,8 @@ def _admin_link(args: argparse.Namespace) -> int:
             print("optionsmatrix: no active admin account", file=sys.stderr)
             return 1
         secret = accounts.issue_password_link(session, instructor=admin, hours=Settings().password_link_hours)
-    print(f"Set the password for {admin.email} (valid 24 hours, once): {args.base_url.rstrip('/')}{SETUP_PATH}{secret}")
+        base_url = args.base_url or app_settings.stored_base_url(session) or app_settings.DEFAULT_BASE_URL
+    print(f"Set the password for {admin.email} (valid 24 hours, once): {base_url.rstrip('/')}{SETUP_PATH}{secret}")
     return 0
 
 

@@ -13,6 +13,7 @@ against the real type and rejected.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -21,7 +22,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from optionsmatrix.limits import MAX_CRITERIA, MAX_OPTIONS, MAX_TOKEN_DAYS
-from optionsmatrix.models import NAME_MAX, TITLE_MAX, as_utc
+from optionsmatrix.models import NAME_MAX, SCALE_LABEL_MAX, SHORT_NAME_MAX, TITLE_MAX, as_utc
 from optionsmatrix.schemas.numbers import NotANumber, parse_decimal, parse_whole
 from optionsmatrix.schemas.text import LABEL_PATTERN, TEXT_PATTERN, TextRuleBroken, clean_label, clean_text
 from optionsmatrix.vocabulary import Direction
@@ -53,6 +54,28 @@ def label(max_length: int, description: str) -> Any:  # noqa: ANN401 (a type, bu
     ]
 
 
+def optional_label(max_length: int, description: str) -> Any:  # noqa: ANN401 (a type, built at import)
+    """A one-line label that may also be '' (or only spaces, stored as ''): "not set"."""
+    def check(value: str) -> str:
+        if not value.strip(" "):
+            return ""
+        try:
+            return clean_label(value, max_length=max_length)
+        except TextRuleBroken as error:
+            raise PydanticCustomError("value_error", str(error)) from None
+
+    return Annotated[
+        str,
+        Field(
+            max_length=max_length,
+            description=f"{description} Empty: not set. Otherwise: "
+            f"{LABEL_RULES.format(max_length=max_length)}",
+            json_schema_extra={"pattern": f"^$|{LABEL_PATTERN}"},
+        ),
+        AfterValidator(check),
+    ]
+
+
 def _text(value: str) -> str:
     try:
         return clean_text(value)
@@ -75,6 +98,12 @@ TEXT_RULES = (
 
 Name = label(NAME_MAX, "A name, unique within its list regardless of case, spacing and Unicode form.")
 Title = label(TITLE_MAX, "The title.")
+ShortName = optional_label(
+    SHORT_NAME_MAX,
+    "A short label for table headers and charts (the full name stays in tooltips); when set, unique within "
+    "the matrix's options (or criteria), also against their full names. Empty: the name is shown.",
+)
+ScaleLabel = optional_label(SCALE_LABEL_MAX, "What this end of the scale means, e.g. 'low risk'.")
 TokenName = label(NAME_MAX, "What the token is for, to recognise it in the list.")
 Text = Annotated[
     str,
@@ -123,6 +152,31 @@ ExpiryDays = Annotated[int, Field(ge=1, le=MAX_TOKEN_DAYS), FormWhole]
 Timestamp = Annotated[datetime, AfterValidator(as_utc)]
 
 
+_VERSION_TAG = re.compile(r'(?:W/)?"?([0-9]{1,9})"?')
+
+
+def read_version(value: object) -> object:
+    """A matrix version as `If-Match` or a form's hidden field sends it: 7, "7" (an ETag), W/"7"; '*' = any.
+
+    Anything else is refused rather than ignored: a client that meant to
+    guard its write must not have it go through unguarded.
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text == "*":
+        return None
+    match = _VERSION_TAG.fullmatch(text)
+    if match is None or int(match.group(1)) < 1:
+        raise PydanticCustomError(
+            "value_error", "expected the matrix's version as a whole number (e.g. 7 or \"7\"), or *"
+        )
+    return int(match.group(1))
+
+
+VersionTag = Annotated[int | None, BeforeValidator(read_version)]
+
+
 class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -136,6 +190,7 @@ def _unset(**kwargs: object):  # noqa: ANN202
 
 class OptionCreate(_Input):
     name: Name
+    short_name: ShortName = ""
     description: Text = ""
     escalation_level: EscalationLevel = 1
     evidence: Text = ""
@@ -145,6 +200,7 @@ class OptionCreate(_Input):
             "examples": [
                 {
                     "name": "Interception of cartel drones around the border",
+                    "short_name": "Drone interception",
                     "description": "Counter-drone systems near the border.",
                     "escalation_level": 3,
                     "evidence": "Lower-risk options, such as interception of cartel drones ...",
@@ -156,16 +212,20 @@ class OptionCreate(_Input):
 
 class OptionUpdate(_Input):
     name: Name = _unset()
+    short_name: ShortName = _unset()
     description: Text = _unset()
     escalation_level: EscalationLevel = _unset()
     evidence: Text = _unset()
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "Drone interception", "escalation_level": 3}]})
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"short_name": "Drone interception", "escalation_level": 3}]}
+    )
 
 
 class OptionPublic(BaseModel):
     id: int
     name: str
+    short_name: str = Field(description="'' when not set; show `short_name or name`")
     description: str
     escalation_level: int
     position: int
@@ -177,11 +237,14 @@ class OptionPublic(BaseModel):
 
 class CriterionCreate(_Input):
     name: Name
+    short_name: ShortName = ""
     description: Text = ""
     direction: DirectionName = "benefit"
     weight: Weight = 1.0
     scale_min: ScaleBound = 1.0
     scale_max: ScaleBound = 5.0
+    scale_low_label: ScaleLabel = ""
+    scale_high_label: ScaleLabel = ""
     evidence: Text = ""
 
     model_config = ConfigDict(
@@ -189,10 +252,13 @@ class CriterionCreate(_Input):
             "examples": [
                 {
                     "name": "Risk of an undesirable response",
+                    "short_name": "Risk",
                     "direction": "cost",
                     "weight": 1.0,
                     "scale_min": 1,
                     "scale_max": 5,
+                    "scale_low_label": "low risk",
+                    "scale_high_label": "high risk",
                     "evidence": "there are high risks of undesirable response ...",
                 }
             ]
@@ -202,24 +268,34 @@ class CriterionCreate(_Input):
 
 class CriterionUpdate(_Input):
     name: Name = _unset()
+    short_name: ShortName = _unset()
     description: Text = _unset()
     direction: DirectionName = _unset()
     weight: Weight = _unset()
     scale_min: ScaleBound = _unset()
     scale_max: ScaleBound = _unset()
+    scale_low_label: ScaleLabel = _unset()
+    scale_high_label: ScaleLabel = _unset()
     evidence: Text = _unset()
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"weight": 2.0, "direction": "cost"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"weight": 2.0, "scale_low_label": "low risk", "scale_high_label": "high risk"}]
+        }
+    )
 
 
 class CriterionPublic(BaseModel):
     id: int
     name: str
+    short_name: str = Field(description="'' when not set; show `short_name or name`")
     description: str
     direction: DirectionName
     weight: float
     scale_min: float
     scale_max: float
+    scale_low_label: str
+    scale_high_label: str
     position: int
     evidence: str
 
@@ -256,18 +332,28 @@ class MatrixUpdate(_Input):
     title: Title = _unset()
     description: Text = _unset()
     source: Text = _unset()
+    is_public: bool = _unset(description="Readable by everyone, logged in or not (true), or only by you (false).")
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"title": "Border options — seminar B"}]})
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"title": "Border options — seminar B"}, {"is_public": False}]}
+    )
 
 
 class MatrixCopy(_Input):
     title: Title = _unset()
 
 
+VERSION_DESCRIPTION = (
+    "Bumped by every change of the matrix or of its options and criteria. Send it back as `If-Match` on a "
+    "write to have it refused (409) if someone else changed the matrix in between."
+)
+
+
 class MatrixSummary(BaseModel):
     id: int
     title: str
     is_public: bool
+    version: int = Field(description=VERSION_DESCRIPTION)
     description: str
     source: str
     created_at: Timestamp
@@ -280,6 +366,7 @@ class MatrixPublic(BaseModel):
     id: int
     title: str
     is_public: bool
+    version: int = Field(description=VERSION_DESCRIPTION)
     description: str
     source: str
     created_at: Timestamp
@@ -291,6 +378,18 @@ class MatrixPublic(BaseModel):
 class MatrixList(BaseModel):
     items: list[MatrixSummary]
     total: int
+
+
+class ShareLinkPublic(BaseModel):
+    url: str = Field(description="The read-only page; anyone with it can read (not change) the matrix.")
+    created_at: Timestamp
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"url": "http://127.0.0.1:8000/shared/3q2-7wEh0bWm1c8yGk9T0x4Qp5sVnZaL",
+                          "created_at": "2026-11-30T18:00:00Z"}]
+        }
+    )  # fmt: skip
 
 
 class OrderUpdate(_Input):

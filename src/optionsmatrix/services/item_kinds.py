@@ -37,7 +37,8 @@ class ItemKind:
     update: Callable[..., Any]  # (session, *, matrix, item_id, changes)
     delete: Callable[..., None]  # (session, *, matrix, item_id)
     reorder: Callable[..., list[Any]]  # (session, *, matrix, ids)
-    display_order: Callable[[Matrix], Sequence[Any]]  # how the matrix page lists them
+    move: Callable[..., list[Any]]  # (session, *, matrix, item_id, step)
+    display_order: Callable[[Matrix], Sequence[Any]]  # how the matrix page's editable list shows them (position)
 
     @property
     def article(self) -> str:
@@ -55,13 +56,13 @@ OPTIONS = ItemKind(
     singular="option", plural="options", model=Option,
     create_schema=OptionCreate, update_schema=OptionUpdate, public_schema=OptionPublic,
     add=matrices.add_option, update=matrices.update_option, delete=matrices.delete_option,
-    reorder=matrices.reorder_options, display_order=matrices.ladder,
+    reorder=matrices.reorder_options, move=matrices.move_option, display_order=matrices.options_in_order,
 )  # fmt: skip
 CRITERIA = ItemKind(
     singular="criterion", plural="criteria", model=Criterion,
     create_schema=CriterionCreate, update_schema=CriterionUpdate, public_schema=CriterionPublic,
     add=matrices.add_criterion, update=matrices.update_criterion, delete=matrices.delete_criterion,
-    reorder=matrices.reorder_criteria, display_order=_criteria_in_order,
+    reorder=matrices.reorder_criteria, move=matrices.move_criterion, display_order=_criteria_in_order,
 )  # fmt: skip
 ITEM_KINDS: dict[str, ItemKind] = {kind.plural: kind for kind in (OPTIONS, CRITERIA)}
 

@@ -65,17 +65,66 @@ def _ensure_name_free(matrix: Matrix, kind: type[Item], name: str, *, except_id:
         raise duplicate_name_error(kind, name)
 
 
+def _label_clash(kind: type[Item], name: str, short: str, other_name: str, other_short: str) -> FieldError | None:
+    """Whether one item's labels clash with another's, and on which field.
+
+    A header shows `short_name or name`, so a short name may repeat neither
+    another short name nor another full name, and a full name may not repeat
+    another item's short name. (Two full names are the name rule's business.)
+    """
+    what = _LABELS[kind][2]
+    if short and other_short and name_key(short) == name_key(other_short):
+        return FieldError(("short_name",), f"this matrix already has {what} with the short name '{short}'")
+    if short and name_key(short) == name_key(other_name):
+        return FieldError(("short_name",), f"'{short}' is already the name of {what} in this matrix")
+    if other_short and name_key(name) == name_key(other_short):
+        return FieldError(("name",), f"'{name}' is already the short name of {what} in this matrix")
+    return None
+
+
+def check_unique_labels(
+    kind: type[Item], entries: Sequence[tuple[str, str]], loc_prefix: tuple[str | int, ...]
+) -> None:
+    """Reject short names that clash within one list of new items, given as (name, short_name) pairs."""
+    errors = []
+    for index, (name, short) in enumerate(entries):
+        for other_name, other_short in entries[:index]:
+            clash = _label_clash(kind, name, short, other_name, other_short)
+            if clash is not None:
+                errors.append(FieldError((*loc_prefix, index, clash.field), clash.msg))
+                break
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _ensure_labels_free(matrix: Matrix, kind: type[Item], name: str, short: str, *, except_id: int | None) -> None:
+    for other in children(matrix, kind):
+        if other.id == except_id:
+            continue
+        clash = _label_clash(kind, name, short, other.name, other.short_name)
+        if clash is not None:
+            raise InvalidInput([clash])
+
+
 # The same caps as creating a matrix in one go (and as one reorder request).
 LIMITS = {Option: MAX_OPTIONS, Criterion: MAX_CRITERIA}
 
 
-def add_child(session: Session, *, matrix: Matrix, kind: type[Item], values: Mapping[str, object]) -> Item:
+def add_child(
+    session: Session,
+    *,
+    matrix: Matrix,
+    kind: type[Item],
+    values: Mapping[str, object],
+    expected_version: int | None = None,
+) -> Item:
     name = str(values["name"])
     with write_transaction(session, conflict=duplicate_name_error(kind, name)):
-        matrix = lock_matrix(session, matrix)
+        matrix = lock_matrix(session, matrix, expected_version=expected_version)
         if len(children(matrix, kind)) >= LIMITS[kind]:
             raise InvalidInput.on("name", f"a matrix holds at most {LIMITS[kind]} {_LABELS[kind][1]}")
         _ensure_name_free(matrix, kind, name)
+        _ensure_labels_free(matrix, kind, name, str(values.get("short_name", "")), except_id=None)
         item = kind(**values, matrix_id=matrix.id, position=len(children(matrix, kind)))
         session.add(item)
         touch(session, matrix)
@@ -90,15 +139,20 @@ def update_child(
     item_id: int,
     changes: Mapping[str, object],
     check: Callable[[Item, Mapping[str, object]], None] | None = None,
+    expected_version: int | None = None,
 ) -> Item:
     """Apply `changes`; `check` sees the current item under the lock, for rules that span fields."""
     name = changes.get("name")
     conflict = duplicate_name_error(kind, str(name)) if name is not None else None
     with write_transaction(session, conflict=conflict):
-        matrix = lock_matrix(session, matrix)
+        matrix = lock_matrix(session, matrix, expected_version=expected_version)
         item = find_child(matrix, kind, item_id)
         if name is not None:
             _ensure_name_free(matrix, kind, str(name), except_id=item.id)
+        if "name" in changes or "short_name" in changes:
+            new_name = str(changes.get("name", item.name))
+            new_short = str(changes.get("short_name", item.short_name))
+            _ensure_labels_free(matrix, kind, new_name, new_short, except_id=item.id)
         if check is not None:
             check(item, changes)
         for field, value in changes.items():
@@ -108,9 +162,11 @@ def update_child(
     return item
 
 
-def delete_child(session: Session, *, matrix: Matrix, kind: type[Item], item_id: int) -> None:
+def delete_child(
+    session: Session, *, matrix: Matrix, kind: type[Item], item_id: int, expected_version: int | None = None
+) -> None:
     with write_transaction(session):
-        matrix = lock_matrix(session, matrix)
+        matrix = lock_matrix(session, matrix, expected_version=expected_version)
         item = find_child(matrix, kind, item_id)
         remaining = [other for other in children(matrix, kind) if other.id != item.id]
         session.delete(item)
@@ -118,9 +174,11 @@ def delete_child(session: Session, *, matrix: Matrix, kind: type[Item], item_id:
         touch(session, matrix)
 
 
-def reorder_children(session: Session, *, matrix: Matrix, kind: type[Item], ids: Sequence[int]) -> list[Item]:
+def reorder_children(
+    session: Session, *, matrix: Matrix, kind: type[Item], ids: Sequence[int], expected_version: int | None = None
+) -> list[Item]:
     with write_transaction(session):
-        matrix = lock_matrix(session, matrix)
+        matrix = lock_matrix(session, matrix, expected_version=expected_version)
         current = {item.id: item for item in children(matrix, kind)}
         if len(ids) != len(set(ids)) or set(ids) != set(current):
             raise InvalidInput.on(
@@ -137,3 +195,31 @@ def _renumber(session: Session, ordered: Sequence[Item]) -> None:
     for position, item in enumerate(ordered):
         item.position = position
         session.add(item)
+
+
+def move_child(
+    session: Session,
+    *,
+    matrix: Matrix,
+    kind: type[Item],
+    item_id: int,
+    step: int,
+    expected_version: int | None = None,
+) -> list[Item]:
+    """Swap the item with its neighbour in list order (`step` -1: up, +1: down), whatever their levels.
+
+    Position is the one order of the list (API, grid, snapshots, exports,
+    ties); only the ladder view sorts by escalation level. At either end of
+    the list nothing moves and nothing is bumped.
+    """
+    with write_transaction(session):
+        matrix = lock_matrix(session, matrix, expected_version=expected_version)
+        ordered = sorted(children(matrix, kind), key=lambda item: item.position)
+        item = find_child(matrix, kind, item_id)
+        index = ordered.index(item)
+        other = index + step
+        if 0 <= other < len(ordered):
+            ordered[index], ordered[other] = ordered[other], ordered[index]
+            _renumber(session, ordered)
+            touch(session, matrix)
+    return sorted(children(matrix, kind), key=lambda item: item.position)

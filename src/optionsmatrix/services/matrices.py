@@ -23,6 +23,7 @@ from optionsmatrix.services.access import Actor, readable_by
 from optionsmatrix.services.items import (
     add_child,
     delete_child,
+    move_child,
     reorder_children,
     update_child,
 )
@@ -61,6 +62,8 @@ def create_matrix(
 ) -> Matrix:
     items.check_unique_names(Option, [o.name for o in data.options], ("options",))
     items.check_unique_names(Criterion, [c.name for c in data.criteria], ("criteria",))
+    items.check_unique_labels(Option, [(o.name, o.short_name) for o in data.options], ("options",))
+    items.check_unique_labels(Criterion, [(c.name, c.short_name) for c in data.criteria], ("criteria",))
     for index, criterion in enumerate(data.criteria):
         _check_scale(criterion.scale_min, criterion.scale_max, loc=("criteria", index, "scale_max"))
     matrix = Matrix(
@@ -73,9 +76,11 @@ def create_matrix(
     return get_matrix(session, matrix_id=matrix.id)  # type: ignore[arg-type]
 
 
-def update_matrix(session: Session, *, matrix: Matrix, changes: MatrixUpdate) -> Matrix:
+def update_matrix(
+    session: Session, *, matrix: Matrix, changes: MatrixUpdate, expected_version: int | None = None
+) -> Matrix:
     with write_transaction(session):
-        matrix = lock_matrix(session, matrix)
+        matrix = lock_matrix(session, matrix, expected_version=expected_version)
         for field, value in changes.model_dump(exclude_unset=True).items():
             setattr(matrix, field, value)
         touch(session, matrix)
@@ -107,8 +112,16 @@ def _copy_title(title: str) -> str:
 
 
 def ladder(matrix: Matrix) -> list[Option]:
-    """Options as an escalation ladder: by level, then by their position in the list."""
+    """Options as an escalation ladder: by level, then by their position in the list.
+
+    The ladder view is the only place that sorts by level; everywhere else
+    (the option list, the API, the grid, snapshots, exports) `position` rules.
+    """
     return sorted(matrix.options, key=lambda o: (o.escalation_level, o.position))
+
+
+def options_in_order(matrix: Matrix) -> list[Option]:
+    return sorted(matrix.options, key=lambda o: o.position)
 
 
 def all_weights_zero(matrix: Matrix) -> bool:
@@ -118,34 +131,59 @@ def all_weights_zero(matrix: Matrix) -> bool:
 # Options -----------------------------------------------------------------------
 
 
-def add_option(session: Session, *, matrix: Matrix, data: OptionCreate) -> Option:
-    return add_child(session, matrix=matrix, kind=Option, values=data.model_dump())
+# Every write below takes `expected_version`: the version the caller last saw
+# (If-Match); None writes whatever the current version is.
 
 
-def update_option(session: Session, *, matrix: Matrix, item_id: int, changes: OptionUpdate) -> Option:
-    return update_child(
-        session, matrix=matrix, kind=Option, item_id=item_id, changes=changes.model_dump(exclude_unset=True)
+def add_option(
+    session: Session, *, matrix: Matrix, data: OptionCreate, expected_version: int | None = None
+) -> Option:
+    return add_child(
+        session, matrix=matrix, kind=Option, values=data.model_dump(), expected_version=expected_version
     )
 
 
-def delete_option(session: Session, *, matrix: Matrix, item_id: int) -> None:
-    delete_child(session, matrix=matrix, kind=Option, item_id=item_id)
+def update_option(
+    session: Session, *, matrix: Matrix, item_id: int, changes: OptionUpdate, expected_version: int | None = None
+) -> Option:
+    return update_child(
+        session, matrix=matrix, kind=Option, item_id=item_id, changes=changes.model_dump(exclude_unset=True),
+        expected_version=expected_version,
+    )  # fmt: skip
 
 
-def reorder_options(session: Session, *, matrix: Matrix, ids: Sequence[int]) -> list[Option]:
-    return reorder_children(session, matrix=matrix, kind=Option, ids=ids)
+def delete_option(session: Session, *, matrix: Matrix, item_id: int, expected_version: int | None = None) -> None:
+    delete_child(session, matrix=matrix, kind=Option, item_id=item_id, expected_version=expected_version)
+
+
+def reorder_options(
+    session: Session, *, matrix: Matrix, ids: Sequence[int], expected_version: int | None = None
+) -> list[Option]:
+    return reorder_children(session, matrix=matrix, kind=Option, ids=ids, expected_version=expected_version)
+
+
+def move_option(
+    session: Session, *, matrix: Matrix, item_id: int, step: int, expected_version: int | None = None
+) -> list[Option]:
+    return move_child(
+        session, matrix=matrix, kind=Option, item_id=item_id, step=step, expected_version=expected_version
+    )
 
 
 # Criteria ----------------------------------------------------------------------
 
 
-def add_criterion(session: Session, *, matrix: Matrix, data: CriterionCreate) -> Criterion:
+def add_criterion(
+    session: Session, *, matrix: Matrix, data: CriterionCreate, expected_version: int | None = None
+) -> Criterion:
     _check_scale(data.scale_min, data.scale_max, loc=("scale_max",))
-    return add_child(session, matrix=matrix, kind=Criterion, values=data.model_dump())
+    return add_child(
+        session, matrix=matrix, kind=Criterion, values=data.model_dump(), expected_version=expected_version
+    )
 
 
 def update_criterion(
-    session: Session, *, matrix: Matrix, item_id: int, changes: CriterionUpdate
+    session: Session, *, matrix: Matrix, item_id: int, changes: CriterionUpdate, expected_version: int | None = None
 ) -> Criterion:
     return update_child(
         session,
@@ -154,6 +192,7 @@ def update_criterion(
         item_id=item_id,
         changes=changes.model_dump(exclude_unset=True),
         check=_check_scale_edit,
+        expected_version=expected_version,
     )
 
 
@@ -169,12 +208,24 @@ def _check_scale_edit(criterion: Criterion, values: Mapping[str, object]) -> Non
     )
 
 
-def delete_criterion(session: Session, *, matrix: Matrix, item_id: int) -> None:
-    delete_child(session, matrix=matrix, kind=Criterion, item_id=item_id)
+def delete_criterion(
+    session: Session, *, matrix: Matrix, item_id: int, expected_version: int | None = None
+) -> None:
+    delete_child(session, matrix=matrix, kind=Criterion, item_id=item_id, expected_version=expected_version)
 
 
-def reorder_criteria(session: Session, *, matrix: Matrix, ids: Sequence[int]) -> list[Criterion]:
-    return reorder_children(session, matrix=matrix, kind=Criterion, ids=ids)
+def reorder_criteria(
+    session: Session, *, matrix: Matrix, ids: Sequence[int], expected_version: int | None = None
+) -> list[Criterion]:
+    return reorder_children(session, matrix=matrix, kind=Criterion, ids=ids, expected_version=expected_version)
+
+
+def move_criterion(
+    session: Session, *, matrix: Matrix, item_id: int, step: int, expected_version: int | None = None
+) -> list[Criterion]:
+    return move_child(
+        session, matrix=matrix, kind=Criterion, item_id=item_id, step=step, expected_version=expected_version
+    )
 
 
 def _check_scale(scale_min: float, scale_max: float, *, loc: tuple[str | int, ...]) -> None:

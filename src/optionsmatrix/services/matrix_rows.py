@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from optionsmatrix.errors import NotFound
+from optionsmatrix.errors import Conflict, NotFound
 from optionsmatrix.models import Matrix, utcnow
 
 
@@ -23,7 +23,9 @@ def get_matrix(session: Session, *, matrix_id: int, for_update: bool = False) ->
     query = (
         select(Matrix)
         .where(Matrix.id == matrix_id)
-        .options(selectinload(Matrix.options), selectinload(Matrix.criteria))  # type: ignore[arg-type]
+        .options(
+            selectinload(Matrix.options), selectinload(Matrix.criteria), selectinload(Matrix.share_link)  # type: ignore[arg-type]
+        )
         .execution_options(populate_existing=True)
     )
     if for_update and session.get_bind().dialect.name == "postgresql":
@@ -34,13 +36,32 @@ def get_matrix(session: Session, *, matrix_id: int, for_update: bool = False) ->
     return matrix
 
 
-def lock_matrix(session: Session, matrix: Matrix | int) -> Matrix:
-    """The current state of `matrix`, locked for the write transaction in progress."""
+class StaleVersion(Conflict):
+    """The writer saw an older version of the matrix than the one stored (someone else changed it)."""
+
+    MESSAGE = "Someone else changed this matrix; reload to see their change."
+
+    def __init__(self, *, expected: int, current: int) -> None:
+        super().__init__(f"{self.MESSAGE} (you sent version {expected}; it is now at version {current})")
+        self.expected = expected
+        self.current = current
+
+
+def lock_matrix(session: Session, matrix: Matrix | int, *, expected_version: int | None = None) -> Matrix:
+    """The current state of `matrix`, locked for the write transaction in progress.
+
+    With `expected_version` (the `If-Match` a client sent), a matrix changed
+    since is refused before anything is written.
+    """
     matrix_id = matrix if isinstance(matrix, int) else matrix.id
-    return get_matrix(session, matrix_id=matrix_id, for_update=True)  # type: ignore[arg-type]
+    locked = get_matrix(session, matrix_id=matrix_id, for_update=True)  # type: ignore[arg-type]
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion(expected=expected_version, current=locked.version)
+    return locked
 
 
 def touch(session: Session, matrix: Matrix) -> None:
-    """Mark the matrix changed (every edit of it or of its items)."""
+    """Mark the matrix changed (every edit of it or of its items), in the caller's transaction."""
     matrix.updated_at = utcnow()
+    matrix.version += 1
     session.add(matrix)

@@ -141,7 +141,7 @@ def _default_normalization(method: str, matrix: Matrix) -> str | None:
 def _snapshot_rows(matrix: Matrix, session_id: int) -> list[SessionOption | SessionCriterion]:
     options = [
         SessionOption(
-            session_id=session_id, source_option_id=o.id, name=o.name, short_name=getattr(o, "short_name", "") or "",
+            session_id=session_id, source_option_id=o.id, name=o.name, short_name=o.short_name,
             description=o.description, escalation_level=o.escalation_level, evidence=o.evidence, position=i,
         )
         for i, o in enumerate(sorted(matrix.options, key=lambda o: o.position))
@@ -149,10 +149,9 @@ def _snapshot_rows(matrix: Matrix, session_id: int) -> list[SessionOption | Sess
     criteria = [
         SessionCriterion(
             session_id=session_id, source_criterion_id=c.id, name=c.name,
-            short_name=getattr(c, "short_name", "") or "", description=c.description, direction=c.direction,
+            short_name=c.short_name, description=c.description, direction=c.direction,
             weight=c.weight, scale_min=c.scale_min, scale_max=c.scale_max,
-            scale_low_label=getattr(c, "scale_low_label", "") or "",
-            scale_high_label=getattr(c, "scale_high_label", "") or "", evidence=c.evidence, position=j,
+            scale_low_label=c.scale_low_label, scale_high_label=c.scale_high_label, evidence=c.evidence, position=j,
         )
         for j, c in enumerate(sorted(matrix.criteria, key=lambda c: c.position))
     ]  # fmt: skip

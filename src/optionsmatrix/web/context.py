@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from optionsmatrix.models import Matrix
 from optionsmatrix.services.access import Actor, can_edit
-from optionsmatrix.services.matrices import all_weights_zero, ladder
+from optionsmatrix.services.labels import display_name, has_short_name
+from optionsmatrix.services.matrices import all_weights_zero, ladder, options_in_order
 from optionsmatrix.web.scoring.form import TEMPLATE_HELPERS, ScoringState, evaluate
 
 
@@ -18,6 +19,7 @@ class EditState:
     item_id: int | None = None  # None with section set means the "add" form
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    stale: bool = False  # the matrix changed since the form was rendered (errors["form"] says so)
 
     def editing(self, section: str, item_id: int | None) -> bool:
         return self.section == section and self.item_id == item_id
@@ -41,8 +43,12 @@ def matrix_context(
     options = ladder(matrix)
     return {
         "matrix": matrix,
-        "ladder": options,
+        "ladder": options,  # by level: the ladder view only
+        "options": options_in_order(matrix),  # by position: the list, and everything else
         "levels": sorted({o.escalation_level for o in options}),
+        "display_name": display_name,
+        "has_short_name": has_short_name,
+        "shared": False,  # True on /shared/{secret}: read-only, whoever looks
         "criteria": list(matrix.criteria),
         "weight_shares": shares,
         "weights_all_zero": all_weights_zero(matrix),

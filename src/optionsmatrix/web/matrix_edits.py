@@ -12,17 +12,21 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic_core import PydanticCustomError
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from optionsmatrix.errors import InvalidInput
 from optionsmatrix.http.deps import SessionDep, path_id
 from optionsmatrix.models import Matrix
 from optionsmatrix.schemas.matrices import (
     MatrixUpdate,
+    read_version,
 )
 from optionsmatrix.services import matrices
 from optionsmatrix.services.item_kinds import item_kind
 from optionsmatrix.services.items import find_child
+from optionsmatrix.services.matrix_rows import StaleVersion
 from optionsmatrix.web.context import EditState, matrix_context
 from optionsmatrix.web.deps import EditablePageMatrix as PageMatrix
 from optionsmatrix.web.forms import SubmittedForm, errors_from, parse_form
@@ -49,7 +53,9 @@ def _answer(
     (the saved item's Edit link, the moved button...), so keyboard and screen-reader
     users carry on where they were instead of at the top of the page."""
     actor = request.state.actor
-    """The changed section for htmx, or back to the page for a plain post; 422 when a form failed."""
+    # The changed section for htmx, or back to the page for a plain post; 422
+    # when a form failed, 409 when the matrix changed under it (the form stays
+    # open with what was typed, and says so).
     failed = edit is not None and bool(edit.errors)
     if not failed and not is_htmx(request) and request.method == "POST":
         url = request.url_for("matrix_page", matrix_id=matrix.id)
@@ -62,13 +68,33 @@ def _answer(
         "matrices/detail.html",
         {**matrix_context(matrix, actor, edit, with_scoring=not is_htmx(request)), "focus": focus},
         fragment=FRAGMENTS[section],
-        status_code=422 if failed else 200,
+        status_code=(409 if edit.stale else 422) if failed else 200,  # type: ignore[union-attr]
         headers=headers,
     )
 
 
 def _reload(session: Session, matrix: Matrix) -> Matrix:
     return matrices.get_matrix(session, matrix_id=matrix.id)  # type: ignore[arg-type]
+
+
+def submitted_version(submitted: FormData) -> int | None:
+    """The matrix version the form was rendered with (its hidden `version` field), if it sent one."""
+    raw = submitted.get("version")
+    if raw is None or raw == "":
+        return None
+    try:
+        return read_version(str(raw))  # type: ignore[return-value]
+    except PydanticCustomError:
+        raise InvalidInput.on("version", "This form is damaged or out of date; reload the page.") from None
+
+
+def _stale(edit: EditState, submitted: FormData) -> EditState:
+    """Keep the form open with what was typed, and the version it was made from (a second save is refused
+    too until the page is reloaded and the other change seen)."""
+    edit.errors = {"form": StaleVersion.MESSAGE}
+    edit.values = {**edit.values, "version": str(submitted.get("version", ""))}
+    edit.stale = True
+    return edit
 
 
 # Header (title, description, source) ---------------------------------------------
@@ -87,9 +113,15 @@ def header_view(request: Request, matrix: PageMatrix) -> Response:
 @router.post("/matrices/{matrix_id}", name="matrix_header_save")
 def header_save(request: Request, matrix: PageMatrix, session: SessionDep, submitted: SubmittedForm) -> Response:
     form = parse_form(MatrixUpdate, submitted)
+    expected = submitted_version(submitted)
     if not form.ok:
         return _answer(request, matrix, "header", EditState("header", None, form.values, form.errors))
-    matrix = matrices.update_matrix(session, matrix=matrix, changes=form.data)  # type: ignore[arg-type]
+    try:
+        matrix = matrices.update_matrix(
+            session, matrix=matrix, changes=form.data, expected_version=expected  # type: ignore[arg-type]
+        )
+    except StaleVersion:
+        return _answer(request, matrix, "header", _stale(EditState("header", None, form.values), submitted))
     return _answer(request, matrix, "header", focus="matrix-header-edit")
 
 
@@ -113,12 +145,15 @@ def item_add(
 ) -> Response:
     kind = item_kind(section)
     form = parse_form(kind.create_schema, submitted)
+    expected = submitted_version(submitted)
     if form.ok:
         try:
-            kind.add(session, matrix=matrix, data=form.data)
+            kind.add(session, matrix=matrix, data=form.data, expected_version=expected)
             return _answer(request, _reload(session, matrix), section, focus=f"new-{kind.singular}")
         except InvalidInput as error:
             form.errors = errors_from(error)
+        except StaleVersion:
+            return _answer(request, matrix, section, _stale(EditState(section, None, form.values), submitted))
     return _answer(request, matrix, section, EditState(section, None, form.values, form.errors))
 
 
@@ -134,21 +169,31 @@ def item_save(
     kind = item_kind(section)
     find_child(matrix, kind.model, item_id)
     form = parse_form(kind.update_schema, submitted)
+    expected = submitted_version(submitted)
     if form.ok:
         try:
-            kind.update(session, matrix=matrix, item_id=item_id, changes=form.data)
+            kind.update(session, matrix=matrix, item_id=item_id, changes=form.data, expected_version=expected)
             return _answer(request, _reload(session, matrix), section, focus=f"{kind.singular}-{item_id}-edit")
         except InvalidInput as error:
             form.errors = errors_from(error)
+        except StaleVersion:
+            edit = _stale(EditState(section, item_id, form.values), submitted)
+            return _answer(request, _reload(session, matrix), section, edit)
     return _answer(request, _reload(session, matrix), section, EditState(section, item_id, form.values, form.errors))
 
 
 @router.post("/matrices/{matrix_id}/{section}/{item_id}/delete", name="item_delete")
 def item_delete(
-    request: Request, matrix: PageMatrix, section: SectionName, item_id: ItemId, session: SessionDep
+    request: Request,
+    matrix: PageMatrix,
+    section: SectionName,
+    item_id: ItemId,
+    session: SessionDep,
+    submitted: SubmittedForm,
 ) -> Response:
     kind = item_kind(section)
-    kind.delete(session, matrix=matrix, item_id=item_id)
+    # A stale version is answered by the error handler: the message in the page's alert area, nothing removed.
+    kind.delete(session, matrix=matrix, item_id=item_id, expected_version=submitted_version(submitted))
     return _answer(request, _reload(session, matrix), section, focus=f"{section}-heading")
 
 
@@ -160,28 +205,17 @@ def item_move(
     item_id: ItemId,
     session: SessionDep,
     direction: Annotated[Literal["up", "down"], Form()],
+    submitted: SubmittedForm,
 ) -> Response:
-    """Swap with the neighbour in display order (for options: within the same escalation level)."""
+    """Swap with the neighbour in list order (position), whatever the options' escalation levels."""
     kind = item_kind(section)
-    shown = kind.display_order(matrix)
-    index = next((i for i, item in enumerate(shown) if item.id == item_id), None)
-    if index is None:
-        find_child(matrix, kind.model, item_id)  # raises the 404
-    other = index - 1 if direction == "up" else index + 1  # type: ignore[operator]
-    if 0 <= other < len(shown) and _same_rung(shown[index], shown[other]):  # type: ignore[index]
-        by_position = sorted(shown, key=lambda item: item.position)
-        a, b = by_position.index(shown[index]), by_position.index(shown[other])  # type: ignore[index]
-        by_position[a], by_position[b] = by_position[b], by_position[a]
-        kind.reorder(session, matrix=matrix, ids=[item.id for item in by_position])
-    # The same button if it is still there (not at the end of its rung), else the item's Edit link.
-    reloaded = _reload(session, matrix)
-    shown = kind.display_order(reloaded)
-    position = next(i for i, item in enumerate(shown) if item.id == item_id)
-    neighbour = position - 1 if direction == "up" else position + 1
-    keeps_button = 0 <= neighbour < len(shown) and _same_rung(shown[position], shown[neighbour])
+    find_child(matrix, kind.model, item_id)  # 404 for an item of another matrix
+    step = -1 if direction == "up" else 1
+    shown = kind.move(
+        session, matrix=matrix, item_id=item_id, step=step, expected_version=submitted_version(submitted)
+    )
+    # The same button if it is still there (not at the end of the list), else the item's Edit link.
+    index = next(i for i, item in enumerate(shown) if item.id == item_id)
+    keeps_button = 0 <= index + step < len(shown)
     focus = f"{kind.singular}-{item_id}-move-{direction}" if keeps_button else f"{kind.singular}-{item_id}-edit"
-    return _answer(request, reloaded, section, focus=focus)
-
-
-def _same_rung(a: object, b: object) -> bool:
-    return getattr(a, "escalation_level", None) == getattr(b, "escalation_level", None)
+    return _answer(request, _reload(session, matrix), section, focus=focus)

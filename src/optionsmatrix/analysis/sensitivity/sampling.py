@@ -1,0 +1,194 @@
+"""Weight vectors for SMAA: uniform on the simplex, or on the part of it that bounds and an order allow.
+
+Samples come in blocks of BLOCK, block b drawn from its own stream
+(SeedSequence(seed, spawn_key=(b,))), so sample s is the same number whatever
+chunk it is computed in: a seed gives the same answer however the work is cut.
+
+- No constraint: w = e / Σe with e standard exponential, i.e. Dirichlet(1, …, 1),
+  uniform on the simplex.
+- An importance order (competition ranks, ties allowed): a uniform simplex
+  sample sorted from largest to smallest, the largest values given to the
+  criteria ranked 1 (in random order among tied criteria), and so on. By
+  symmetry this is uniform on {w : w_a ≥ w_b whenever a ranks above b};
+  tied criteria are not ordered among themselves.
+- Bounds lo ≤ w ≤ hi (with or without an order): rejection from the above
+  when a pilot of PILOT draws accepts at least MIN_ACCEPTANCE of them —
+  exactly uniform, and bounded time since the expected number of draws is at
+  most 1/MIN_ACCEPTANCE per sample. Otherwise hit-and-run (Smith 1984), one
+  chain per sample from a feasible centre point, HIT_AND_RUN_STEPS(n) steps:
+  approximately uniform, in fixed time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..errors import AnalysisError, number
+
+BLOCK = 500
+PILOT = 4000
+MIN_ACCEPTANCE = 0.02
+BOUND_SLACK = 1e-12
+
+
+def hit_and_run_steps(n: int) -> int:
+    return 50 + 10 * n
+
+
+class WeightSampler:
+    """Draws sample weight vectors (rows summing to 1) for criteria under optional bounds and order."""
+
+    def __init__(
+        self,
+        n: int,
+        seed: int,
+        bounds: np.ndarray | None = None,
+        order: np.ndarray | None = None,
+    ) -> None:
+        self.n = n
+        self.seed = seed
+        self.order = order
+        self.bounds = bounds
+        self.method = "exact"
+        if bounds is not None:
+            self.low, self.high = _tightened(bounds, order)
+            pilot = self._unbounded(self._stream("pilot"), PILOT)
+            self.acceptance = float(self._inside(pilot).mean())
+            if self.acceptance < MIN_ACCEPTANCE:
+                self.method = "hit_and_run"
+
+    def _stream(self, key: int | str) -> np.random.Generator:
+        spawn_key = (0, key) if isinstance(key, int) else (1,)
+        return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=spawn_key))
+
+    def take(self, start: int, stop: int) -> np.ndarray:
+        """Samples start … stop − 1, (stop − start) × n."""
+        first, last = start // BLOCK, (stop - 1) // BLOCK
+        blocks = np.concatenate([self.block(b) for b in range(first, last + 1)])
+        return blocks[start - first * BLOCK : stop - first * BLOCK]
+
+    def block(self, index: int) -> np.ndarray:
+        rng = self._stream(index)
+        if self.bounds is None:
+            return self._unbounded(rng, BLOCK)
+        if self.method == "hit_and_run":
+            return self._hit_and_run(rng, BLOCK)
+        kept: list[np.ndarray] = []
+        have = 0
+        draws = int(np.ceil(1.25 * BLOCK / max(self.acceptance, MIN_ACCEPTANCE))) + 16
+        while have < BLOCK:
+            proposals = self._unbounded(rng, draws)
+            accepted = proposals[self._inside(proposals)]
+            kept.append(accepted)
+            have += accepted.shape[0]
+        return np.concatenate(kept)[:BLOCK]
+
+    def _inside(self, weights: np.ndarray) -> np.ndarray:
+        return ((weights >= self.low - BOUND_SLACK) & (weights <= self.high + BOUND_SLACK)).all(axis=1)
+
+    def _unbounded(self, rng: np.random.Generator, count: int) -> np.ndarray:
+        e = rng.standard_exponential((count, self.n))
+        weights = e / e.sum(axis=1, keepdims=True)
+        if self.order is None:
+            return weights
+        largest_first = -np.sort(-weights, axis=1)
+        # Slots in order of importance; tied criteria take their slots in random order.
+        slots = np.argsort(self.order[None, :] + rng.random((count, self.n)), axis=1)
+        ordered = np.empty_like(weights)
+        np.put_along_axis(ordered, slots, largest_first, axis=1)
+        return ordered
+
+    def _constraints(self) -> tuple[np.ndarray, np.ndarray]:
+        """A w ≤ b for the bounds and (when given) the order, on the plane Σw = 1."""
+        n = self.n
+        rows = [np.eye(n), -np.eye(n)]
+        limits = [self.high, -self.low]
+        if self.order is not None:
+            above, below = np.nonzero(self.order[:, None] < self.order[None, :])
+            pairs = np.zeros((above.size, n))
+            pairs[np.arange(above.size), below] = 1.0  # w_below − w_above ≤ 0
+            pairs[np.arange(above.size), above] = -1.0
+            rows.append(pairs)
+            limits.append(np.zeros(above.size))
+        return np.concatenate(rows), np.concatenate(limits)
+
+    def _hit_and_run(self, rng: np.random.Generator, count: int) -> np.ndarray:
+        a, b = self._constraints()
+        span = self.high - self.low
+        share = (1.0 - self.low.sum()) / span.sum() if span.sum() > 0 else 0.0
+        weights = np.tile(self.low + share * span, (count, 1))  # feasible (see _tightened)
+        for _ in range(hit_and_run_steps(self.n)):
+            direction = rng.standard_normal((count, self.n))
+            direction -= direction.mean(axis=1, keepdims=True)  # stay on Σw = 1
+            slack = np.maximum(b - weights @ a.T, 0.0)
+            rate = direction @ a.T
+            with np.errstate(divide="ignore", invalid="ignore"):
+                reach = slack / rate
+            forward = np.where(rate > 1e-15, reach, np.inf).min(axis=1)
+            backward = np.where(rate < -1e-15, reach, -np.inf).max(axis=1)
+            forward, backward = np.minimum(forward, 1e9), np.maximum(backward, -1e9)
+            step = backward + rng.random(count) * np.maximum(forward - backward, 0.0)
+            weights = weights + step[:, None] * direction
+        weights = np.clip(weights, self.low, self.high)
+        return weights / weights.sum(axis=1, keepdims=True)
+
+
+def _tightened(bounds: np.ndarray, order: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds implied by the order as well: a criterion ranked above b weighs at least b's lower bound,
+    one ranked below a at most a's upper bound. With them, a feasible weight vector exists exactly when
+    low ≤ high, Σlow ≤ 1 ≤ Σhigh, and low + share × (high − low) is one."""
+    low, high = bounds[:, 0].copy(), bounds[:, 1].copy()
+    if order is not None:
+        above = order[:, None] < order[None, :]  # above[a, b]: a ranks above b
+        low = np.maximum(low, np.where(above, low[None, :], 0.0).max(axis=1))
+        high = np.minimum(high, np.where(above, high[:, None], 1.0).min(axis=0))
+    return low, high
+
+
+def validated_bounds(
+    bounds: object, criteria: Sequence[str], order: np.ndarray | None = None, field: str = "weight_bounds"
+) -> np.ndarray:
+    """Check per-criterion [lo, hi] bounds on normalised weights; (n, 2)."""
+    n = len(criteria)
+    try:
+        array = np.array(bounds, dtype=float)
+    except (TypeError, ValueError):
+        array = np.empty(0)
+    if array.shape != (n, 2):
+        raise AnalysisError(
+            f"'{field}' must give [lower, upper] for each of the {n} criteria", field, code="bounds_wrong_shape"
+        )
+    for j, (low, high) in enumerate(array):
+        if not (np.isfinite(low) and np.isfinite(high) and 0.0 <= low <= high <= 1.0):
+            raise AnalysisError(
+                f"criterion '{criteria[j]}' has weight bounds [{number(low)}, {number(high)}]; "
+                "they must satisfy 0 ≤ lower ≤ upper ≤ 1",
+                f"{field}[{j}]",
+                code="bounds_invalid",
+            )
+    if array[:, 0].sum() > 1.0 + BOUND_SLACK:
+        raise AnalysisError(
+            f"the lower weight bounds add up to {number(array[:, 0].sum())}; weights sum to 1, so they "
+            "must add up to at most 1",
+            field,
+            code="bounds_lower_above_one",
+        )
+    if array[:, 1].sum() < 1.0 - BOUND_SLACK:
+        raise AnalysisError(
+            f"the upper weight bounds add up to {number(array[:, 1].sum())}; weights sum to 1, so they "
+            "must add up to at least 1",
+            field,
+            code="bounds_upper_below_one",
+        )
+    if order is not None:
+        low, high = _tightened(array, order)
+        if (low > high + BOUND_SLACK).any() or low.sum() > 1.0 + BOUND_SLACK or high.sum() < 1.0 - BOUND_SLACK:
+            raise AnalysisError(
+                "no weights satisfy both the weight bounds and the criteria order: a criterion ranked more "
+                "important must be able to weigh at least as much as one ranked below it",
+                field,
+                code="bounds_conflict_with_order",
+            )
+    return array

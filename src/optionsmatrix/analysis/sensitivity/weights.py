@@ -1,0 +1,211 @@
+"""One-way weight sensitivity: how far each criterion's weight can move before the top changes.
+
+Criterion j's weight moves along t in [0, 1] while the others keep their
+proportions and fill the rest, 1 − t (when j held all the weight, the others
+share the rest equally). For each criterion this finds the interval around
+its current weight within which the top-ranked option(s) stay the same, and
+which option(s) rank first just beyond each end.
+
+Exact where the score is a monotone function of a weighted sum Σ w_j u_ij
+with u independent of the weights (WSM; WPM in logs; PROMETHEE II's
+unicriterion net flows): every score is then a straight line in t and a
+breakpoint is the crossing of two lines. Other methods (TOPSIS, VIKOR): a
+grid of GRID_STEPS points on each side, then bisection of the first bracket
+where the top differs, every criterion and side in one batched ranking per
+step, until the bracket is narrower than TOLERANCE. A top that changes and
+changes back between two grid points is missed (see docs/methods.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from ..methods import method_spec, rank, rank_batch
+from ..problem import Problem
+from ..ranks import are_tied
+from .results import CriterionInterval, WeightSensitivity
+
+TOLERANCE = 1e-6
+GRID_STEPS = 100
+
+# Methods whose score is g(Σ_j w_j u_ij) for a fixed u and increasing g, and g's inverse:
+# scoring the unit weight vectors e_j recovers u through it.
+LINEAR_IN_WEIGHTS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "wsm": lambda scores: scores,
+    "promethee2": lambda scores: scores,
+    "wpm": np.log,
+}
+
+
+def proportional_shares(weights: np.ndarray) -> np.ndarray:
+    """Row j: how the weight criterion j gives up (or takes) is split among the others; (n, n), rows sum to 1."""
+    n = weights.size
+    shares = np.tile(weights, (n, 1))
+    np.fill_diagonal(shares, 0.0)
+    rest = shares.sum(axis=1, keepdims=True)
+    if n > 1:
+        equal = (1.0 - np.eye(n)) / (n - 1)
+        shares = np.where(rest > 0, shares / np.where(rest > 0, rest, 1.0), equal)
+    return shares
+
+
+def path_weights(weights: np.ndarray, criterion: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Weight vectors with criterion[i] at t[i], the others in proportion: (len(t), n)."""
+    n = weights.size
+    shares = proportional_shares(weights)[criterion]
+    return (1.0 - t)[:, None] * shares + t[:, None] * np.eye(n)[criterion]
+
+
+def weight_sensitivity(
+    problem: Problem,
+    method: str,
+    normalization: str | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> WeightSensitivity:
+    """The interval of each criterion's weight within which the top option(s) stay first."""
+    method_spec(method)
+    current = rank(problem, method, normalization, params)
+    top = current.ranks == 1
+    w = problem.weights
+    n = w.size
+    names = problem.options
+    if n == 1:  # a single criterion's weight is 1 whatever it is set to
+        exact, lower, upper = True, np.zeros(1), np.ones(1)
+        below: list[np.ndarray | None] = [None]
+        above: list[np.ndarray | None] = [None]
+    elif method in LINEAR_IN_WEIGHTS:
+        exact = True
+        lower, upper, below, above = _exact(problem, method, current.normalization, params, top)
+    else:
+        exact = False
+        lower, upper, below, above = _bracketed(problem, method, current.normalization, params, top)
+
+    def named(mask: np.ndarray | None) -> tuple[str, ...] | None:
+        return None if mask is None else tuple(names[i] for i in np.flatnonzero(mask))
+
+    criteria = tuple(
+        CriterionInterval(
+            name=problem.criteria[j],
+            weight=float(w[j]),
+            lower=float(lower[j]),
+            upper=float(upper[j]),
+            top_below=named(below[j]),
+            top_above=named(above[j]),
+        )
+        for j in range(n)
+    )
+    return WeightSensitivity(
+        method=method,
+        normalization=current.normalization,
+        top=named(top) or (),
+        criteria=criteria,
+        tolerance=0.0 if exact else TOLERANCE,
+    )
+
+
+# Exact: crossing lines ---------------------------------------------------------------
+
+
+def _exact(
+    problem: Problem, method: str, normalization: str | None, params: Mapping[str, Any] | None, top: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray | None], list[np.ndarray | None]]:
+    n = problem.weights.size
+    unit = rank_batch(problem, method, np.eye(n), normalization, params).scores  # (n, m): e_j's scores
+    u = LINEAR_IN_WEIGHTS[method](unit).T  # (m, n)
+    shares = proportional_shares(problem.weights)
+    lower, upper = np.zeros(n), np.ones(n)
+    below: list[np.ndarray | None] = [None] * n
+    above: list[np.ndarray | None] = [None] * n
+    for j in range(n):
+        t0 = problem.weights[j]
+        intercept = u @ shares[j]  # the score at t = 0
+        slope = u[:, j] - intercept
+        at_t0 = intercept + slope * t0
+        for sign, room in ((1.0, 1.0 - t0), (-1.0, t0)):
+            change = _first_crossing(at_t0, sign * slope, top, room)
+            if change is None:
+                continue
+            distance, new_top = change
+            if sign > 0:
+                upper[j], above[j] = t0 + distance, new_top
+            else:
+                lower[j], below[j] = t0 - distance, new_top
+    return lower, upper, below, above
+
+
+def _first_crossing(
+    start: np.ndarray, slope: np.ndarray, top: np.ndarray, room: float
+) -> tuple[float, np.ndarray] | None:
+    """Lines start + slope·d for d in [0, room]: the first d where the top set changes, and the new top."""
+    if room <= 0:
+        return None
+    top_slope = slope[top].max()
+    leaders = top & are_tied(slope, top_slope)
+    if (leaders != top).any():  # tied at the start, and they part at once
+        return 0.0, leaders
+    level = start[top].max()
+    rising = ~top & (slope > top_slope) & ~are_tied(slope, top_slope)
+    if not rising.any():
+        return None
+    distance = np.full(start.shape, np.inf)
+    distance[rising] = (level - start[rising]) / (slope[rising] - top_slope)
+    first = distance.min()
+    if first >= room:
+        return None
+    crossing = rising & are_tied(distance, first)
+    steepest = slope[crossing].max()
+    return float(first), crossing & are_tied(slope, steepest)
+
+
+# Bracketed: grid, then bisection ----------------------------------------------------
+
+
+def _tops(problem: Problem, method: str, normalization: str | None, params: Any, weights: np.ndarray) -> np.ndarray:
+    return rank_batch(problem, method, weights, normalization, params).ranks == 1
+
+
+def _bracketed(
+    problem: Problem, method: str, normalization: str | None, params: Mapping[str, Any] | None, top: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray | None], list[np.ndarray | None]]:
+    w = problem.weights
+    n = w.size
+    # Rows: criterion j, side s (0 up, 1 down); room is how far t can go on that side.
+    criterion = np.repeat(np.arange(n), 2)
+    sign = np.tile([1.0, -1.0], n)
+    t0 = w[criterion]
+    room = np.where(sign > 0, 1.0 - t0, t0)
+
+    def tops_at(rows: np.ndarray, distance: np.ndarray) -> np.ndarray:
+        t = np.clip(t0[rows] + sign[rows] * distance, 0.0, 1.0)
+        return _tops(problem, method, normalization, params, path_weights(w, criterion[rows], t))
+
+    steps = np.arange(1, GRID_STEPS + 1) / GRID_STEPS
+    rows = np.repeat(np.arange(2 * n), GRID_STEPS)
+    grid = np.tile(steps, 2 * n) * room[rows]
+    changed = (tops_at(rows, grid) != top).any(axis=1).reshape(2 * n, GRID_STEPS)
+    found = changed.any(axis=1) & (room > 0)
+    first = changed.argmax(axis=1)
+    inside = np.where(first > 0, steps[np.maximum(first - 1, 0)], 0.0) * room
+    outside = steps[first] * room
+    active = np.flatnonzero(found)
+    while active.size and (outside[active] - inside[active]).max() > TOLERANCE:
+        middle = (inside[active] + outside[active]) / 2
+        moved = (tops_at(active, middle) != top).any(axis=1)
+        outside[active] = np.where(moved, middle, outside[active])
+        inside[active] = np.where(moved, inside[active], middle)
+        active = active[outside[active] - inside[active] > TOLERANCE]
+    beyond = tops_at(np.arange(2 * n), outside)
+    lower, upper = np.zeros(n), np.ones(n)
+    below: list[np.ndarray | None] = [None] * n
+    above: list[np.ndarray | None] = [None] * n
+    for row in np.flatnonzero(found):
+        j = int(criterion[row])
+        point = t0[row] + sign[row] * (inside[row] + outside[row]) / 2
+        if sign[row] > 0:
+            upper[j], above[j] = point, beyond[row]
+        else:
+            lower[j], below[j] = point, beyond[row]
+    return lower, upper, below, above

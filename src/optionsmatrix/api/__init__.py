@@ -9,11 +9,12 @@ from optionsmatrix.api import (
     health,
     matrices,
     options,
+    sensitivity,
     sessions,
     tokens,
 )
 from optionsmatrix.api.errors import API_PREFIX
 
 router = APIRouter(prefix=API_PREFIX)
-for module in (health, auth, tokens, matrices, options, criteria, sessions, analysis):
+for module in (health, auth, tokens, matrices, options, criteria, sessions, analysis, sensitivity):
     router.include_router(module.router)

@@ -30,6 +30,7 @@ from .results import CriterionInterval, WeightSensitivity
 
 TOLERANCE = 1e-6
 GRID_STEPS = 100
+CHUNK_ELEMENTS = 2_000_000  # weighted tables of m × n numbers ranked at once, so memory stays bounded
 
 # Methods whose score is g(Σ_j w_j u_ij) for a fixed u and increasing g, and g's inverse:
 # scoring the unit weight vectors e_j recovers u through it.
@@ -164,7 +165,15 @@ def _first_crossing(
 
 
 def _tops(problem: Problem, method: str, normalization: str | None, params: Any, weights: np.ndarray) -> np.ndarray:
-    return rank_batch(problem, method, weights, normalization, params).ranks == 1
+    """Who is first under each weight vector (k × m), in chunks of at most CHUNK_ELEMENTS numbers per table."""
+    m, n = problem.scores.shape
+    step = max(1, CHUNK_ELEMENTS // (m * n))
+    return np.concatenate(
+        [
+            rank_batch(problem, method, weights[start : start + step], normalization, params).ranks == 1
+            for start in range(0, weights.shape[0], step)
+        ]
+    )
 
 
 def _bracketed(

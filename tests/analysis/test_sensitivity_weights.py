@@ -10,8 +10,9 @@ from optionsmatrix.analysis import METHOD_NAMES, Problem, rank
 from optionsmatrix.analysis.sensitivity import TOLERANCE, path_weights, weight_sensitivity, weight_sentences
 from optionsmatrix.analysis.sensitivity.weights import LINEAR_IN_WEIGHTS
 
-# Just inside / outside: far enough from a breakpoint that the ranking's 1e-9 tie rule cannot blur it.
-STEP = 1e-5
+# Just inside / outside an exact breakpoint: far enough that the ranking's 1e-9 tie rule cannot blur it.
+# A bracketed breakpoint is checked one tolerance either side of it.
+STEP = 1e-7
 
 
 def _problem(scores, weights, directions=None, scales=True) -> Problem:  # noqa: ANN001
@@ -40,7 +41,7 @@ def _check_every_breakpoint(problem: Problem, method: str) -> int:
     result = weight_sensitivity(problem, method)
     exact = method in LINEAR_IN_WEIGHTS
     assert result.tolerance == (0.0 if exact else TOLERANCE)
-    step = STEP if exact else STEP + result.tolerance
+    step = STEP if exact else result.tolerance
     checked = 0
     for j, interval in enumerate(result.criteria):
         assert interval.lower <= interval.weight <= interval.upper

@@ -113,52 +113,50 @@ def weight_sensitivity(
 def _exact(
     problem: Problem, method: str, normalization: str | None, params: Mapping[str, Any] | None, top: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray | None], list[np.ndarray | None]]:
-    n = problem.weights.size
+    """Every criterion and both sides at once: rows 0 … n − 1 move up, rows n … 2n − 1 move down."""
+    w = problem.weights
+    n = w.size
     unit = rank_batch(problem, method, np.eye(n), normalization, params).scores  # (n, m): e_j's scores
-    u = LINEAR_IN_WEIGHTS[method](unit).T  # (m, n)
-    shares = proportional_shares(problem.weights)
+    u = LINEAR_IN_WEIGHTS[method](unit)  # (n, m): u[j, i] = u_ij
+    intercept = proportional_shares(w) @ u  # (n, m): each score at t = 0 on criterion j's path
+    slope = u - intercept
+    at_t0 = intercept + slope * w[:, None]
+    start = np.concatenate([at_t0, at_t0])
+    rate = np.concatenate([slope, -slope])  # going down, a line rises at −slope
+    room = np.concatenate([1.0 - w, w])
+    distance, new_top = _first_crossings(start, rate, top, room)
     lower, upper = np.zeros(n), np.ones(n)
     below: list[np.ndarray | None] = [None] * n
     above: list[np.ndarray | None] = [None] * n
-    for j in range(n):
-        t0 = problem.weights[j]
-        intercept = u @ shares[j]  # the score at t = 0
-        slope = u[:, j] - intercept
-        at_t0 = intercept + slope * t0
-        for sign, room in ((1.0, 1.0 - t0), (-1.0, t0)):
-            change = _first_crossing(at_t0, sign * slope, top, room)
-            if change is None:
-                continue
-            distance, new_top = change
-            if sign > 0:
-                upper[j], above[j] = t0 + distance, new_top
-            else:
-                lower[j], below[j] = t0 - distance, new_top
+    for row in np.flatnonzero(np.isfinite(distance)):
+        j = int(row % n)
+        if row < n:
+            upper[j], above[j] = w[j] + distance[row], new_top[row]
+        else:
+            lower[j], below[j] = w[j] - distance[row], new_top[row]
     return lower, upper, below, above
 
 
-def _first_crossing(
-    start: np.ndarray, slope: np.ndarray, top: np.ndarray, room: float
-) -> tuple[float, np.ndarray] | None:
-    """Lines start + slope·d for d in [0, room]: the first d where the top set changes, and the new top."""
-    if room <= 0:
-        return None
-    top_slope = slope[top].max()
-    leaders = top & are_tied(slope, top_slope)
-    if (leaders != top).any():  # tied at the start, and they part at once
-        return 0.0, leaders
-    level = start[top].max()
-    rising = ~top & (slope > top_slope) & ~are_tied(slope, top_slope)
-    if not rising.any():
-        return None
-    distance = np.full(start.shape, np.inf)
-    distance[rising] = (level - start[rising]) / (slope[rising] - top_slope)
-    first = distance.min()
-    if first >= room:
-        return None
+def _first_crossings(
+    start: np.ndarray, rate: np.ndarray, top: np.ndarray, room: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lines start + rate·d (one row of lines per path), d in [0, room]: the first d at which the top set
+    changes (inf if it does not) and the new top just beyond it (rows × options)."""
+    top_rate = np.where(top, rate, -np.inf).max(axis=1, keepdims=True)
+    leaders = top & are_tied(rate, top_rate)
+    parting = (leaders != top).any(axis=1)  # tied at the start, and they part at once
+    level = np.where(top, start, -np.inf).max(axis=1, keepdims=True)
+    rising = ~top & (rate > top_rate) & ~are_tied(rate, top_rate)
+    gap = np.where(rising, rate - top_rate, 1.0)
+    distance = np.where(rising, (level - start) / gap, 2.0)  # 2 is beyond any room (and not inf − inf = nan)
+    first = distance.min(axis=1, keepdims=True)
     crossing = rising & are_tied(distance, first)
-    steepest = slope[crossing].max()
-    return float(first), crossing & are_tied(slope, steepest)
+    steepest = np.where(crossing, rate, -np.inf).max(axis=1, keepdims=True)
+    overtaking = crossing & are_tied(rate, steepest)
+    first = np.where(parting, 0.0, first[:, 0])
+    new_top = np.where(parting[:, None], leaders, overtaking)
+    first = np.where((first < room) & (room > 0), first, np.inf)
+    return first, new_top
 
 
 # Bracketed: grid, then bisection ----------------------------------------------------

@@ -236,3 +236,15 @@ def test_impossible_bounds_and_orders_are_refused_naming_the_field(bounds, order
 
     assert caught.value.code == code
     assert caught.value.field.startswith("weight_bounds" if bounds is not None else "criteria_order")
+
+
+def test_hit_and_run_keeps_an_importance_order_with_ties():
+    bounds = np.array([[0.2, 0.3], [0.2, 0.3], [0.2, 0.3], [0.15, 0.25], [0.0, 0.2]])
+    sampler = WeightSampler(5, seed=6, bounds=bounds, order=np.array([1, 1, 3, 4, 4]))
+    weights = sampler.take(0, 2 * BLOCK)
+
+    assert sampler.method == "hit_and_run"
+    assert (weights[:, [0, 1]].min(axis=1) >= weights[:, 2] - 1e-12).all()
+    assert (weights[:, 2] >= weights[:, [3, 4]].max(axis=1) - 1e-12).all()
+    assert (weights >= bounds[:, 0] - 1e-12).all() and (weights <= bounds[:, 1] + 1e-12).all()
+    assert_allclose((weights[:, 0] > weights[:, 1]).mean(), 0.5, atol=0.06)  # tied: either way

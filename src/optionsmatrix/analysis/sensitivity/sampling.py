@@ -14,9 +14,10 @@ chunk it is computed in: a seed gives the same answer however the work is cut.
 - Bounds lo ≤ w ≤ hi (with or without an order): rejection from the above
   when a pilot of PILOT draws accepts at least MIN_ACCEPTANCE of them —
   exactly uniform, and bounded time since the expected number of draws is at
-  most 1/MIN_ACCEPTANCE per sample. Otherwise hit-and-run (Smith 1984), one
-  chain per sample from a feasible centre point, HIT_AND_RUN_STEPS(n) steps:
-  approximately uniform, in fixed time.
+  most 1/MIN_ACCEPTANCE per sample. Otherwise hit-and-run (Smith 1984): per
+  block, CHAINS chains from a feasible centre point, a burn-in of
+  hit_and_run_steps(n), then one state recorded every n steps —
+  approximately uniform, in time linear in the samples.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import numpy as np
 from ..errors import AnalysisError, number
 
 BLOCK = 500
+CHAINS = 50  # hit-and-run chains per block, each recording BLOCK / CHAINS states
 PILOT = 4000
 MIN_ACCEPTANCE = 0.02
 BOUND_SLACK = 1e-12
@@ -100,38 +102,54 @@ class WeightSampler:
         np.put_along_axis(ordered, slots, largest_first, axis=1)
         return ordered
 
-    def _constraints(self) -> tuple[np.ndarray, np.ndarray]:
-        """A w ≤ b for the bounds and (when given) the order, on the plane Σw = 1."""
-        n = self.n
-        rows = [np.eye(n), -np.eye(n)]
-        limits = [self.high, -self.low]
-        if self.order is not None:
-            above, below = np.nonzero(self.order[:, None] < self.order[None, :])
-            pairs = np.zeros((above.size, n))
-            pairs[np.arange(above.size), below] = 1.0  # w_below − w_above ≤ 0
-            pairs[np.arange(above.size), above] = -1.0
-            rows.append(pairs)
-            limits.append(np.zeros(above.size))
-        return np.concatenate(rows), np.concatenate(limits)
+    def _order_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """(above, below) index pairs between adjacent importance groups; the rest follow by transitivity."""
+        if self.order is None:
+            return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+        levels = np.unique(self.order)
+        above: list[np.ndarray] = []
+        below: list[np.ndarray] = []
+        for upper, lower in zip(levels[:-1], levels[1:], strict=True):
+            a, b = np.meshgrid(np.flatnonzero(self.order == upper), np.flatnonzero(self.order == lower))
+            above.append(a.ravel())
+            below.append(b.ravel())
+        if not above:
+            return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+        return np.concatenate(above), np.concatenate(below)
 
     def _hit_and_run(self, rng: np.random.Generator, count: int) -> np.ndarray:
-        a, b = self._constraints()
+        """CHAINS chains from the feasible centre; after a burn-in of HIT_AND_RUN_STEPS(n), each records its
+        state every n steps. Each step moves to a uniform point of the region on a random line (a direction
+        on the plane Σw = 1) through the current point."""
+        above, below = self._order_pairs()
         span = self.high - self.low
         share = (1.0 - self.low.sum()) / span.sum() if span.sum() > 0 else 0.0
-        weights = np.tile(self.low + share * span, (count, 1))  # feasible (see _tightened)
-        for _ in range(hit_and_run_steps(self.n)):
-            direction = rng.standard_normal((count, self.n))
+        chains = min(CHAINS, count)
+        records = -(-count // chains)
+        weights = np.tile(self.low + share * span, (chains, 1))  # feasible (see _tightened)
+        kept: list[np.ndarray] = []
+        for step in range(hit_and_run_steps(self.n) + records * self.n):
+            direction = rng.standard_normal((chains, self.n))
             direction -= direction.mean(axis=1, keepdims=True)  # stay on Σw = 1
-            slack = np.maximum(b - weights @ a.T, 0.0)
-            rate = direction @ a.T
             with np.errstate(divide="ignore", invalid="ignore"):
-                reach = slack / rate
-            forward = np.where(rate > 1e-15, reach, np.inf).min(axis=1)
-            backward = np.where(rate < -1e-15, reach, -np.inf).max(axis=1)
-            forward, backward = np.minimum(forward, 1e9), np.maximum(backward, -1e9)
-            step = backward + rng.random(count) * np.maximum(forward - backward, 0.0)
-            weights = weights + step[:, None] * direction
-        weights = np.clip(weights, self.low, self.high)
+                # Box: w + t d within [low, high] on each criterion.
+                to_high = np.maximum(self.high - weights, 0.0) / direction
+                to_low = np.minimum(self.low - weights, 0.0) / direction
+                forward = np.where(direction > 0, to_high, np.where(direction < 0, to_low, np.inf)).min(axis=1)
+                backward = np.where(direction > 0, to_low, np.where(direction < 0, to_high, -np.inf)).max(axis=1)
+                if above.size:
+                    # Order: w_above − w_below ≥ 0 along the line.
+                    gap = np.maximum(weights[:, above] - weights[:, below], 0.0)
+                    closing = direction[:, above] - direction[:, below]
+                    limit = -gap / closing
+                    forward = np.minimum(forward, np.where(closing < 0, limit, np.inf).min(axis=1))
+                    backward = np.maximum(backward, np.where(closing > 0, limit, -np.inf).max(axis=1))
+            forward, backward = np.clip(forward, 0.0, 1.0), np.clip(backward, -1.0, 0.0)
+            weights = weights + (backward + rng.random(chains) * (forward - backward))[:, None] * direction
+            burnt = step - hit_and_run_steps(self.n) + 1
+            if burnt > 0 and burnt % self.n == 0:
+                kept.append(weights)
+        weights = np.clip(np.concatenate(kept)[:count], self.low, self.high)
         return weights / weights.sum(axis=1, keepdims=True)
 
 

@@ -160,8 +160,12 @@ def test_plain_sentences_name_the_criterion_the_points_and_who_overtakes_whom():
         "No weight on Reach, from 0 to 100 points, changes which option ranks first.",
     ]
     closer = Problem.build(
-        ["CBP support", "Joint action"], ["Risk", "Reach"], [[7.0, 9.0], [2.0, 3.0]], ["cost", "benefit"],
-        [0.5, 0.5], scales=[(0, 10), (0, 10)],
+        ["CBP support", "Joint action"],
+        ["Risk", "Reach"],
+        [[7.0, 9.0], [2.0, 3.0]],
+        ["cost", "benefit"],
+        [0.5, 0.5],
+        scales=[(0, 10), (0, 10)],
     )
     # CBP = 0.3t + 0.9(1 − t), Joint = 0.8t + 0.3(1 − t): equal at t = 0.6/1.1 ≈ 0.545, 5 points above 0.5.
     assert weight_sentences(weight_sensitivity(closer, "wsm"))[0] == (

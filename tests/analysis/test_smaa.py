@@ -248,3 +248,14 @@ def test_hit_and_run_keeps_an_importance_order_with_ties():
     assert (weights[:, 2] >= weights[:, [3, 4]].max(axis=1) - 1e-12).all()
     assert (weights >= bounds[:, 0] - 1e-12).all() and (weights <= bounds[:, 1] + 1e-12).all()
     assert_allclose((weights[:, 0] > weights[:, 1]).mean(), 0.5, atol=0.06)  # tied: either way
+
+
+def test_rejection_that_runs_out_of_rounds_finishes_the_block_by_hit_and_run(monkeypatch):
+    monkeypatch.setattr("optionsmatrix.analysis.sensitivity.sampling.MAX_REJECTION_ROUNDS", 0)
+    bounds = np.array([[0.1, 0.5], [0.0, 0.6], [0.2, 0.4]])
+    sampler = WeightSampler(3, seed=8, bounds=bounds)
+
+    weights = sampler.take(0, BLOCK)
+
+    assert sampler.method == "exact" and weights.shape == (BLOCK, 3)
+    assert (weights >= bounds[:, 0] - 1e-12).all() and (weights <= bounds[:, 1] + 1e-12).all()

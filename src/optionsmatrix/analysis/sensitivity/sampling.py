@@ -32,6 +32,7 @@ BLOCK = 500
 CHAINS = 50  # hit-and-run chains per block, each recording BLOCK / CHAINS states
 PILOT = 4000
 MIN_ACCEPTANCE = 0.02
+MAX_REJECTION_ROUNDS = 100
 BOUND_SLACK = 1e-12
 
 
@@ -80,12 +81,14 @@ class WeightSampler:
         kept: list[np.ndarray] = []
         have = 0
         draws = int(np.ceil(1.25 * BLOCK / max(self.acceptance, MIN_ACCEPTANCE))) + 16
-        while have < BLOCK:
+        for _ in range(MAX_REJECTION_ROUNDS):  # about 1.25 rounds expected; the cap only bounds bad luck
             proposals = self._unbounded(rng, draws)
             accepted = proposals[self._inside(proposals)]
             kept.append(accepted)
             have += accepted.shape[0]
-        return np.concatenate(kept)[:BLOCK]
+            if have >= BLOCK:
+                return np.concatenate(kept)[:BLOCK]
+        return np.concatenate([*kept, self._hit_and_run(rng, BLOCK - have)])
 
     def _inside(self, weights: np.ndarray) -> np.ndarray:
         return ((weights >= self.low - BOUND_SLACK) & (weights <= self.high + BOUND_SLACK)).all(axis=1)

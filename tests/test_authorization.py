@@ -27,7 +27,7 @@ LOGIN = "login"  # a page that sends the visitor to /login (303)
 # token, not being an instructor's, is refused (401) rather than ignored.
 TOKEN_FREE = {
     "/api/v1/health", "/api/v1/openapi.json", "/api/v1/auth/login", "/api/v1/analyze", "/api/v1/weights",
-    "/api/v1/sessions/join", "/api/v1/shared/{secret}",
+    "/api/v1/sensitivity", "/api/v1/sessions/join", "/api/v1/shared/{secret}",
 }  # fmt: skip
 
 
@@ -90,6 +90,18 @@ ROWS = [
         },
     ),
     Row("POST", "/api/v1/weights", everyone(200), json={"scheme": "roc", "ranks": [1, 2, 3]}),
+    Row(
+        "POST",
+        "/api/v1/sensitivity",
+        everyone(200),
+        json={
+            "options": ["A", "B"],
+            "criteria": [{"name": "C", "direction": "benefit", "weight": 1}],
+            "scores": [[1], [2]],
+            "method": "wsm",
+            "analysis": "dominance",
+        },
+    ),
     # API: tokens are always the caller's own
     Row("GET", "/api/v1/tokens", roles(401, 200, 200, 200)),
     Row("POST", "/api/v1/tokens", roles(401, 201, 201, 201), json={"name": "script"}),

@@ -11,3 +11,7 @@ MAX_PARTICIPANTS = 500  # per seminar session (configurable per installation)
 MAX_BODY_BYTES = 1024 * 1024  # any request body
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # an imported file
 MAX_TOKEN_DAYS = 3650  # the longest an API token may live
+# SMAA on /api/v1/sensitivity: samples, and samples × options × criteria (× options again for
+# PROMETHEE II, whose pairwise table grows with options²) — the work of one public call.
+MAX_SMAA_SAMPLES = 100_000
+MAX_SMAA_WORK = 20_000_000

@@ -61,3 +61,20 @@ def test_a_batch_ignores_the_problem_weights():
     scores = rank_batch(problem, "wsm", weights).scores[0]
 
     assert_allclose(scores, (problem.scores[:, 2] - 1) / 4 if problem.is_benefit[2] else (5 - problem.scores[:, 2]) / 4)
+
+
+@pytest.mark.parametrize("method", METHOD_NAMES)
+def test_a_batch_of_score_tables_equals_ranking_each_table_alone(method):
+    """The (k, m, n) path that SMAA with sampled scores and per-ballot rankings use."""
+    rng = np.random.default_rng(17)
+    m, n, k = 5, 4, 12
+    tables = rng.integers(1, 6, size=(k, m, n)).astype(float)
+    weights = rng.dirichlet(np.ones(n), size=k)
+    problem = _problem(tables[0])
+
+    batch = rank_batch(problem, method, weights, scores=tables)
+
+    for row in range(k):
+        alone = rank(_problem(tables[row], weights=weights[row]), method)
+        assert_allclose(batch.scores[row], alone.scores, rtol=1e-12, atol=1e-12)
+        assert_array_equal(batch.ranks[row], alone.ranks)

@@ -50,7 +50,13 @@ def test_every_operation_documents_each_error_status_it_can_answer(schema):
 
 def test_every_write_and_the_token_list_document_401(schema):
     for path, method, operation in _operations(schema):
-        token_free = ("/api/v1/auth/login", "/api/v1/analyze", "/api/v1/weights", "/api/v1/sessions/join")
+        token_free = (
+            "/api/v1/auth/login",
+            "/api/v1/analyze",
+            "/api/v1/weights",
+            "/api/v1/sensitivity",
+            "/api/v1/sessions/join",
+        )
         if method in WRITES and path not in token_free:
             assert "401" in operation["responses"], f"{method.upper()} {path}"
     assert "401" in schema["paths"]["/api/v1/tokens"]["get"]["responses"]
@@ -99,9 +105,27 @@ def test_label_rules_are_in_the_schema(schema, model, field, max_length):
 
 
 LABEL_SAMPLES = [
-    "Cost", "  Old town ", "Caf\u00e9", "Cafe\u0301", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
-    "\U0001f469\u200d\U0001f4bb", "a\u00a0b", "", "   ", "\u200b", "\ufeff", "Co\u200bst", "a\nb", "a\tb",
-    "x\u202e", "\u200dab", "ab\u200d", "a\u200d b", "x\u0085", "x\u2028y", "Cost\n",
+    "Cost",
+    "  Old town ",
+    "Caf\u00e9",
+    "Cafe\u0301",
+    "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+    "\U0001f469\u200d\U0001f4bb",
+    "a\u00a0b",
+    "",
+    "   ",
+    "\u200b",
+    "\ufeff",
+    "Co\u200bst",
+    "a\nb",
+    "a\tb",
+    "x\u202e",
+    "\u200dab",
+    "ab\u200d",
+    "a\u200d b",
+    "x\u0085",
+    "x\u2028y",
+    "Cost\n",
 ]
 TEXT_SAMPLES = [
     "",

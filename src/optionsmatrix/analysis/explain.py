@@ -20,6 +20,7 @@ from .ranks import Ranking
 
 SIGNIFICANT_DIGITS = 4
 
+
 def method_label(method: str) -> str:
     return METHODS[method].label
 
@@ -51,6 +52,7 @@ _PER_OPTION_COLUMNS = {
 }
 # Tables whose columns are options as well as their rows.
 _OPTION_BY_OPTION = {"preference"}
+
 
 @dataclass(frozen=True)
 class StepTable:

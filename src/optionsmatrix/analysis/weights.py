@@ -187,8 +187,10 @@ def swing(points: Sequence[float]) -> WeightResult:
     if bad.any():
         j = int(np.argmax(bad))
         raise AnalysisError(
-            f"'points[{j}]' is {number(values[j])}; swing points must lie between 0 and 100", f"points[{j}]"
-        , code="swing_points_out_of_range")
+            f"'points[{j}]' is {number(values[j])}; swing points must lie between 0 and 100",
+            f"points[{j}]",
+            code="swing_points_out_of_range",
+        )
     if not (values == 100).any():
         raise AnalysisError(
             "swing weighting scores the swing of the most important criterion at exactly 100 and every other "
@@ -269,8 +271,10 @@ def ahp(pairwise: Sequence[Sequence[float]], priority: str = "eigenvector") -> W
     """
     if priority not in ("eigenvector", "geometric_mean"):
         raise AnalysisError(
-            f"'priority' must be 'eigenvector' or 'geometric_mean'; got {priority!r}", "priority"
-        , code="unknown_priority")
+            f"'priority' must be 'eigenvector' or 'geometric_mean'; got {priority!r}",
+            "priority",
+            code="unknown_priority",
+        )
     matrix = _pairwise_matrix(pairwise)
     if priority == "eigenvector":
         eigenvalues, eigenvectors = np.linalg.eig(matrix)
@@ -314,8 +318,10 @@ def compute_weights(scheme: str, **kwargs: Any) -> WeightResult:
     """Dispatch by name, e.g. compute_weights("ahp", pairwise=[[1, 3], [1/3, 1]])."""
     if not isinstance(scheme, str) or scheme not in _SCHEMES:
         raise AnalysisError(
-            f"unknown weighting scheme {scheme!r}; choose one of {', '.join(WEIGHTING_SCHEMES)}", "scheme"
-        , code="unknown_scheme")
+            f"unknown weighting scheme {scheme!r}; choose one of {', '.join(WEIGHTING_SCHEMES)}",
+            "scheme",
+            code="unknown_scheme",
+        )
     required, optional = _ARGUMENTS[scheme]
     for name in kwargs:
         if name not in required and name not in optional:

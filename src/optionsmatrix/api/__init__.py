@@ -9,6 +9,7 @@ from optionsmatrix.api import (
     health,
     matrices,
     options,
+    sensitivity,
     sessions,
     sharing,
     tokens,
@@ -16,5 +17,5 @@ from optionsmatrix.api import (
 from optionsmatrix.api.errors import API_PREFIX
 
 router = APIRouter(prefix=API_PREFIX)
-for module in (health, auth, tokens, matrices, options, criteria, sharing, sessions, analysis):
+for module in (health, auth, tokens, matrices, options, criteria, sharing, sessions, analysis, sensitivity):
     router.include_router(module.router)

@@ -110,3 +110,40 @@ WEIGHTS_EXAMPLES: dict[str, dict[str, Any]] = {
         "value": {"scheme": "equal", "n": 4},
     },
 }
+
+SENSITIVITY_EXAMPLES: dict[str, dict[str, Any]] = {
+    "weights": {
+        "summary": "How far can each weight move before the top option changes?",
+        "description": "Per criterion, the interval of its weight (the others rescaled in proportion) within "
+        "which the top option stays first, and who is first beyond each end. Exact for wsm, wpm and promethee2.",
+        "value": {**_body("wsm"), "analysis": "weights"},
+    },
+    "smaa": {
+        "summary": "SMAA-2 over weights within bounds",
+        "description": "10,000 weight vectors sampled uniformly within the bounds; per option the share of "
+        "samples at each rank, its central weights and confidence factor. Omit `seed` and the server picks one.",
+        "value": {
+            **_body("topsis"),
+            "analysis": "smaa",
+            "samples": 10000,
+            "seed": 20240601,
+            "weight_bounds": [[0.3, 0.7], [0.1, 0.5], [0.1, 0.5]],
+        },
+    },
+    "smaa_order": {
+        "summary": "SMAA-2 knowing only which criteria matter more",
+        "description": "Weights sampled uniformly among those consistent with an importance order "
+        "(competition ranks, 1 = most important; ties share a rank).",
+        "value": {**_body("wsm"), "analysis": "smaa", "criteria_order": [1, 2, 2]},
+    },
+    "dominance": {
+        "summary": "Dominated options and the efficient set",
+        "description": "An option is dominated when another is no worse on every criterion and better on one.",
+        "value": {**_body("wsm"), "analysis": "dominance"},
+    },
+    "methods": {
+        "summary": "Every method side by side",
+        "description": "Each method's ranks and Kendall's τ-b between every pair of rankings.",
+        "value": {**_body("wsm"), "analysis": "methods"},
+    },
+}

@@ -34,9 +34,7 @@ def _domain(_request: Request, error: OptionsMatrixError) -> Response:
         return JSONResponse({"detail": error.message}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
     if isinstance(error, InvalidInput):
         # Services name fields as the domain does; in a request they sit in the body.
-        detail: object = [
-            {"loc": ["body", *e.loc], "msg": e.msg, "type": e.type} for e in error.errors
-        ]
+        detail: object = [{"loc": ["body", *e.loc], "msg": e.msg, "type": e.type} for e in error.errors]
     else:
         detail = error.message
     return JSONResponse({"detail": detail}, status_code=error.status_code, headers=retry_headers(error))

@@ -80,26 +80,46 @@ def item_router(kind: ItemKind) -> APIRouter:
     on_an_item = responses(on_the_matrix, item_not_found(kind.singular))
     one = f"{kind.article} {kind.singular}"
     router.add_api_route(
-        "", add_item, methods=["POST"], response_model=kind.public_schema, status_code=status.HTTP_201_CREATED,
-        name=f"add_{kind.singular}", summary=f"Add {one}", responses=responses(on_the_matrix, TOO_LARGE),
+        "",
+        add_item,
+        methods=["POST"],
+        response_model=kind.public_schema,
+        status_code=status.HTTP_201_CREATED,
+        name=f"add_{kind.singular}",
+        summary=f"Add {one}",
+        responses=responses(on_the_matrix, TOO_LARGE),
         description=f"Append {one} at the end of the list.",
     )
     router.add_api_route(
-        "/order", reorder_items, methods=["PUT"], response_model=list[kind.public_schema],
-        name=f"reorder_{kind.plural}", summary=f"Reorder the {kind.plural}",
+        "/order",
+        reorder_items,
+        methods=["PUT"],
+        response_model=list[kind.public_schema],
+        name=f"reorder_{kind.plural}",
+        summary=f"Reorder the {kind.plural}",
         responses=responses(on_the_matrix, TOO_LARGE),
         description=f"Set the order: `ids` must list every {kind.singular} of the matrix exactly once. "
         "Position is the one order of the list (whatever the options' escalation levels); only the ladder view "
         "sorts by level.",
     )
     router.add_api_route(
-        f"/{{{kind.singular}_id:not_order}}", update_item, methods=["PATCH"], response_model=kind.public_schema,
-        name=f"update_{kind.singular}", summary=f"Change {one}", responses=responses(on_an_item, TOO_LARGE),
+        f"/{{{kind.singular}_id:not_order}}",
+        update_item,
+        methods=["PATCH"],
+        response_model=kind.public_schema,
+        name=f"update_{kind.singular}",
+        summary=f"Change {one}",
+        responses=responses(on_an_item, TOO_LARGE),
         description="Omitted fields stay as they are; `null` is refused.",
     )
     router.add_api_route(
-        f"/{{{kind.singular}_id:not_order}}", delete_item, methods=["DELETE"], status_code=status.HTTP_204_NO_CONTENT,
-        name=f"delete_{kind.singular}", summary=f"Remove {one}", responses=on_an_item,
+        f"/{{{kind.singular}_id:not_order}}",
+        delete_item,
+        methods=["DELETE"],
+        status_code=status.HTTP_204_NO_CONTENT,
+        name=f"delete_{kind.singular}",
+        summary=f"Remove {one}",
+        responses=on_an_item,
         description="The remaining items close the gap in positions.",
     )
     return router

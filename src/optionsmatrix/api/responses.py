@@ -128,6 +128,7 @@ def responses(*parts: dict[int, dict[str, Any]]) -> dict[int | str, dict[str, An
         merged.update(part)
     return merged
 
+
 SESSION_NOT_FOUND = {404: _message("No such session, or not one you take part in or run", "Session 7 not found")}
 NOT_THE_INSTRUCTOR = {
     403: _message("Only the session's instructor may do this", "only the session's instructor may do this")

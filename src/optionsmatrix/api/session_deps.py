@@ -80,5 +80,3 @@ def participant_of(caller: SessionCaller) -> Participant:
 
 VisibleSession = Annotated[SessionSnapshot, Depends(visible_session)]
 RunSession = Annotated[SessionSnapshot, Depends(run_session)]
-
-

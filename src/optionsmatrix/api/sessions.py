@@ -116,9 +116,7 @@ def delete_session(snapshot: RunSession, session: SessionDep) -> Response:
     "/sessions/join",
     response_model=Joined,
     status_code=status.HTTP_201_CREATED,
-    responses=responses(
-        SESSION_NOT_FOUND, SESSION_CONFLICT, TOO_MANY_ATTEMPTS, TOO_LARGE, UNPROCESSABLE, BUSY
-    ),
+    responses=responses(SESSION_NOT_FOUND, SESSION_CONFLICT, TOO_MANY_ATTEMPTS, TOO_LARGE, UNPROCESSABLE, BUSY),
 )
 def join_session(request: Request, data: JoinRequest, session: SessionDep) -> Joined | Response:
     """Join with the code on the projector; no account. The token answers for this session only."""
@@ -248,4 +246,3 @@ def remove_participant(participant_id: ParticipantId, snapshot: RunSession, sess
     except NotFound:
         raise NotFound("Participant", participant_id) from None
     return Response(status_code=status.HTTP_204_NO_CONTENT)
-

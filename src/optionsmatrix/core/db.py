@@ -76,9 +76,7 @@ def normalize_database_url(url: str) -> str:
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
-        raise ValueError(
-            f"unsupported database URL scheme '{parsed.drivername}': use sqlite:/// or postgresql://"
-        )
+        raise ValueError(f"unsupported database URL scheme '{parsed.drivername}': use sqlite:/// or postgresql://")
     return parsed.render_as_string(hide_password=False)
 
 

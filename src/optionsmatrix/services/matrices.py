@@ -36,12 +36,8 @@ def list_matrices(
     session: Session, *, actor: Actor, limit: int, offset: int
 ) -> tuple[list[tuple[Matrix, int, int]], int]:
     """The matrices `actor` may read, newest first, each with its number of options and criteria."""
-    option_count = (
-        select(func.count()).where(Option.matrix_id == Matrix.id).correlate(Matrix).scalar_subquery()
-    )
-    criterion_count = (
-        select(func.count()).where(Criterion.matrix_id == Matrix.id).correlate(Matrix).scalar_subquery()
-    )
+    option_count = select(func.count()).where(Option.matrix_id == Matrix.id).correlate(Matrix).scalar_subquery()
+    criterion_count = select(func.count()).where(Criterion.matrix_id == Matrix.id).correlate(Matrix).scalar_subquery()
     rows = session.exec(
         select(Matrix, option_count, criterion_count)
         .where(readable_by(actor))
@@ -57,9 +53,7 @@ def count_matrices(session: Session) -> int:
     return session.exec(select(func.count()).select_from(Matrix)).one()
 
 
-def create_matrix(
-    session: Session, *, data: MatrixCreate, owner_id: int | None, is_public: bool = False
-) -> Matrix:
+def create_matrix(session: Session, *, data: MatrixCreate, owner_id: int | None, is_public: bool = False) -> Matrix:
     items.check_unique_names(Option, [o.name for o in data.options], ("options",))
     items.check_unique_names(Criterion, [c.name for c in data.criteria], ("criteria",))
     items.check_unique_labels(Option, [(o.name, o.short_name) for o in data.options], ("options",))
@@ -96,12 +90,8 @@ def copy_matrix(session: Session, *, matrix: Matrix, owner_id: int, title: str |
     """A new, private matrix with the same content, owned by whoever copied it; nothing links the two."""
     copy_title = title or _copy_title(matrix.title)
     duplicate = Matrix(title=copy_title, description=matrix.description, source=matrix.source, owner_id=owner_id)
-    duplicate.options = [
-        Option(**o.model_dump(exclude={"id", "matrix_id"})) for o in matrix.options
-    ]
-    duplicate.criteria = [
-        Criterion(**c.model_dump(exclude={"id", "matrix_id"})) for c in matrix.criteria
-    ]
+    duplicate.options = [Option(**o.model_dump(exclude={"id", "matrix_id"})) for o in matrix.options]
+    duplicate.criteria = [Criterion(**c.model_dump(exclude={"id", "matrix_id"})) for c in matrix.criteria]
     with write_transaction(session):
         session.add(duplicate)
     return get_matrix(session, matrix_id=duplicate.id)  # type: ignore[arg-type]

@@ -259,9 +259,9 @@ class SessionRow:
     ballots: int
 
 
-def list_sessions(session: Session, *, actor: Actor, limit: int, offset: int, matrix_id: int | None = None) -> tuple[
-    list[SessionRow], int
-]:
+def list_sessions(
+    session: Session, *, actor: Actor, limit: int, offset: int, matrix_id: int | None = None
+) -> tuple[list[SessionRow], int]:
     """The sessions `actor` runs (an admin: all), newest first, with their participant and ballot counts."""
     condition = (
         col(SeminarSession.owner_id) == actor.instructor_id if not actor.is_admin else col(SeminarSession.id) > 0

@@ -59,8 +59,8 @@ def rank_ballot(
     snapshot: SessionSnapshot, scores: np.ndarray, weights: np.ndarray | None, *, method: str | None = None
 ) -> SnapshotRanking:
     """One complete ballot's ranking: the session's method, the participant's weights or the snapshot's."""
-    chosen = weights if snapshot.seminar.weight_mode == "participant" and weights is not None else snapshot_weights(
-        snapshot
+    chosen = (
+        weights if snapshot.seminar.weight_mode == "participant" and weights is not None else snapshot_weights(snapshot)
     )
     problem = snapshot_problem(snapshot, scores, chosen)
     return SnapshotRanking.of(

@@ -78,8 +78,13 @@ def login_submit(
     if outcome.retry_after is not None:
         wait = outcome.retry_after
         message = f"Too many failed attempts to log in. Try again in {wait} seconds."
-        return render(request, "auth/login.html", {**context, "error": message}, status_code=429,
-                      headers={"Retry-After": str(wait)})
+        return render(
+            request,
+            "auth/login.html",
+            {**context, "error": message},
+            status_code=429,
+            headers={"Retry-After": str(wait)},
+        )
     instructor = outcome.account
     if instructor is None:
         return render(

@@ -61,9 +61,7 @@ def render(
     response = templates.TemplateResponse(request, template, full_context, status_code=status_code, headers=all_headers)
     seed = getattr(request.state, "new_csrf_seed", None)
     if seed:
-        response.set_cookie(
-            CSRF_COOKIE, seed, httponly=True, samesite="lax", secure=secure_cookies(request), path="/"
-        )
+        response.set_cookie(CSRF_COOKIE, seed, httponly=True, samesite="lax", secure=secure_cookies(request), path="/")
     return response
 
 

@@ -58,7 +58,11 @@ def token_create(request: Request, session: SessionDep, instructor: LoggedIn, su
     data = form.data
     lifetime = timedelta(days=data.expires_days) if data.expires_days is not None else None  # type: ignore[union-attr]
     issued = tokens.issue_api_token_once(
-        session, instructor=instructor, name=data.name, lifetime=lifetime, seen_newest=_seen_newest(submitted)  # type: ignore[union-attr]
+        session,
+        instructor=instructor,
+        name=data.name,
+        lifetime=lifetime,
+        seen_newest=_seen_newest(submitted),  # type: ignore[union-attr]
     )
     if issued is None:
         return _page(request, session, instructor, status_code=409, repeated=data.name)  # type: ignore[union-attr]
@@ -74,8 +78,6 @@ def _seen_newest(submitted: FormData) -> int:
 
 
 @router.post("/tokens/{token_id}/revoke", name="token_revoke")
-def token_revoke(
-    request: Request, session: SessionDep, instructor: LoggedIn, token_id: TokenId
-) -> Response:
+def token_revoke(request: Request, session: SessionDep, instructor: LoggedIn, token_id: TokenId) -> Response:
     tokens.revoke_api_token(session, instructor=instructor, token_id=token_id)
     return RedirectResponse(request.url_for("token_list"), status_code=303)

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..normalize import column_lengths, minmax, vector
 from ..problem import Problem
-from .spec import MethodInput, MethodOutput, MethodSpec
+from .spec import MethodInput, MethodOutput, MethodSpec, weighted_sum
 
 NORMALIZATIONS = ("vector", "minmax")
 UNSEPARATED_CLOSENESS = 0.5
@@ -21,23 +21,13 @@ def default_normalization(_problem: Problem) -> str:
     return "vector"
 
 
-def _distances(weighted: np.ndarray, point: np.ndarray) -> np.ndarray:
-    """(k, m) distances from each option's weighted row to one point per weight vector (k, n)."""
-    gap = weighted - point[:, None, :]
-    return np.sqrt(np.einsum("kmn,kmn->km", gap, gap))
-
-
-def closeness(
-    weighted: np.ndarray, ideal: np.ndarray, anti_ideal: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Return (closeness, d⁺, d⁻, unseparated mask), each (k, m).
+def closeness(to_ideal: np.ndarray, to_anti: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return (closeness d⁻ / (d⁺ + d⁻), unseparated mask), both (k, m).
 
     An option at distance 0 from both points (every option is identical on
     every weighted criterion) has no defined closeness; it gets 0.5, halfway,
     rather than 0/0.
     """
-    to_ideal = _distances(weighted, ideal)
-    to_anti = _distances(weighted, anti_ideal)
     total = to_ideal + to_anti
     unseparated = total == 0
     if unseparated.any():
@@ -45,7 +35,7 @@ def closeness(
         np.divide(to_anti, total, out=result, where=~unseparated)
     else:
         result = to_anti / total
-    return result, to_ideal, to_anti, unseparated
+    return result, unseparated
 
 
 def run(given: MethodInput) -> MethodOutput:
@@ -56,32 +46,36 @@ def run(given: MethodInput) -> MethodOutput:
         norms = column_lengths(scores)  # (1 or k, 1, n)
         if (norms == 0).any():
             vector(scores, problem.criteria)  # raises the error that names the criterion
-        # One pass: x · (w / ‖x‖) is the weighted normalised matrix.
-        weighted = scores * (given.weights[:, None, :] / norms)  # (k, m, n)
-        normalized = (scores / norms)[0] if given.explain else None
+        normalized = scores / norms
         # Cost criteria are not turned around: the ideal takes their minimum.
         best_is_max = is_benefit
     else:
         result = minmax(scores, is_benefit, problem.criteria)
         warnings = result.warnings
-        weighted = result.values * given.weights[:, None, :]
-        normalized = result.values[0]
+        normalized = result.values
         best_is_max = np.ones_like(is_benefit)  # min–max already turned every cost criterion around
-    column_max, column_min = weighted.max(axis=1), weighted.min(axis=1)
-    ideal = np.where(best_is_max, column_max, column_min)
-    anti_ideal = np.where(best_is_max, column_min, column_max)
-    score, to_ideal, to_anti, unseparated = closeness(weighted, ideal, anti_ideal)
+    column_max, column_min = normalized.max(axis=1), normalized.min(axis=1)  # (1 or k, n)
+    best = np.where(best_is_max, column_max, column_min)
+    worst = np.where(best_is_max, column_min, column_max)
+    # Weights are non-negative, so the weighted ideal is w_j times the best normalised value and
+    # d⁺² = Σ_j w_j² (r_ij − r*_j)²: with one shared score table, one matrix product per batch
+    # instead of a k × m × n weighted table.
+    squared_weights = given.weights**2
+    to_ideal = np.sqrt(weighted_sum((normalized - best[:, None, :]) ** 2, squared_weights))
+    to_anti = np.sqrt(weighted_sum((normalized - worst[:, None, :]) ** 2, squared_weights))
+    score, unseparated = closeness(to_ideal, to_anti)
     if not given.single:
         return MethodOutput(score)
     warnings += _unseparated_warnings(problem, unseparated[0])
     details = {"distance_to_ideal": to_ideal[0], "distance_to_anti_ideal": to_anti[0]}
     steps: dict[str, np.ndarray] = {}
     if given.explain:
+        weights = given.weights[0]
         steps = {
-            "normalized": normalized,
-            "weighted": weighted[0],
-            "ideal": ideal[0],
-            "anti_ideal": anti_ideal[0],
+            "normalized": normalized[0],
+            "weighted": normalized[0] * weights,
+            "ideal": best[0] * weights,
+            "anti_ideal": worst[0] * weights,
             "distance_to_ideal": to_ideal[0],
             "distance_to_anti_ideal": to_anti[0],
         }

@@ -126,9 +126,7 @@ SPEC = MethodSpec(
     run=run,
     order=40,
     raw_scores_note="on the raw scores, each criterion measured from its best to its worst value",
-    parameters=(
-        Parameter("v", "weight of group utility against individual regret", DEFAULT_V, 0.0, 1.0),
-    ),
+    parameters=(Parameter("v", "weight of group utility against individual regret", DEFAULT_V, 0.0, 1.0),),
     step_titles={
         "normalized": ("Regret terms d", "(best − score) / (best − worst): 0 at the best value given, 1 at the worst."),
         "weighted": ("Weighted regret w × d", "Row sums are S, row maxima are R."),

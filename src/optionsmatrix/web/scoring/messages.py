@@ -65,9 +65,7 @@ _FIXED: dict[str, str] = {
 
 _SENTENCES: dict[str, Callable[[AnalysisError, PageWords], str]] = {
     "weight_negative": lambda e, w: f"Give {w.criterion(_index(e, 1))} a weight of 0 or more.",
-    "rank_out_of_range": lambda e, w: (
-        f"Give {w.criterion(_index(e, 1))} a place from 1 to {len(w.criteria)}."
-    ),
+    "rank_out_of_range": lambda e, w: f"Give {w.criterion(_index(e, 1))} a place from 1 to {len(w.criteria)}.",
     "swing_points_out_of_range": lambda e, w: f"Give {w.criterion(_index(e, 1))} from 0 to 100 points.",
     "score_outside_scale": lambda e, w: (
         f"Score {w.option(_index(e, 1))} on {w.criterion(_index(e, 2))} from {_scale_text(w, _index(e, 2))}."

@@ -1,0 +1,87 @@
+"""Run a sensitivity analysis on an /api/v1/sensitivity body.
+
+The problem is built by the same adapter as /analyze (services.analysis), so
+a body means the same thing on both endpoints. Here: which analysis, the
+SMAA settings and the cap on its work. Errors are AnalysisErrors naming the
+body field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from optionsmatrix.analysis import AnalysisError, method_spec
+from optionsmatrix.analysis.sensitivity import (
+    DEFAULT_SAMPLES,
+    Dominance,
+    MethodComparison,
+    SmaaResult,
+    WeightSensitivity,
+    compare_methods,
+    dominance,
+    new_seed,
+    smaa,
+    weight_sensitivity,
+)
+from optionsmatrix.limits import MAX_SMAA_WORK
+from optionsmatrix.schemas.sensitivity import SMAA_ONLY, SensitivityRequest
+from optionsmatrix.services.analysis import problem_of
+
+SensitivityResult = WeightSensitivity | SmaaResult | Dominance | MethodComparison
+
+
+def smaa_work(samples: int, options: int, criteria: int, method: str) -> int:
+    """What the cap MAX_SMAA_WORK counts: samples × options × criteria, × options again for PROMETHEE II."""
+    return samples * options * criteria * (options if method == "promethee2" else 1)
+
+
+def run_sensitivity(body: SensitivityRequest) -> SensitivityResult:
+    """The body's analysis on the body's problem; SMAA gets a fresh seed when none is given (see result.seed)."""
+    if body.analysis != "smaa":
+        for name in SMAA_ONLY:
+            if getattr(body, name) is not None:
+                raise AnalysisError(
+                    f"'{name}' applies to analysis 'smaa' only; this request asks for '{body.analysis}'",
+                    name,
+                    code="setting_not_taken",
+                )
+    method_spec(body.method)
+    problem = problem_of(body)
+    params = body.params.model_dump(exclude_none=True) if body.params is not None else None
+    if body.analysis == "weights":
+        return weight_sensitivity(problem, body.method, body.normalization, params or None)
+    if body.analysis == "dominance":
+        return dominance(problem)
+    if body.analysis == "methods":
+        return compare_methods(problem, normalization=body.normalization, params=params or None)
+    samples = body.samples if body.samples is not None else DEFAULT_SAMPLES
+    m, n = problem.scores.shape
+    work = smaa_work(samples, m, n, body.method)
+    if work > MAX_SMAA_WORK:
+        per_sample = work // samples
+        raise AnalysisError(
+            f"{samples:,} samples of {m} options × {n} criteria"
+            + (" × options (PROMETHEE II compares pairs)" if body.method == "promethee2" else "")
+            + f" is {work:,} numbers; the limit is {MAX_SMAA_WORK:,}, so at most {MAX_SMAA_WORK // per_sample:,} "
+            "samples for this problem",
+            "samples",
+            code="samples_too_many",
+        )
+    return smaa(
+        problem,
+        body.method,
+        body.normalization,
+        params or None,
+        samples=samples,
+        seed=body.seed if body.seed is not None else new_seed(),
+        weight_bounds=body.weight_bounds,
+        criteria_order=body.criteria_order,
+    )
+
+
+def sensitivity_answer(body: SensitivityRequest, result: SensitivityResult) -> dict[str, Any]:
+    """JSON-ready, in the shape of schemas.sensitivity's responses."""
+    answer: dict[str, Any] = {"analysis": body.analysis, **result.to_dict()}
+    if isinstance(result, WeightSensitivity | SmaaResult):
+        answer |= {"method": result.method, "normalization": result.normalization}
+    return answer

@@ -482,5 +482,7 @@ def test_arbitrary_numbers_never_produce_a_500_or_nan(anonymous):
     post()
     statuses = [status for _, status in answers]
     assert set(statuses) == {200, 422}
-    assert statuses.count(200) >= len(statuses) // 3, statuses
+    # Half the draws are valid by construction (each one checked ranked above): a quarter is a bound
+    # that random draws of 120 never miss (p < 1e-8), so this fails only if valid bodies stop ranking.
+    assert statuses.count(200) >= len(statuses) // 4, statuses
     assert sum(valid for valid, _ in answers) >= len(answers) // 4

@@ -259,6 +259,13 @@ ROWS = [
     ),
     Row(
         "POST",
+        "/api/v1/sessions/{session_id:digits}/sensitivity",
+        session_roles(401, 404, 200, 200, 403, 404),
+        json={"analysis": "dominance"},
+        path="/api/v1/sessions/{session_id}/sensitivity",
+    ),
+    Row(
+        "POST",
         "/api/v1/sessions/{session_id:digits}/reveal",
         session_roles(401, 404, 200, 200, 403, 404),
         path="/api/v1/sessions/{session_id}/reveal",

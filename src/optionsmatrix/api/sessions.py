@@ -25,6 +25,7 @@ from optionsmatrix.api.session_deps import CallerDep, RunSession, VisibleSession
 from optionsmatrix.api.session_shapes import ballot_out, ballot_saved, group_results_out, session_public
 from optionsmatrix.errors import NotFound
 from optionsmatrix.http.deps import SessionDep, client_address, path_id
+from optionsmatrix.schemas.sensitivity import SessionSensitivityRequest, SessionSensitivityResponse
 from optionsmatrix.schemas.sessions import (
     Aggregation,
     BallotIn,
@@ -45,6 +46,7 @@ from optionsmatrix.services import ballots, seminars
 from optionsmatrix.services.access import Forbidden
 from optionsmatrix.services.rate_limits import JoinLimited, limited_join
 from optionsmatrix.services.session_results import group_result
+from optionsmatrix.services.session_sensitivity import session_sensitivity
 from optionsmatrix.services.session_views import participant_list, round_list
 
 router = APIRouter(tags=["sessions"])
@@ -178,13 +180,37 @@ def results(
     round: Annotated[int | None, Query(ge=1, le=10_000)] = None,  # noqa: A002 - the name clients send
 ) -> GroupResults:
     """The group result of a round: aggregated matrix, ranking, consensus, spread, rank distribution."""
-    round_ = seminars.get_round(session, snapshot, round)
+    round_ = _round_the_caller_may_see(session, snapshot, caller, round)
+    result = group_result(session, snapshot, method=method, aggregation=aggregation, round_number=round_.number)
+    return group_results_out(snapshot, result)
+
+
+@router.post(
+    "/sessions/{session_id:digits}/sensitivity",
+    response_model=SessionSensitivityResponse,
+    responses=responses(ON_A_SESSION, NOT_REVEALED, TOO_LARGE, UNPROCESSABLE),
+)
+def sensitivity(
+    snapshot: VisibleSession, caller: CallerDep, session: SessionDep, body: SessionSensitivityRequest
+) -> dict[str, object]:
+    """How sure is the group ranking: weight intervals, SMAA over the room's ballots, dominance, or every method.
+
+    The same answers as `POST /api/v1/sensitivity`, computed on the round's group result, plus the snapshot's
+    `option_ids` and `criterion_ids`; visible when the results are (participants: once revealed or closed).
+    """
+    round_ = _round_the_caller_may_see(session, snapshot, caller, body.round)
+    body = body.model_copy(update={"round": round_.number})
+    return session_sensitivity(session, snapshot, body).answer
+
+
+def _round_the_caller_may_see(session, snapshot, caller, number):  # noqa: ANN001, ANN202
+    """The round asked for; a participant sees it only once revealed, or once it or the session is closed."""
+    round_ = seminars.get_round(session, snapshot, number)
     if caller.participant is not None and not (
         round_.revealed or round_.closed_at is not None or snapshot.seminar.status == "closed"
     ):
         raise Forbidden("the instructor has not revealed this round's results yet")
-    result = group_result(session, snapshot, method=method, aggregation=aggregation, round_number=round_.number)
-    return group_results_out(snapshot, result)
+    return round_
 
 
 def _action(path: str, summary: str):  # noqa: ANN202

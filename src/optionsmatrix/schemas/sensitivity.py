@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from optionsmatrix.analysis.sensitivity import DEFAULT_SAMPLES, MAX_SEED
-from optionsmatrix.limits import MAX_CRITERIA, MAX_SMAA_SAMPLES, MAX_SMAA_WORK
+from optionsmatrix.limits import MAX_BALLOT_SAMPLE_NUMBERS, MAX_CRITERIA, MAX_SMAA_SAMPLES, MAX_SMAA_WORK
 from optionsmatrix.schemas.analysis import AnalyzeRequest, Finite
+from optionsmatrix.schemas.sessions import Aggregation, MethodName
 
 AnalysisName = Literal["weights", "smaa", "dominance", "methods"]
 SMAA_ONLY = ("samples", "seed", "weight_bounds", "criteria_order")
@@ -51,6 +52,35 @@ class SensitivityRequest(AnalyzeRequest):
         max_length=MAX_CRITERIA,
         description="smaa only: importance of each criterion as competition ranks, 1 = most important, "
         "ties share a rank (1, 2, 2, 4); sampled weights respect it",
+    )
+
+
+class SessionSensitivityRequest(BaseModel):
+    """Which sensitivity analysis to run on a session's group result (of `round`, by `method`, `aggregation`)."""
+
+    analysis: AnalysisName
+    method: MethodName | None = Field(default=None, description="Omit for the session's method")
+    aggregation: Aggregation = "mean"
+    round: int | None = Field(default=None, ge=1, le=10_000, description="Omit for the current round")
+    samples: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_SMAA_SAMPLES,
+        description=f"smaa only (default {DEFAULT_SAMPLES:,}); samples × options × criteria at most "
+        f"{MAX_BALLOT_SAMPLE_NUMBERS:,}, since each sample holds a drawn ballot",
+    )
+    seed: int | None = Field(default=None, ge=0, lt=MAX_SEED, description="smaa only; returned when omitted")
+    weight_bounds: list[Annotated[list[Finite], Field(min_length=2, max_length=2)]] | None = Field(
+        default=None, max_length=MAX_CRITERIA, description="smaa only: as on /api/v1/sensitivity"
+    )
+    criteria_order: list[int] | None = Field(
+        default=None, max_length=MAX_CRITERIA, description="smaa only: as on /api/v1/sensitivity"
+    )
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={"examples": [{"analysis": "smaa", "samples": 10000, "seed": 7}, {"analysis": "weights"}]},
     )
 
 
@@ -107,4 +137,37 @@ class MethodsOut(BaseModel):
 
 SensitivityResponse = Annotated[
     WeightSensitivityOut | SmaaOut | DominanceOut | MethodsOut, Field(discriminator="analysis")
+]
+
+
+class _OnASession(BaseModel):
+    option_ids: list[int] = Field(description="the snapshot's option ids, in the order of every per-option list")
+    criterion_ids: list[int] = Field(description="the snapshot's criterion ids, in the order of per-criterion lists")
+    round: int
+    aggregation: str
+
+
+class SessionWeightSensitivityOut(WeightSensitivityOut, _OnASession):
+    pass
+
+
+class SessionSmaaOut(SmaaOut, _OnASession):
+    score_sampling: Literal["ballot"] = Field(description="each sample's scores are one whole complete ballot")
+    weight_sampling: Literal["ballot", "sampled"] = Field(
+        description="ballot: that ballot's own weights (participant mode); sampled: as on /api/v1/sensitivity"
+    )
+    ballots_sampled: int = Field(description="how many complete ballots the draws come from")
+
+
+class SessionDominanceOut(DominanceOut, _OnASession):
+    pass
+
+
+class SessionMethodsOut(MethodsOut, _OnASession):
+    pass
+
+
+SessionSensitivityResponse = Annotated[
+    SessionWeightSensitivityOut | SessionSmaaOut | SessionDominanceOut | SessionMethodsOut,
+    Field(discriminator="analysis"),
 ]

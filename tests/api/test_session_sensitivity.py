@@ -17,7 +17,8 @@ def seminar(client, case_study_id):
 
 
 def _participant(app, seminar, name):
-    joined = TestClient(app).post("/api/v1/sessions/join", json={"join_code": seminar["join_code"], "display_name": name})
+    body = {"join_code": seminar["join_code"], "display_name": name}
+    joined = TestClient(app).post("/api/v1/sessions/join", json=body)
     client = TestClient(app)
     client.headers["Authorization"] = f"Bearer {joined.json()['participant_token']}"
     return client
@@ -68,13 +69,14 @@ def test_smaa_draws_whole_ballots_so_an_option_first_on_every_ballot_is_always_f
     assert answer["ballots_sampled"] == 4 and answer["samples"] == 500 and answer["seed"] == 11
     assert answer["option_ids"] == [o["id"] for o in seminar["options"]]
     assert answer["acceptability"][2][0] == pytest.approx(1.0)
-    assert np.allclose(np.sum(answer["acceptability"], axis=0), 1) and np.allclose(np.sum(answer["acceptability"], axis=1), 1)
+    shares = np.array(answer["acceptability"])
+    assert np.allclose(shares.sum(axis=0), 1) and np.allclose(shares.sum(axis=1), 1)
 
 
 def test_smaa_over_two_opposed_ballots_splits_first_place_by_how_often_each_is_drawn(app, client, seminar):
     m, n = len(seminar["options"]), len(seminar["criteria"])
     first, second = np.full((m, n), 3), np.full((m, n), 3)
-    first[0], second[1] = _best(seminar), _best(seminar)  # each ballot puts a different option first, whatever the weights
+    first[0] = second[1] = _best(seminar)  # each ballot puts a different option first, whatever the weights
     _room(app, seminar, [first, second], [np.ones(n), np.ones(n)])
 
     answer = client.post(_url(seminar), json={"analysis": "smaa", "samples": 4000, "seed": 5}).json()

@@ -394,6 +394,7 @@ ROWS = [
     Row("GET", "/sessions", roles(LOGIN, 200, 200, 200)),
     Row("GET", "/sessions/{session_id}", roles(LOGIN, 404, 200, 200)),
     Row("GET", "/sessions/{session_id}/live", roles(LOGIN, 404, 200, 200)),
+    Row("GET", "/sessions/{session_id}/how-sure", roles(LOGIN, 404, 200, 200)),
     Row("POST", "/sessions/{session_id}/{action}", roles(LOGIN, 404, 303, 303), path="/sessions/{session_id}/reveal"),
     Row("POST", "/sessions/{session_id}/delete", roles(LOGIN, 404, 303, 303)),
     Row(

@@ -211,3 +211,38 @@ def test_a_second_tab_cannot_silently_overwrite_the_ballot_sent_from_the_first(a
     assert 'value="2" checked' in refused.text  # what was just sent is still in the form
     again = _fill(refused.text, "2")  # the form now carries the saved version: sending it again is deliberate
     assert phone.post(f"{url}/ballot", data=again, follow_redirects=False).status_code == 303
+
+
+def test_how_sure_shows_sentences_weight_ranges_smaa_and_every_method(app, client, dashboard_url):
+    for name, value in (("Ann", "2"), ("Bo", "4")):
+        phone, url = _join(app, _code(client, dashboard_url), name)
+        page = phone.get(url).text
+        fields = _fill(page, value)
+        first_option = sorted(k for k in fields if k.startswith("s."))[0].split(".")[1]
+        fields |= {k: "5" for k in fields if k.startswith(f"s.{first_option}.")}  # one option stands out
+        assert phone.post(f"{url}/ballot", data=fields, follow_redirects=False).status_code == 303
+
+    dashboard = client.get(dashboard_url).text
+    fragment = client.get(f"{dashboard_url}/how-sure", headers=HTMX)
+    page = client.get(f"{dashboard_url}/how-sure")
+
+    assert 'id="how-sure"' in dashboard and 'hx-trigger="toggle once"' in dashboard
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert "would have to weigh" in fragment.text or "changes which option ranks first" in fragment.text
+    assert fragment.text.count('class="interval-bar"') == 8 and fragment.text.count('class="acceptability-bar"') == 5
+    assert "10,000 samples, each one participant's complete ballot" in fragment.text
+    assert "Weighted sum" in fragment.text and "TOPSIS" in fragment.text
+    assert page.status_code == 200 and "How sure is the group's ranking?" in page.text
+    assert client.get(f"{dashboard_url}/how-sure", headers=HTMX).text == fragment.text  # a fixed seed: stable figures
+
+
+def test_how_sure_before_any_ranking_says_what_it_needs(client, dashboard_url):
+    page = client.get(f"{dashboard_url}/how-sure")
+
+    assert page.status_code == 200 and "The analysis needs a group ranking" in page.text
+
+
+def test_a_participant_cannot_open_how_sure(app, client, dashboard_url):
+    phone, _url = _join(app, _code(client, dashboard_url))
+
+    assert phone.get(f"{dashboard_url}/how-sure", follow_redirects=False).status_code in (303, 404)

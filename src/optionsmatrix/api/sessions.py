@@ -200,7 +200,7 @@ def sensitivity(
     """
     round_ = _round_the_caller_may_see(session, snapshot, caller, body.round)
     body = body.model_copy(update={"round": round_.number})
-    return session_sensitivity(session, snapshot, body).answer
+    return session_sensitivity(session, snapshot, body)
 
 
 def _round_the_caller_may_see(session, snapshot, caller, number):  # noqa: ANN001, ANN202

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optionsmatrix.analysis import Problem, Ranking, rank
+from optionsmatrix.services.labels import display_name
 from optionsmatrix.services.seminars import SessionSnapshot
 
 
@@ -38,11 +39,18 @@ class SnapshotRanking:
         )
 
 
-def snapshot_problem(snapshot: SessionSnapshot, scores: np.ndarray, weights: np.ndarray) -> Problem:
-    """The core's Problem for the snapshot: scores m × n (complete), weights n (not all zero)."""
+def snapshot_problem(
+    snapshot: SessionSnapshot, scores: np.ndarray, weights: np.ndarray, *, short_names: bool = False
+) -> Problem:
+    """The core's Problem for the snapshot: scores m × n (complete), weights n (not all zero).
+
+    `short_names`: options and criteria named by their short labels (unique within the snapshot), for
+    results whose names go straight onto a page, such as the sensitivity sentences.
+    """
+    name = display_name if short_names else (lambda item: item.name)
     return Problem.build(
-        options=[o.name for o in snapshot.options],
-        criteria=[c.name for c in snapshot.criteria],
+        options=[name(o) for o in snapshot.options],
+        criteria=[name(c) for c in snapshot.criteria],
         scores=scores,
         directions=[c.direction for c in snapshot.criteria],
         weights=weights,

@@ -17,42 +17,47 @@ from typing import Any
 import numpy as np
 from sqlmodel import Session
 
-from optionsmatrix.analysis import AnalysisError
+from optionsmatrix.analysis import AnalysisError, Problem
 from optionsmatrix.analysis.group import complete_ballots
 from optionsmatrix.analysis.sensitivity import (
     DEFAULT_SAMPLES,
+    Dominance,
+    MethodComparison,
+    SmaaResult,
+    WeightSensitivity,
     compare_methods,
     dominance,
     new_seed,
     smaa,
     weight_sensitivity,
+    weight_sentences,
 )
 from optionsmatrix.errors import InvalidInput
 from optionsmatrix.limits import MAX_BALLOT_SAMPLE_NUMBERS
 from optionsmatrix.schemas.sensitivity import SMAA_ONLY, SessionSensitivityRequest
 from optionsmatrix.services.seminars import SessionSnapshot, get_round
 from optionsmatrix.services.session_ranking import snapshot_problem
-from optionsmatrix.services.session_results import group_result, load_round
+from optionsmatrix.services.session_results import GroupResult, RoundBallots, group_result, load_round
+
+NO_RANKING = "the group has no ranking in this round yet: every option must be scored on every criterion by someone"
 
 
 @dataclass(frozen=True)
-class SessionSensitivity:
-    answer: dict[str, Any]  # JSON-ready, in the shape of schemas.sensitivity's session responses
+class RoomSmaa:
+    result: SmaaResult
+    seed: int
+    ballots_sampled: int
+    own_weights: bool  # each sample used its drawn ballot's weights
 
 
-def session_sensitivity(
-    session: Session, snapshot: SessionSnapshot, body: SessionSensitivityRequest
-) -> SessionSensitivity:
-    _settings_fit(body)
-    result = group_result(
-        session, snapshot, method=body.method, aggregation=body.aggregation, round_number=body.round
-    )
-    if result.ranking is None or result.group_weights is None:
-        raise InvalidInput.on(
-            "analysis",
-            "the group has no ranking in this round yet: every option must be scored on every criterion by someone",
-        )
-    problem = snapshot_problem(snapshot, result.group_scores, result.group_weights)
+def session_sensitivity(session: Session, snapshot: SessionSnapshot, body: SessionSensitivityRequest) -> dict[str, Any]:
+    """The API's answer: one analysis, in the shape of schemas.sensitivity's session responses."""
+    if body.analysis != "smaa":
+        for name in SMAA_ONLY:
+            if getattr(body, name) is not None:
+                raise InvalidInput.on(name, f"'{name}' applies to analysis 'smaa' only")
+    result = group_result(session, snapshot, method=body.method, aggregation=body.aggregation, round_number=body.round)
+    problem = _group_problem(snapshot, result)
     answer: dict[str, Any] = {
         "analysis": body.analysis,
         "option_ids": [o.id for o in snapshot.options],
@@ -63,61 +68,93 @@ def session_sensitivity(
     try:
         if body.analysis == "weights":
             found = weight_sensitivity(problem, result.method, result.normalization)
-            answer |= {"method": found.method, "normalization": found.normalization, **found.to_dict()}
-        elif body.analysis == "dominance":
-            answer |= dominance(problem).to_dict()
-        elif body.analysis == "methods":
-            answer |= compare_methods(problem).to_dict()
-        else:
-            answer |= _room_smaa(session, snapshot, body, problem, result.method, result.normalization, result.round)
+            return answer | {"method": found.method, "normalization": found.normalization, **found.to_dict()}
+        if body.analysis == "dominance":
+            return answer | dominance(problem).to_dict()
+        if body.analysis == "methods":
+            return answer | compare_methods(problem).to_dict()
+        loaded = load_round(session, snapshot, get_round(session, snapshot, result.round))
+        room = room_smaa(snapshot, loaded, problem, result, body.samples, body.seed,
+                         weight_bounds=body.weight_bounds, criteria_order=body.criteria_order)  # fmt: skip
     except AnalysisError as error:
         raise InvalidInput.on(error.field or "analysis", error.message) from None
-    return SessionSensitivity(answer)
+    return answer | {
+        "method": room.result.method,
+        "normalization": room.result.normalization,
+        **room.result.to_dict(),
+        "seed": room.seed,  # it drew the ballots (and, unless they carry their own, the weights)
+        "score_sampling": "ballot",
+        "weight_sampling": "ballot" if room.own_weights else "sampled",
+        "ballots_sampled": room.ballots_sampled,
+    }
 
 
-def _settings_fit(body: SessionSensitivityRequest) -> None:
-    if body.analysis != "smaa":
-        for name in SMAA_ONLY:
-            if getattr(body, name) is not None:
-                raise InvalidInput.on(name, f"'{name}' applies to analysis 'smaa' only")
+@dataclass(frozen=True)
+class HowSure:
+    """All four analyses of a round's group ranking, named by short labels, for the dashboard."""
+
+    round: int
+    weights: WeightSensitivity
+    sentences: list[str]
+    smaa: RoomSmaa
+    dominance: Dominance
+    methods: MethodComparison
 
 
-def _room_smaa(
-    session: Session,
+def how_sure(session: Session, snapshot: SessionSnapshot, *, seed: int | None = None) -> HowSure | None:
+    """The session's own method and the mean, current round; None while the group has no ranking."""
+    result = group_result(session, snapshot)
+    if result.ranking is None or result.group_weights is None:
+        return None
+    problem = _group_problem(snapshot, result, short_names=True)
+    loaded = load_round(session, snapshot, get_round(session, snapshot, result.round))
+    weights = weight_sensitivity(problem, result.method, result.normalization)
+    samples = min(DEFAULT_SAMPLES, MAX_BALLOT_SAMPLE_NUMBERS // problem.scores.size)
+    return HowSure(
+        round=result.round,
+        weights=weights,
+        sentences=weight_sentences(weights),
+        smaa=room_smaa(snapshot, loaded, problem, result, samples, seed),
+        dominance=dominance(problem),
+        methods=compare_methods(problem),
+    )
+
+
+def _group_problem(snapshot: SessionSnapshot, result: GroupResult, *, short_names: bool = False) -> Problem:
+    if result.ranking is None or result.group_weights is None:
+        raise InvalidInput.on("analysis", NO_RANKING)
+    return snapshot_problem(snapshot, result.group_scores, result.group_weights, short_names=short_names)
+
+
+def room_smaa(
     snapshot: SessionSnapshot,
-    body: SessionSensitivityRequest,
-    problem: Any,  # noqa: ANN401 - the core's Problem
-    method: str,
-    normalization: str | None,
-    round_number: int,
-) -> dict[str, Any]:
-    loaded = load_round(session, snapshot, get_round(session, snapshot, round_number))
+    loaded: RoundBallots,
+    problem: Problem,
+    result: GroupResult,
+    samples: int | None,
+    seed: int | None,
+    *,
+    weight_bounds: object = None,
+    criteria_order: object = None,
+) -> RoomSmaa:
+    """SMAA-2 whose samples are whole complete ballots of the round (see the module docstring)."""
     participant_weights = snapshot.seminar.weight_mode == "participant"
     complete = complete_ballots(loaded.scores, loaded.weights if participant_weights else None)
     if not complete.any():
         raise InvalidInput.on("analysis", "SMAA draws whole ballots, and no ballot in this round is complete yet")
     m, n = problem.scores.shape
-    samples = body.samples if body.samples is not None else DEFAULT_SAMPLES
+    samples = samples if samples is not None else DEFAULT_SAMPLES
     if samples * m * n > MAX_BALLOT_SAMPLE_NUMBERS:  # the drawn score tables are held in memory at once
         most = MAX_BALLOT_SAMPLE_NUMBERS // (m * n)
         raise InvalidInput.on("samples", f"at most {most:,} samples for {m} options × {n} criteria in a session")
-    seed = body.seed if body.seed is not None else new_seed()
+    seed = seed if seed is not None else new_seed()
     # The ballot draw has its own stream, so the weights drawn from `seed` are those of the matrix route.
     picks = np.random.default_rng([seed, 1]).integers(0, int(complete.sum()), size=samples)
-    score_samples = loaded.scores[complete][picks]
-    own_weights = participant_weights and body.weight_bounds is None and body.criteria_order is None
-    weight_samples = loaded.weights[complete][picks] if own_weights else None  # type: ignore[index]
+    own_weights = participant_weights and weight_bounds is None and criteria_order is None
     found = smaa(
-        problem, method, normalization,
-        samples=samples, seed=seed, weight_bounds=body.weight_bounds, criteria_order=body.criteria_order,
-        weight_samples=weight_samples, score_samples=score_samples,
+        problem, result.method, result.normalization,
+        samples=samples, seed=seed, weight_bounds=weight_bounds, criteria_order=criteria_order,
+        weight_samples=loaded.weights[complete][picks] if own_weights else None,  # type: ignore[index]
+        score_samples=loaded.scores[complete][picks],
     )  # fmt: skip
-    return {
-        "method": found.method,
-        "normalization": found.normalization,
-        **found.to_dict(),
-        "seed": seed,  # it drew the ballots (and, unless they carry their own, the weights)
-        "score_sampling": "ballot",
-        "weight_sampling": "ballot" if own_weights else "sampled",
-        "ballots_sampled": int(complete.sum()),
-    }
+    return RoomSmaa(found, seed, int(complete.sum()), own_weights)

@@ -15,7 +15,7 @@ import segno
 from markupsafe import Markup
 
 from optionsmatrix.analysis.explain import ranked_options
-from optionsmatrix.models import SessionCriterion, SessionOption
+from optionsmatrix.services.labels import display_name
 from optionsmatrix.services.seminars import SessionSnapshot
 from optionsmatrix.services.session_results import GroupResult
 from optionsmatrix.web.scoring.chart import BarChart, ranking_chart
@@ -23,8 +23,7 @@ from optionsmatrix.web.scoring.chart import BarChart, ranking_chart
 HEAT_LEVELS = 5  # shades of disagreement, 0 (agree) to 4 (far apart)
 
 
-def label(item: SessionOption | SessionCriterion) -> str:
-    return item.short_name or item.name
+label = display_name  # the name templates of session pages call it by
 
 
 def qr_svg(url: str) -> Markup:

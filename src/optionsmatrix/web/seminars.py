@@ -23,6 +23,7 @@ from optionsmatrix.schemas.sessions import SessionCreate
 from optionsmatrix.services import ballots, seminars
 from optionsmatrix.services.seminars import SessionSnapshot, check_runs, get_snapshot
 from optionsmatrix.services.session_results import group_result
+from optionsmatrix.services.session_sensitivity import how_sure
 from optionsmatrix.services.session_views import fingerprint, participant_list, round_list
 from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import LoggedIn, PageMatrix
@@ -30,6 +31,7 @@ from optionsmatrix.web.forms import SubmittedForm, errors_from, parse_form
 from optionsmatrix.web.guard import WebActor
 from optionsmatrix.web.rendering import is_htmx, render
 from optionsmatrix.web.seminar_view import group_chart, heatmap, label, movement, qr_svg
+from optionsmatrix.web.sensitivity_view import how_sure_view
 
 router = APIRouter()
 SessionId = path_id("The session's id")
@@ -52,6 +54,8 @@ def join_url(request: Request, code: str) -> str:
     return str(request.url_for("join_code_page", code=code))
 
 
+# One fixed seed, so the room sees the same SMAA figures each time the section opens for the same ballots.
+HOW_SURE_SEED = 20250101
 START_FIELDS = ("title", "weight_mode", "method", "normalization")
 
 
@@ -137,6 +141,15 @@ def live(request: Request, snapshot: RunPageSession, session: SessionDep) -> Res
     )  # fmt: skip
     response.headers.update(headers)  # after render: a private page, but revalidated rather than never kept
     return response
+
+
+@router.get("/sessions/{session_id}/how-sure", name="session_how_sure")
+def how_sure_page(request: Request, snapshot: RunPageSession, session: SessionDep) -> Response:
+    """'How sure is this?' for the current round: a page of its own, or the dashboard's section by htmx."""
+    found = how_sure(session, snapshot, seed=HOW_SURE_SEED)
+    context = {"seminar": snapshot.seminar, "round": snapshot.round, "how": how_sure_view(found) if found else None}
+    fragment = "sensitivity/_how_sure.html" if is_htmx(request) else None
+    return render(request, "sessions/how_sure.html", context, fragment=fragment)
 
 
 def _back(request: Request, snapshot: SessionSnapshot) -> Response:

@@ -102,6 +102,9 @@ def main() -> None:
             projector.locator("table.heatmap").wait_for()
             projector.locator("#results-heading").scroll_into_view_if_needed()
             projector.screenshot(path=HERE / "session-results.png")
+            projector.get_by_text("How sure is this?").click()
+            projector.locator(".how-sure-body .interval-chart").wait_for()
+            projector.locator("#how-sure").screenshot(path=HERE / "session-how-sure.png")
             browser.close()
         server.should_exit = True
 

@@ -56,6 +56,7 @@ class Row:
     path: str | None = None  # the concrete path, when it differs from `route` filled from World
     json: object = None
     data: dict | None = None
+    files: dict | None = None
 
     def __post_init__(self) -> None:
         for role in ("participant", "outsider"):
@@ -107,6 +108,10 @@ ROWS = [
         json={"title": "Renamed"},
     ),
     Row("DELETE", "/api/v1/matrices/{matrix_id}", PRIVATE_DELETED),
+    # API: files
+    Row("GET", "/api/v1/matrices/{matrix_id}/export", roles(404, 404, 200, 200)),
+    Row("GET", "/api/v1/matrices/{matrix_id}/export", everyone(200), path="/api/v1/matrices/{public_id}/export"),
+    Row("POST", "/api/v1/matrices/import", roles(401, 201, 201, 201), files={"file": ("m.csv", b"option,C\nA,1\n")}),
     Row("POST", "/api/v1/matrices/{matrix_id}/copy", PRIVATE_CREATED),
     Row(
         "POST", "/api/v1/matrices/{matrix_id}/copy", roles(401, 201, 201, 201), path="/api/v1/matrices/{public_id}/copy"
@@ -281,6 +286,9 @@ ROWS = [
     Row("GET", "/matrices/{matrix_id}/score", PAGE_PRIVATE),
     Row("GET", "/matrices/{matrix_id}/score", everyone(200), path="/matrices/{public_id}/score"),
     Row("POST", "/matrices/{matrix_id}/copy", PAGE_PRIVATE_POST),
+    Row("GET", "/matrices/{matrix_id}/export", PAGE_PRIVATE),
+    Row("GET", "/matrices/{matrix_id}/export", everyone(200), path="/matrices/{public_id}/export"),
+    Row("POST", "/matrices/import", roles(LOGIN, 303, 303, 303), files={"file": ("m.csv", b"option,C\nA,1\n")}),
     Row("POST", "/matrices/{matrix_id}/copy", roles(LOGIN, 303, 303, 303), path="/matrices/{public_id}/copy"),
     Row("POST", "/matrices/{matrix_id}/delete", PAGE_PRIVATE_POST),
     Row("POST", "/matrices/{matrix_id}/delete", roles(LOGIN, 403, 403, 303), path="/matrices/{public_id}/delete"),
@@ -470,7 +478,7 @@ def test_route_answers_each_role_as_the_table_says(world, client_as, row, role):
     path = (row.path or row.route).format(**world.values)
     body = world.values[row.json] if isinstance(row.json, str) else row.json
 
-    response = client.request(row.method, path, json=body, data=row.data, follow_redirects=False)
+    response = client.request(row.method, path, json=body, data=row.data, files=row.files, follow_redirects=False)
 
     expected = row.expected[role]
     if expected == LOGIN:

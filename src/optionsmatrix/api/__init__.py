@@ -6,6 +6,7 @@ from optionsmatrix.api import (
     analysis,
     auth,
     criteria,
+    files,
     health,
     matrices,
     options,
@@ -15,5 +16,6 @@ from optionsmatrix.api import (
 from optionsmatrix.api.errors import API_PREFIX
 
 router = APIRouter(prefix=API_PREFIX)
-for module in (health, auth, tokens, matrices, options, criteria, sessions, analysis):
+# files before matrices: POST /matrices/import is no matrix id.
+for module in (health, auth, tokens, files, matrices, options, criteria, sessions, analysis):
     router.include_router(module.router)

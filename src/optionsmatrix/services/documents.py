@@ -26,7 +26,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from optionsmatrix.errors import FieldError, InvalidInput
+from optionsmatrix.errors import FieldError, InvalidInput, OptionsMatrixError
 from optionsmatrix.limits import MAX_CRITERIA, MAX_OPTIONS
 from optionsmatrix.models import NAME_MAX
 from optionsmatrix.schemas.matrices import (
@@ -99,7 +99,9 @@ class InvalidFile(InvalidInput):
     """A file that cannot become a matrix; each message says where (row and column, or the JSON path)."""
 
 
-class FileTooLarge(InvalidInput):
+class FileTooLarge(OptionsMatrixError):
+    """Answered like the body limit's own 413 (http/middleware.py), for a file that got past it."""
+
     status_code = 413
 
 

@@ -106,13 +106,11 @@ def _safe_file_name(title: str) -> str:
 # Import -------------------------------------------------------------------------------
 
 
-def read_file(content: bytes, *, filename: str | None) -> MatrixData:
+def read_file(content: bytes, *, filename: str | None, max_bytes: int = MAX_UPLOAD_BYTES) -> MatrixData:
     """Parse an uploaded file, deciding its type by its content first and its extension second."""
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise FileTooLarge(
-            [FieldError(("file",), f"the file is over {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB; "
-                                   f"at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB may be imported")]
-        )  # fmt: skip
+    if len(content) > max_bytes:
+        size = f"{max_bytes // (1024 * 1024)} MiB" if max_bytes % (1024 * 1024) == 0 else f"{max_bytes:,} bytes"
+        raise FileTooLarge(f"The file is too large: at most {size} may be imported.")
     extension = (filename or "").rsplit(".", 1)[-1].lower() if filename and "." in filename else ""
     if content.startswith(spreadsheet.XLSX_MAGIC):
         data = spreadsheet.read_xlsx(content)

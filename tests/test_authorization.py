@@ -97,17 +97,25 @@ ROWS = [
     Row("DELETE", "/api/v1/tokens/{token_id}", roles(401, 404, 204, 404)),
     # API: matrices
     Row("POST", "/api/v1/matrices", roles(401, 201, 201, 201), json={"title": "New"}),
-    Row("GET", "/api/v1/matrices/{matrix_id}", roles(404, 404, 200, 200)),
-    Row("GET", "/api/v1/matrices/{matrix_id}", everyone(200), path="/api/v1/matrices/{public_id}"),
-    Row("PATCH", "/api/v1/matrices/{matrix_id}", PRIVATE, json={"title": "Renamed"}),
+    Row(
+        "GET", "/api/v1/matrices/{matrix_id:not_import}", roles(404, 404, 200, 200), path="/api/v1/matrices/{matrix_id}"
+    ),
+    Row("GET", "/api/v1/matrices/{matrix_id:not_import}", everyone(200), path="/api/v1/matrices/{public_id}"),
     Row(
         "PATCH",
-        "/api/v1/matrices/{matrix_id}",
+        "/api/v1/matrices/{matrix_id:not_import}",
+        PRIVATE,
+        path="/api/v1/matrices/{matrix_id}",
+        json={"title": "Renamed"},
+    ),
+    Row(
+        "PATCH",
+        "/api/v1/matrices/{matrix_id:not_import}",
         roles(401, 403, 403, 200),
         path="/api/v1/matrices/{public_id}",
         json={"title": "Renamed"},
     ),
-    Row("DELETE", "/api/v1/matrices/{matrix_id}", PRIVATE_DELETED),
+    Row("DELETE", "/api/v1/matrices/{matrix_id:not_import}", PRIVATE_DELETED, path="/api/v1/matrices/{matrix_id}"),
     # API: files
     Row("GET", "/api/v1/matrices/{matrix_id}/export", roles(404, 404, 200, 200)),
     Row("GET", "/api/v1/matrices/{matrix_id}/export", everyone(200), path="/api/v1/matrices/{public_id}/export"),

@@ -483,3 +483,11 @@ def test_openapi_documents_both_routes(anonymous):
     }
     assert "MatrixDocument" in schema["components"]["schemas"]
     assert "scores_ignored" in schema["components"]["schemas"]["MatrixImported"]["properties"]
+
+
+def test_other_methods_on_the_import_path_are_405_not_a_matrix_id(client):
+    response = client.get("/api/v1/matrices/import")
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert client.get("/api/v1/matrices/abc").status_code == 422  # any other segment is still a bad id

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response, status
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from optionsmatrix.api.deps import (
     TOKEN_OPTIONAL,
@@ -35,6 +36,20 @@ from optionsmatrix.schemas.matrices import (
 from optionsmatrix.services import matrices
 
 router = APIRouter(prefix="/matrices", tags=["matrices"])
+
+
+class _NotImport(StringConvertor):
+    """Any path segment but "import", which is POST /matrices/import (api/files.py), not a matrix.
+
+    Without it GET /matrices/import reached the route of one matrix and was a
+    422; it is a 405 listing POST. Other segments still reach the route, so
+    "abc" stays a 422.
+    """
+
+    regex = "(?!import$)[^/]+"
+
+
+register_url_convertor("not_import", _NotImport())
 
 READ = responses(BAD_TOKEN, MATRIX_NOT_FOUND, UNPROCESSABLE)
 CHANGE = responses(UNAUTHENTICATED, READ_ONLY, MATRIX_NOT_FOUND, TOO_LARGE, UNPROCESSABLE)
@@ -67,19 +82,19 @@ def create_matrix(data: MatrixCreate, session: SessionDep, instructor: Instructo
     return _public(matrices.create_matrix(session, data=data, owner_id=instructor.id))
 
 
-@router.get("/{matrix_id}", response_model=MatrixPublic, responses=READ, openapi_extra=TOKEN_OPTIONAL)
+@router.get("/{matrix_id:not_import}", response_model=MatrixPublic, responses=READ, openapi_extra=TOKEN_OPTIONAL)
 def read_matrix(matrix: ReadableMatrix) -> MatrixPublic:
     return _public(matrix)
 
 
-@router.patch("/{matrix_id}", response_model=MatrixPublic, responses=CHANGE)
+@router.patch("/{matrix_id:not_import}", response_model=MatrixPublic, responses=CHANGE)
 def update_matrix(changes: MatrixUpdate, matrix: WritableMatrix, session: SessionDep) -> MatrixPublic:
     """Change the title, description or source; omitted fields stay as they are."""
     return _public(matrices.update_matrix(session, matrix=matrix, changes=changes))
 
 
 @router.delete(
-    "/{matrix_id}",
+    "/{matrix_id:not_import}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=responses(UNAUTHENTICATED, READ_ONLY, MATRIX_NOT_FOUND, UNPROCESSABLE),
 )

@@ -44,11 +44,15 @@ def matrix_import(
     try:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise matrix_files.file_problem("Choose a file to import.")
-        with upload.file:  # the spooled temporary file; nothing else closes it
-            content = upload.file.read(limit + 1)
+        content = upload.file.read(limit + 1)
         data = matrix_files.read_file(content, filename=upload.filename, max_bytes=limit)
         imported = matrix_files.import_matrix(session, data=data, owner_id=instructor.id)
     except OptionsMatrixError as error:  # InvalidFile (422) or FileTooLarge (413)
         context = _list_context(session, actor, import_error=error.message)
         return render(request, "matrices/list.html", context, status_code=error.status_code)
+    finally:
+        # The spooled temporary file. (The CSRF check closes a form it parsed itself; an htmx
+        # request sends its token as a header, and then only this handler sees the form.)
+        if isinstance(upload, UploadFile):
+            upload.file.close()
     return RedirectResponse(request.url_for("matrix_page", matrix_id=imported.matrix.id), status_code=303)

@@ -491,3 +491,16 @@ def test_other_methods_on_the_import_path_are_405_not_a_matrix_id(client):
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"
     assert client.get("/api/v1/matrices/abc").status_code == 422  # any other segment is still a bad id
+
+
+def test_an_empty_first_sheet_is_refused_even_if_another_sheet_has_data(client, session):
+    workbook = Workbook()
+    workbook.create_sheet("Second").append(["option", "Cost"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    before = count_matrices(session)
+
+    response = _import(client, buffer.getvalue(), filename="empty.xlsx", media_type=XLSX)
+
+    assert _message(response) == "the file is empty: the first row must be \"option\" followed by the criteria's names"
+    assert count_matrices(session) == before

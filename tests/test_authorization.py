@@ -56,6 +56,7 @@ class Row:
     path: str | None = None  # the concrete path, when it differs from `route` filled from World
     json: object = None
     data: dict | None = None
+    files: dict | None = None
 
     def __post_init__(self) -> None:
         for role in ("participant", "outsider"):
@@ -108,17 +109,29 @@ ROWS = [
     Row("DELETE", "/api/v1/tokens/{token_id}", roles(401, 404, 204, 404)),
     # API: matrices
     Row("POST", "/api/v1/matrices", roles(401, 201, 201, 201), json={"title": "New"}),
-    Row("GET", "/api/v1/matrices/{matrix_id}", roles(404, 404, 200, 200)),
-    Row("GET", "/api/v1/matrices/{matrix_id}", everyone(200), path="/api/v1/matrices/{public_id}"),
-    Row("PATCH", "/api/v1/matrices/{matrix_id}", PRIVATE, json={"title": "Renamed"}),
+    Row(
+        "GET", "/api/v1/matrices/{matrix_id:not_import}", roles(404, 404, 200, 200), path="/api/v1/matrices/{matrix_id}"
+    ),
+    Row("GET", "/api/v1/matrices/{matrix_id:not_import}", everyone(200), path="/api/v1/matrices/{public_id}"),
     Row(
         "PATCH",
-        "/api/v1/matrices/{matrix_id}",
+        "/api/v1/matrices/{matrix_id:not_import}",
+        PRIVATE,
+        path="/api/v1/matrices/{matrix_id}",
+        json={"title": "Renamed"},
+    ),
+    Row(
+        "PATCH",
+        "/api/v1/matrices/{matrix_id:not_import}",
         roles(401, 403, 403, 200),
         path="/api/v1/matrices/{public_id}",
         json={"title": "Renamed"},
     ),
-    Row("DELETE", "/api/v1/matrices/{matrix_id}", PRIVATE_DELETED),
+    Row("DELETE", "/api/v1/matrices/{matrix_id:not_import}", PRIVATE_DELETED, path="/api/v1/matrices/{matrix_id}"),
+    # API: files
+    Row("GET", "/api/v1/matrices/{matrix_id}/export", roles(404, 404, 200, 200)),
+    Row("GET", "/api/v1/matrices/{matrix_id}/export", everyone(200), path="/api/v1/matrices/{public_id}/export"),
+    Row("POST", "/api/v1/matrices/import", roles(401, 201, 201, 201), files={"file": ("m.csv", b"option,C\nA,1\n")}),
     Row("POST", "/api/v1/matrices/{matrix_id}/copy", PRIVATE_CREATED),
     Row(
         "POST", "/api/v1/matrices/{matrix_id}/copy", roles(401, 201, 201, 201), path="/api/v1/matrices/{public_id}/copy"
@@ -181,9 +194,13 @@ ROWS = [
         path="/api/v1/matrices/{matrix_id}/criteria/{criterion_id}",
     ),
     # API: sharing (the owner's and admins' business; the link itself opens to anyone)
-    Row("PATCH", "/api/v1/matrices/{matrix_id}", PRIVATE, json={"is_public": True}),
     Row(
-        "PATCH", "/api/v1/matrices/{matrix_id}", roles(401, 403, 403, 200), path="/api/v1/matrices/{public_id}",
+        "PATCH", "/api/v1/matrices/{matrix_id:not_import}", PRIVATE, path="/api/v1/matrices/{matrix_id}",
+        json={"is_public": True},
+    ),
+    Row(
+        "PATCH", "/api/v1/matrices/{matrix_id:not_import}", roles(401, 403, 403, 200),
+        path="/api/v1/matrices/{public_id}",
         json={"is_public": False},
     ),
     Row("POST", "/api/v1/matrices/{matrix_id}/share-link", PRIVATE_CREATED),
@@ -319,6 +336,9 @@ ROWS = [
     Row("GET", "/matrices/{matrix_id}/score", PAGE_PRIVATE),
     Row("GET", "/matrices/{matrix_id}/score", everyone(200), path="/matrices/{public_id}/score"),
     Row("POST", "/matrices/{matrix_id}/copy", PAGE_PRIVATE_POST),
+    Row("GET", "/matrices/{matrix_id}/export", PAGE_PRIVATE),
+    Row("GET", "/matrices/{matrix_id}/export", everyone(200), path="/matrices/{public_id}/export"),
+    Row("POST", "/matrices/import", roles(LOGIN, 303, 303, 303), files={"file": ("m.csv", b"option,C\nA,1\n")}),
     Row("POST", "/matrices/{matrix_id}/copy", roles(LOGIN, 303, 303, 303), path="/matrices/{public_id}/copy"),
     Row("POST", "/matrices/{matrix_id}/delete", PAGE_PRIVATE_POST),
     Row("POST", "/matrices/{matrix_id}/delete", roles(LOGIN, 403, 403, 303), path="/matrices/{public_id}/delete"),
@@ -526,7 +546,7 @@ def test_route_answers_each_role_as_the_table_says(world, client_as, row, role):
     path = (row.path or row.route).format(**world.values)
     body = world.values[row.json] if isinstance(row.json, str) else row.json
 
-    response = client.request(row.method, path, json=body, data=row.data, follow_redirects=False)
+    response = client.request(row.method, path, json=body, data=row.data, files=row.files, follow_redirects=False)
 
     expected = row.expected[role]
     if expected == LOGIN:

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from optionsmatrix import __version__, api, web
 from optionsmatrix.api.errors import API_ERRORS, API_PREFIX
+from optionsmatrix.api.files import IMPORT_PATH as API_IMPORT_PATH
 from optionsmatrix.core import migrate
 from optionsmatrix.core.db import AdmissionGate, create_db_engine
 from optionsmatrix.core.resources import static_dir
@@ -24,6 +25,7 @@ from optionsmatrix.services.accounts import FirstRun, ensure_admin
 from optionsmatrix.services.case_study import load_case_study_if_empty
 from optionsmatrix.settings import Settings
 from optionsmatrix.web.errors import WEB_ERRORS
+from optionsmatrix.web.files import IMPORT_PATH as PAGE_IMPORT_PATH
 
 DESCRIPTION = """
 A neutral decision-matrix tool for policy seminars.
@@ -94,7 +96,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app, surfaces)
     # 413 before anything parses an oversized body; inside SecurityHeaders so the
     # answer carries them (FastAPI's max_body_size would answer outside it).
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, too_large=too_large_responder(surfaces))
+    # The routes that import a file alone take up to max_upload_bytes.
+    uploads = {("POST", path): settings.max_upload_bytes for path in (API_IMPORT_PATH, PAGE_IMPORT_PATH)}
+    app.add_middleware(
+        BodyLimit, max_bytes=settings.max_body_bytes, too_large=too_large_responder(surfaces), uploads=uploads
+    )
     app.add_middleware(SecurityHeaders)
     return app
 

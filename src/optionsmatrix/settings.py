@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 
 from optionsmatrix.core.db import DatabaseLimits
-from optionsmatrix.limits import MAX_BODY_BYTES, MAX_PARTICIPANTS
+from optionsmatrix.limits import MAX_BODY_BYTES, MAX_PARTICIPANTS, MAX_UPLOAD_BYTES
 
 DEFAULT_DATABASE_URL = "sqlite:///optionsmatrix.db"
 
@@ -23,6 +23,7 @@ class Settings:
     migrate_on_start: bool = True
     seed_on_start: bool = True
     max_body_bytes: int = MAX_BODY_BYTES
+    max_upload_bytes: int = MAX_UPLOAD_BYTES  # only the routes that import a file (see app.py)
     # Signs CSRF tokens. Unset: generated once and kept in the database, so
     # restarts and every worker share it.
     secret_key: str | None = None

@@ -6,6 +6,7 @@ from optionsmatrix.api import (
     analysis,
     auth,
     criteria,
+    files,
     health,
     matrices,
     options,
@@ -17,5 +18,6 @@ from optionsmatrix.api import (
 from optionsmatrix.api.errors import API_PREFIX
 
 router = APIRouter(prefix=API_PREFIX)
-for module in (health, auth, tokens, matrices, options, criteria, sharing, sessions, analysis, sensitivity):
+# files before matrices: POST /matrices/import is no matrix id.
+for module in (health, auth, tokens, files, matrices, options, criteria, sharing, sessions, analysis, sensitivity):
     router.include_router(module.router)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response, status
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from optionsmatrix.api.deps import (
     TOKEN_OPTIONAL,
@@ -38,6 +39,20 @@ from optionsmatrix.services import matrices
 
 router = APIRouter(prefix="/matrices", tags=["matrices"])
 
+
+class _NotImport(StringConvertor):
+    """Any path segment but "import", which is POST /matrices/import (api/files.py), not a matrix.
+
+    Without it GET /matrices/import reached the route of one matrix and was a
+    422; it is a 405 listing POST. Other segments still reach the route, so
+    "abc" stays a 422.
+    """
+
+    regex = "(?!import$)[^/]+"
+
+
+register_url_convertor("not_import", _NotImport())
+
 READ = responses(BAD_TOKEN, MATRIX_NOT_FOUND, UNPROCESSABLE)
 CHANGE = responses(UNAUTHENTICATED, READ_ONLY, MATRIX_NOT_FOUND, STALE_VERSION, TOO_LARGE, UNPROCESSABLE)
 
@@ -69,12 +84,12 @@ def create_matrix(data: MatrixCreate, session: SessionDep, instructor: Instructo
     return _public(matrices.create_matrix(session, data=data, owner_id=instructor.id))
 
 
-@router.get("/{matrix_id}", response_model=MatrixPublic, responses=READ, openapi_extra=TOKEN_OPTIONAL)
+@router.get("/{matrix_id:not_import}", response_model=MatrixPublic, responses=READ, openapi_extra=TOKEN_OPTIONAL)
 def read_matrix(matrix: ReadableMatrix) -> MatrixPublic:
     return _public(matrix)
 
 
-@router.patch("/{matrix_id}", response_model=MatrixPublic, responses=CHANGE)
+@router.patch("/{matrix_id:not_import}", response_model=MatrixPublic, responses=CHANGE)
 def update_matrix(
     changes: MatrixUpdate, matrix: WritableMatrix, session: SessionDep, if_match: IfMatch = None
 ) -> MatrixPublic:
@@ -87,7 +102,7 @@ def update_matrix(
 
 
 @router.delete(
-    "/{matrix_id}",
+    "/{matrix_id:not_import}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=responses(UNAUTHENTICATED, READ_ONLY, MATRIX_NOT_FOUND, UNPROCESSABLE),
 )

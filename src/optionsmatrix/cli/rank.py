@@ -1,6 +1,8 @@
-"""`optionsmatrix rank FILE.json`: rank a decision problem offline.
+"""`optionsmatrix rank FILE`: rank a decision problem offline.
 
-The file holds the same body that POST /api/v1/analyze takes; it goes
+The file holds the same body that POST /api/v1/analyze takes, or a matrix
+file with every score filled in: an optionsmatrix JSON document, or the CSV
+or XLSX grid layout (see services/spreadsheet.py). Either way it goes
 through the same schema and the same service, so the command and the API
 never disagree. No server and no database are involved. Any problem with the
 file or its content is one line on stderr and exit status 2, never a
@@ -33,6 +35,7 @@ from optionsmatrix.analysis.explain import (
     significant,
     step_tables,
 )
+from optionsmatrix.cli import files as cli_files
 from optionsmatrix.schemas.analysis import AnalyzeRequest
 from optionsmatrix.services.analysis import rank_request
 
@@ -50,11 +53,15 @@ class InputProblem(Exception):
 def add_command(commands: argparse._SubParsersAction) -> None:
     rank = commands.add_parser(
         "rank",
-        help="rank a decision problem from a JSON file, offline",
-        description="Rank the problem in FILE.json, which holds the body POST /api/v1/analyze takes: options, "
-        "criteria, scores, method and optionally normalization, params and explain. Nothing is stored.",
+        help="rank a decision problem from a JSON, CSV or XLSX file, offline",
+        description="Rank the problem in FILE, which holds the body POST /api/v1/analyze takes (options, "
+        "criteria, scores, method and optionally normalization, params and explain), or a matrix with every score "
+        "filled in: an exported JSON document, or the CSV/XLSX layout of `optionsmatrix export` (ranked with wsm "
+        "unless --method says otherwise). Nothing is stored.",
     )
-    rank.add_argument("file", metavar="FILE.json", help="the problem as JSON ('-' reads standard input)")
+    rank.add_argument(
+        "file", metavar="FILE", help="the problem as JSON, CSV or XLSX ('-' reads JSON from standard input)"
+    )
     rank.add_argument(
         "--method",
         choices=METHOD_NAMES,
@@ -69,9 +76,9 @@ def add_command(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        body = _request(_read_json(args.file), args)
+        body = _request(_read_problem(args.file), args)
         ranking = rank_request(body)
-    except InputProblem as problem:
+    except (InputProblem, cli_files.InvalidFileProblem) as problem:
         print(f"{PROG}: {problem}", file=sys.stderr)
         return BAD_INPUT
     except AnalysisError as error:
@@ -86,6 +93,17 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(format_ranking(ranking, explain=body.explain))
     return 0
+
+
+def _read_problem(name: str) -> Any:  # noqa: ANN401 (JSON)
+    """The analyze body in the file; a matrix file (grid layout or JSON document) becomes one."""
+    if cli_files.looks_like_spreadsheet(name):
+        data = cli_files.read_matrix_file(name, max_bytes=MAX_FILE_BYTES)
+        return cli_files.problem_from_matrix(data, name=name)
+    raw = _read_json(name)
+    if isinstance(raw, dict) and raw.get("format") == "optionsmatrix":
+        return cli_files.problem_from_matrix(cli_files.read_matrix_document(raw, name=name), name=name)
+    return raw
 
 
 def _read_json(name: str) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -88,22 +88,46 @@ def too_large_message(limit: int) -> str:
     return f"The request is too large: this site accepts at most {size}."
 
 
+# A file of exactly the upload limit arrives wrapped in multipart framing (the
+# boundary, the part's headers, the CSRF field of a page's form); the route
+# itself then checks the file's own size against the limit it announces.
+UPLOAD_ENVELOPE_BYTES = 64 * 1024
+
+
 class BodyLimit:
     """At most `max_bytes` of request body: refused unread when the declared length is over,
-    and stopped as soon as a streamed (chunked) body passes it."""
+    and stopped as soon as a streamed (chunked) body passes it.
 
-    def __init__(self, app: ASGIApp, max_bytes: int, too_large: Callable[[Scope, int], Response]) -> None:
+    `uploads` names the few routes that take a file, by (method, exact path), with the
+    larger limit each announces: those alone may receive it, plus UPLOAD_ENVELOPE_BYTES.
+    The limit is decided here, before routing, so it is keyed by the path as sent.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        too_large: Callable[[Scope, int], Response],
+        uploads: Mapping[tuple[str, str], int] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.too_large = too_large
+        self.uploads = dict(uploads or {})
+
+    def _limits(self, scope: Scope) -> tuple[int, int]:
+        """(bytes accepted, bytes announced) for this request."""
+        upload = self.uploads.get((scope.get("method", ""), scope.get("path", "")))
+        return (upload + UPLOAD_ENVELOPE_BYTES, upload) if upload is not None else (self.max_bytes, self.max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        accepted, announced = self._limits(scope)
         declared = Headers(scope=scope).get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self.too_large(scope, self.max_bytes)(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > accepted:
+            await self.too_large(scope, announced)(scope, receive, send)
             return
 
         received = 0
@@ -113,8 +137,8 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLarge(self.max_bytes)
+                if received > accepted:
+                    raise BodyTooLarge(announced)
             return message
 
         await self.app(scope, counted, send)

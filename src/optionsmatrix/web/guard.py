@@ -9,6 +9,7 @@ request that changes state without the matching token is refused with 403.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -49,19 +50,28 @@ def secret_key(request: Request, session: Session) -> str:
     return app_state.secret_key
 
 
-async def sent_csrf_token(request: Request) -> str | None:
+async def sent_csrf_token(request: Request) -> AsyncIterator[str | None]:
     """The token a state-changing request carries (header for htmx, form field otherwise).
 
     Async because reading the form is I/O; the checks that need the database
     happen in `web_context`, a plain function FastAPI runs in a thread.
+    The form is parsed here first, so it is closed here too, once the request
+    is answered: an uploaded file's temporary copy goes with it, even when
+    the request is refused (a bad token, no login) before any handler runs.
     """
     if request.method in SAFE_METHODS:
-        return None
+        yield None
+        return
+    form = None
     sent = request.headers.get(CSRF_HEADER)
     if sent is None:
         form = await request.form()
         sent = str(form.get(CSRF_FIELD, ""))
-    return sent
+    try:
+        yield sent
+    finally:
+        if form is not None:
+            await form.close()
 
 
 def web_context(

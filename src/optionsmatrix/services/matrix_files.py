@@ -1,0 +1,186 @@
+"""Matrices to and from files: which codec, what the download is called, and the one way in.
+
+The codecs (documents.py for JSON, spreadsheet.py for CSV and XLSX) are
+pure; this module connects them to stored matrices. An import goes through
+`create_matrix`, one transaction, so a file either becomes a whole matrix or
+nothing at all.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, replace
+from typing import Literal
+from urllib.parse import quote
+
+from pydantic import BaseModel, ValidationError
+from sqlmodel import Session
+
+from optionsmatrix.errors import FieldError
+from optionsmatrix.limits import MAX_UPLOAD_BYTES
+from optionsmatrix.models import TITLE_MAX, Matrix
+from optionsmatrix.schemas.matrices import CriterionCreate, MatrixCreate, OptionCreate
+from optionsmatrix.schemas.text import TextRuleBroken, clean_label
+from optionsmatrix.services import documents, spreadsheet
+from optionsmatrix.services.documents import (
+    CriterionData,
+    FileTooLarge,
+    InvalidFile,
+    MatrixData,
+    OptionData,
+    Scores,
+    file_problem,
+    json_path,
+)
+from optionsmatrix.services.matrices import create_matrix
+
+ExportFormat = Literal["json", "csv", "xlsx"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("json", "csv", "xlsx")
+CONTENT_TYPES: dict[str, str] = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+UNTITLED = "Imported matrix"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls (and .doc) format
+
+
+@dataclass(frozen=True)
+class Download:
+    content: bytes
+    media_type: str
+    filename: str  # ASCII
+    filename_utf8: str  # the title as it is, for `filename*`
+
+    @property
+    def content_disposition(self) -> str:
+        return f"attachment; filename=\"{self.filename}\"; filename*=UTF-8''{quote(self.filename_utf8, safe='')}"
+
+
+@dataclass(frozen=True)
+class Imported:
+    matrix: Matrix
+    # Score cells read (and checked) but not stored: stored once matrices keep scores.
+    scores_ignored: int
+
+
+# Export -------------------------------------------------------------------------------
+
+
+def export_matrix(matrix: Matrix, *, format: ExportFormat, scores: Scores | None = None) -> Download:  # noqa: A002
+    data = matrix_data(matrix, scores=scores)
+    writer = {"json": documents.write_json, "csv": spreadsheet.write_csv, "xlsx": spreadsheet.write_xlsx}[format]
+    return Download(
+        content=writer(data),
+        media_type=CONTENT_TYPES[format],
+        filename=f"{slug(matrix.title)}.{format}",
+        filename_utf8=f"{_safe_file_name(matrix.title)}.{format}",
+    )
+
+
+def matrix_data(matrix: Matrix, *, scores: Scores | None = None) -> MatrixData:
+    """A stored matrix as the codecs see it. `scores`: the owner's scores, once matrices keep them."""
+    return MatrixData(
+        title=matrix.title,
+        description=matrix.description,
+        source=matrix.source,
+        options=tuple(OptionData(**_stored_fields(OptionData, o)) for o in matrix.options),
+        criteria=tuple(CriterionData(**_stored_fields(CriterionData, c)) for c in matrix.criteria),
+        scores=scores or {},
+    )
+
+
+def slug(title: str) -> str:
+    """An ASCII file name from a title: "Café — Options (2025)" → "cafe-options-2025"."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    words = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    return words[:80].rstrip("-") or "matrix"
+
+
+def _safe_file_name(title: str) -> str:
+    """The title as a file name in any script: only what file systems refuse is replaced."""
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]+', "-", title).strip(" .-")[:120] or "matrix"
+
+
+# Import -------------------------------------------------------------------------------
+
+
+def read_file(content: bytes, *, filename: str | None, max_bytes: int = MAX_UPLOAD_BYTES) -> MatrixData:
+    """Parse an uploaded file, deciding its type by its content first and its extension second."""
+    if len(content) > max_bytes:
+        size = f"{max_bytes // (1024 * 1024)} MiB" if max_bytes % (1024 * 1024) == 0 else f"{max_bytes:,} bytes"
+        raise FileTooLarge(f"The file is too large: at most {size} may be imported.")
+    extension = (filename or "").rsplit(".", 1)[-1].lower() if filename and "." in filename else ""
+    if content.startswith(spreadsheet.XLSX_MAGIC):
+        data = spreadsheet.read_xlsx(content)
+    elif content.startswith(_OLE_MAGIC):
+        raise file_problem("this is an old-style Excel file (.xls); save it as an Excel workbook (.xlsx) or as CSV")
+    elif extension in ("xlsx", "xlsm"):
+        raise file_problem("the file is named .xlsx but is not an XLSX workbook")
+    elif content.lstrip(documents.BOM + b" \t\r\n").startswith(b"{"):
+        data = documents.read_json(content)
+    elif extension == "json":
+        raise file_problem("the file is named .json but does not hold a JSON object")
+    else:
+        data = spreadsheet.read_csv(content)
+    if data.title is None:
+        data = replace(data, title=title_from_file_name(filename))
+    return data
+
+
+def read_document(raw: object) -> MatrixData:
+    """A matrix from a JSON document already parsed (the JSON body of the import route)."""
+    return documents.matrix_from_document(raw)
+
+
+def import_matrix(session: Session, *, data: MatrixData, owner_id: int | None) -> Imported:
+    """Create the matrix a file holds, private and owned by `owner_id`, in one transaction."""
+    matrix = create_matrix(session, data=matrix_create(data), owner_id=owner_id, is_public=False)
+    return Imported(matrix=matrix, scores_ignored=data.score_count)
+
+
+def matrix_create(data: MatrixData) -> MatrixCreate:
+    """What `create_matrix` takes; a rule the codecs did not check is reported with its path."""
+    try:
+        return MatrixCreate.model_validate(
+            {
+                "title": data.title or UNTITLED,
+                "description": data.description,
+                "source": data.source,
+                "options": [_supported(OptionCreate, asdict(o)) for o in data.options],
+                "criteria": [_supported(CriterionCreate, asdict(c)) for c in data.criteria],
+            }
+        )
+    except ValidationError as error:
+        raise InvalidFile(
+            [FieldError(("file",), f"{json_path(e['loc']) or 'the matrix'}: {e['msg']}") for e in error.errors()]
+        ) from None
+
+
+def title_from_file_name(filename: str | None) -> str:
+    """ "Border options.csv" → "Border options"; a name that makes no title gives UNTITLED."""
+    base = re.split(r"[\\/]", filename or "")[-1]
+    stem = base.rsplit(".", 1)[0] if "." in base.lstrip(".") else base
+    try:
+        return clean_label(stem, max_length=TITLE_MAX)
+    except TextRuleBroken:
+        return UNTITLED
+
+
+# Until short names land ----------------------------------------------------------------
+#
+# short_name (options and criteria) and scale_low_label / scale_high_label
+# (criteria) arrive with migration 0005 on another branch. The codecs carry
+# them already; these two helpers pass them to the schema and read them from
+# the model only where those have the field, so this works before and after.
+
+
+def _supported(schema: type[BaseModel], values: dict[str, object]) -> dict[str, object]:
+    return {name: value for name, value in values.items() if name in schema.model_fields}
+
+
+def _stored_fields(kind: type[OptionData | CriterionData], item: object) -> dict[str, object]:
+    defaults = asdict(kind(name=""))
+    values = {name: getattr(item, name, default) for name, default in defaults.items()}
+    return {name: defaults[name] if value is None else value for name, value in values.items()}

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Literal
 from urllib.parse import quote
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from optionsmatrix.errors import FieldError
 from optionsmatrix.limits import MAX_UPLOAD_BYTES
 from optionsmatrix.models import TITLE_MAX, Matrix
-from optionsmatrix.schemas.matrices import CriterionCreate, MatrixCreate, OptionCreate
+from optionsmatrix.schemas.matrices import MatrixCreate
 from optionsmatrix.schemas.text import TextRuleBroken, clean_label
 from optionsmatrix.services import documents, spreadsheet
 from optionsmatrix.services.documents import (
@@ -148,8 +148,8 @@ def matrix_create(data: MatrixData) -> MatrixCreate:
                 "title": data.title or UNTITLED,
                 "description": data.description,
                 "source": data.source,
-                "options": [_supported(OptionCreate, asdict(o)) for o in data.options],
-                "criteria": [_supported(CriterionCreate, asdict(c)) for c in data.criteria],
+                "options": [asdict(o) for o in data.options],
+                "criteria": [asdict(c) for c in data.criteria],
             }
         )
     except ValidationError as error:
@@ -168,19 +168,6 @@ def title_from_file_name(filename: str | None) -> str:
         return UNTITLED
 
 
-# Until short names land ----------------------------------------------------------------
-#
-# short_name (options and criteria) and scale_low_label / scale_high_label
-# (criteria) arrive with migration 0005 on another branch. The codecs carry
-# them already; these two helpers pass them to the schema and read them from
-# the model only where those have the field, so this works before and after.
-
-
-def _supported(schema: type[BaseModel], values: dict[str, object]) -> dict[str, object]:
-    return {name: value for name, value in values.items() if name in schema.model_fields}
-
-
 def _stored_fields(kind: type[OptionData | CriterionData], item: object) -> dict[str, object]:
-    defaults = asdict(kind(name=""))
-    values = {name: getattr(item, name, default) for name, default in defaults.items()}
-    return {name: defaults[name] if value is None else value for name, value in values.items()}
+    """The fields a file carries, read from a stored option or criterion."""
+    return {field.name: getattr(item, field.name) for field in fields(kind)}

@@ -54,6 +54,7 @@ from optionsmatrix.schemas.numbers import NotANumber, parse_decimal, parse_whole
 from optionsmatrix.services.analysis import rank_request, weights_request
 from optionsmatrix.services.matrices import ladder
 from optionsmatrix.web.scoring.chart import BarChart, ranking_chart
+from optionsmatrix.web.scoring.component import explore_view, label_of, score_name
 from optionsmatrix.web.scoring.messages import PageWords, as_sentence, plain_message
 
 DEFAULT_METHOD = "wsm"
@@ -152,6 +153,15 @@ class ScoringState:
     rows: list[RankedOption] = field(default_factory=list)
     chart: BarChart | None = None
     steps: list[StepTable] = field(default_factory=list)
+    ties: bool = False  # ROC / rank sum: criteria placed at the same position are meant as a tie
+    stale_reason: str = ""  # the weighting input is incomplete: one plain sentence saying what is left
+    stale_weights: np.ndarray | None = None  # the last valid weights, carried in lw.<id> hidden fields
+    stale: bool = False  # the ranking shown rests on stale_weights, not on the input on screen
+
+    @property
+    def carried_weights(self) -> np.ndarray | None:
+        """What the lw.<id> hidden fields carry: the weights in force, or the last valid ones."""
+        return self.weights if self.weights is not None else self.stale_weights
 
     @property
     def ready(self) -> bool:
@@ -209,10 +219,26 @@ def evaluate(matrix: Matrix, query: Mapping[str, str]) -> ScoringState:
     _read_choices(state, query)
     grid = _read_scores(state, query)
     raw_weights = _read_weights(state, query)
+    if raw_weights is None and state.stale_reason and not state.errors:
+        # An incomplete ranking of the criteria is not a mistake: keep the last valid
+        # weights (carried in hidden fields) and rank with them, marked stale.
+        state.stale_weights = _last_valid_weights(state, query)
+        if state.stale_weights is not None and not state.missing:
+            state.stale = True
+            _rank(state, grid, state.stale_weights)
+        return state
     if state.errors or state.missing or raw_weights is None:
         return state
     _rank(state, grid, raw_weights)
     return state
+
+
+def _last_valid_weights(state: ScoringState, query: Mapping[str, str]) -> np.ndarray | None:
+    values = [_number(query.get(f"lw.{c.id}", "")) for c in state.criteria]
+    if any(v is None or not np.isfinite(v) or v < 0 for v in values):
+        return None
+    weights = np.array(values, dtype=float)
+    return weights / weights.sum() if weights.sum() > 0 else None
 
 
 def _read_choices(state: ScoringState, query: Mapping[str, str]) -> None:
@@ -246,9 +272,9 @@ def _read_scores(state: ScoringState, query: Mapping[str, str]) -> np.ndarray:
         for j, criterion in enumerate(state.criteria):
             name = score_field(option, criterion)
             text = state.values[name] = query.get(name, "").strip()
-            state.labels[name] = f"{option.name} — {criterion.name}"
+            state.labels[name] = f"{label_of(option)} — {label_of(criterion)}"
             if not text:
-                unscored.append(criterion.name)
+                unscored.append(label_of(criterion))
                 continue
             value = _number(text)
             low, high = criterion.scale_min, criterion.scale_max
@@ -264,7 +290,7 @@ def _read_scores(state: ScoringState, query: Mapping[str, str]) -> np.ndarray:
                 grid[i, j] = value
         state.filled += len(state.criteria) - len(unscored)
         if unscored:
-            state.missing.append((option.name, unscored))
+            state.missing.append((label_of(option), unscored))
     return grid
 
 
@@ -281,11 +307,11 @@ def _read_per_criterion(
     for j, criterion in enumerate(state.criteria):
         name = f"{prefix}.{criterion.id}"
         text = state.values[name] = query.get(name, defaults[j]).strip()
-        state.labels[name] = f"{label} of {criterion.name}"
+        state.labels[name] = f"{label} of {label_of(criterion)}"
         if text:
             filled[j] = text
-        elif active:
-            state.weights_missing.append(criterion.name)
+        elif active and prefix != "r":
+            state.weights_missing.append(label_of(criterion))
     return filled
 
 
@@ -310,7 +336,7 @@ def _read_weights(state: ScoringState, query: Mapping[str, str]) -> np.ndarray |
     judgements = {}
     for first, second, name in state.ahp_pairs():
         judgements[name] = state.values[name] = query.get(name, "1")
-        state.labels[name] = f"{first.name} against {second.name}"
+        state.labels[name] = f"{label_of(first)} against {label_of(second)}"
     state.labels.update(weights="Weights", ranks="Importance ranks", points="Swing points", pairwise="Comparisons")
 
     mode = state.weighting
@@ -319,6 +345,8 @@ def _read_weights(state: ScoringState, query: Mapping[str, str]) -> np.ndarray |
     if mode == "ahp":
         return _ahp_weights(state, judgements)
     prefix = _HELPER_PREFIX[mode]
+    if mode in ("roc", "rank_sum"):
+        return _rank_weights(state, entries["r"], query)
     numbers: list[float] = []
     for j, text in entries[prefix].items():
         # Only the syntax is checked here; the analysis core judges the values.
@@ -336,6 +364,52 @@ def _read_weights(state: ScoringState, query: Mapping[str, str]) -> np.ndarray |
     if mode == "swing":
         return _weights_from(state, SwingWeightsIn(scheme="swing", points=[float(x) for x in numbers]))
     return _weights_from(state, RankWeightsIn(scheme=mode, ranks=[int(r) for r in numbers]))
+
+
+def _rank_weights(state: ScoringState, entries: dict[int, str], query: Mapping[str, str]) -> np.ndarray | None:
+    """ROC / rank sum from one chosen place per criterion (1 = most important).
+
+    Places come from selects, so the only ways to be wrong are to leave one
+    unchosen or to put two criteria in one place without saying it is a tie:
+    both leave the input *incomplete* (status 200, the last valid ranking kept
+    and marked stale), never an error. With "ties" on, criteria in one place
+    share it and the next criterion takes the next competition rank (1, 1, 3).
+    """
+    criteria, n = state.criteria, len(state.criteria)
+    default_ties = len(set(state.values[f"r.{c.id}"] for c in criteria)) < n
+    state.ties = query.get("ties", "1" if default_ties else "0") == "1"
+    state.labels["ties"] = "Let criteria share a place"
+    positions: dict[int, int] = {}
+    for j, text in entries.items():
+        name = f"r.{criteria[j].id}"
+        value = _whole(text)
+        if value is None or not 1 <= value <= n:
+            state.errors[name] = f"Give {label_of(criteria[j])} a place from 1 to {n}."
+        else:
+            positions[j] = value
+    if state.errors:
+        return None
+    unplaced = [label_of(c) for j, c in enumerate(criteria) if j not in positions]
+    if unplaced:
+        state.stale_reason = "Give every criterion a place; still without one: " + ", ".join(unplaced) + "."
+        return None
+    order = np.array([positions[j] for j in range(n)], dtype=float)
+    if not state.ties:
+        taken = sorted(positions.values())
+        shared = next((p for p in taken if taken.count(p) > 1), None)
+        if shared is not None:
+            free = next(p for p in range(1, n + 1) if p not in taken)
+            count = _COUNT_WORDS.get(taken.count(shared), str(taken.count(shared)))
+            state.stale_reason = (
+                f"{count} criteria share rank {shared} and none is ranked {free}: "
+                "give each criterion its own place, or mark a tie."
+            )
+            return None
+    ranks = competition_ranks(order, higher_is_better=False).ranks
+    return _weights_from(state, RankWeightsIn(scheme=state.weighting, ranks=[int(r) for r in ranks]))
+
+
+_COUNT_WORDS = {2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six", 7: "Seven", 8: "Eight", 9: "Nine"}
 
 
 def _ahp_weights(state: ScoringState, judgements: dict[str, str]) -> np.ndarray | None:
@@ -413,8 +487,8 @@ def _rank(state: ScoringState, grid: np.ndarray, weights: np.ndarray) -> None:
 
 def _words(state: ScoringState) -> PageWords:
     return PageWords(
-        options=[o.name for o in state.options],
-        criteria=[c.name for c in state.criteria],
+        options=[label_of(o) for o in state.options],
+        criteria=[label_of(c) for c in state.criteria],
         scales=[(c.scale_min, c.scale_max) for c in state.criteria],
     )
 
@@ -439,6 +513,9 @@ def _score_label(ranking: Ranking) -> str:
 # What the scoring partials call; the handlers put it in the context.
 TEMPLATE_HELPERS: dict[str, object] = {
     "scoring_field_id": field_id,
+    "score_field_name": score_name,
+    "scoring_label": label_of,
+    "explore_view": explore_view,
     "score_field": score_field,
     "score_label": _score_label,
     "saaty_choices": SAATY_CHOICES,

@@ -261,12 +261,13 @@ def test_the_chart_is_svg_with_a_title_and_a_text_label_on_every_bar(client, lib
 
     svg = html[html.index("<svg") : html.index("</svg>")]
     title = "PROMETHEE II (net outranking flow): net flow per option, higher ranks first"
-    assert f'<title id="scoring-chart-title">{title}</title>' in svg
+    assert f'<title id="scoring-chart-title">{title}; longer bar = better' in svg
     names = re.findall(r'<text class="bar-name"[^>]*>(.*?)</text>', svg)
     values = re.findall(r'<text class="bar-value"[^>]*>(.*?)</text>', svg)
     assert names == ["1. Old town", "2. Riverside", "3. Campus"]
     assert values == ["0.3333", "0", "-0.3333"]
-    assert 'text-anchor="end"' in svg  # negative flows extend left of the zero line, labelled on their left
+    axis = " ".join(re.findall(r'<text class="bar-axis"[^>]*>(.*?)</text>', svg))
+    assert axis == "Longer bar = better: a higher net flow ranks first; bars start at -1."
     assert "style=" not in html and "<script" not in html and "hx-on" not in html
 
 

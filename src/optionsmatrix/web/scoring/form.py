@@ -159,6 +159,11 @@ class ScoringState:
     stale: bool = False  # the ranking shown rests on stale_weights, not on the input on screen
 
     @property
+    def option_labels(self) -> dict[str, str]:
+        """An option's full name (as the ranking knows it) to what the page calls it."""
+        return {o.name: label_of(o) for o in self.options}
+
+    @property
     def carried_weights(self) -> np.ndarray | None:
         """What the lw.<id> hidden fields carry: the weights in force, or the last valid ones."""
         return self.weights if self.weights is not None else self.stale_weights
@@ -479,7 +484,7 @@ def _rank(state: ScoringState, grid: np.ndarray, weights: np.ndarray) -> None:
     state.ranking = ranking
     state.description = describe_method(ranking)
     state.rows = ranked_options(ranking)
-    state.chart = ranking_chart(ranking, state.rows)
+    state.chart = ranking_chart(ranking, state.rows, labels=state.option_labels)
     state.warnings += [as_sentence(w) for w in ranking.warnings]
     if state.explain:
         state.steps = step_tables(ranking)

@@ -22,10 +22,10 @@ How the sessions page uses it (ballot mode)::
         disabled=seminar.status != "open",
     )
 
-and in the template (which must also have `csrf_token` in its context, as
+and in the template (`with context`, so the form gets the `csrf_token` that
 `render()` provides)::
 
-    {% from "scoring/_component.html" import scoring_component %}
+    {% from "scoring/_component.html" import scoring_component with context %}
     {{ scoring_component(view) }}
 
 The form POSTs `s.*`, `w.*` (only when editable), `why.*` (at most 280

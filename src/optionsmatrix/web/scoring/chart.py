@@ -21,7 +21,7 @@ from optionsmatrix.analysis.explain import RankedOption, method_label, score_lab
 
 WIDTH = 280  # a ranking column beside the grid (about 17rem): 17-unit text prints at 16 px or more there
 FONT_SIZE = 17
-PRESENT_WIDTH = 960  # the presentation view: the whole screen
+PRESENT_WIDTH = 1400  # the presentation view: a whole 16:10 screen, names on one line
 PRESENT_FONT_SIZE = 30
 NAME_LINES = 2
 CHAR_WIDTH = 0.58  # an average character's advance, in ems, to keep value labels inside the drawing

@@ -72,12 +72,12 @@ def test_ballot_mode_shows_labels_scale_meanings_and_inline_errors():
 def test_fixed_weights_are_shown_read_only_and_editable_weights_are_typed():
     fixed = _render_ballot()
     assert 'name="w.' not in fixed
-    assert "weight 75.0%" in fixed and "weight 25.0%" in fixed
+    assert "weight </span>75.0%" in fixed and "weight </span>25.0%" in fixed
 
     editable = _render_ballot(weights_editable=True, values={"w.21": "2"}, errors={"w.22": "Enter a number."})
     assert re.search(r'name="w\.21" type="number" min="0" step="any" inputmode="decimal" value="2"', editable)
     assert re.search(r'name="w\.22"[^>]*aria-describedby="sc-w-22-error" aria-invalid="true"', editable)
-    assert "weight —" in editable
+    assert "weight </span>—" in editable
 
 
 def test_a_closed_session_disables_every_input_and_the_submit_button():

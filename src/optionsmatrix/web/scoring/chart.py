@@ -3,9 +3,9 @@
 One horizontal bar per option, best first, each with its rank, name and value
 as text: the chart reads in print, on a projector and with a screen reader,
 and never relies on colour. A longer bar is always a better option, and a
-line under the bars says what the length means. Long names wrap onto two
-lines and are then shortened; the full name stays in the bar's tooltip and
-the table.
+line under the bars says what the length means. Long names wrap onto as many
+lines as it needs (a short name keeps it to one); the full name is in the
+bar's tooltip and the table.
 
 Sizes are in SVG user units; CSS scales the whole drawing to its column.
 """
@@ -23,7 +23,6 @@ WIDTH = 280  # a ranking column beside the grid (about 17rem): 17-unit text prin
 FONT_SIZE = 17
 PRESENT_WIDTH = 1400  # the presentation view: a whole 16:10 screen, names on one line
 PRESENT_FONT_SIZE = 30
-NAME_LINES = 2
 CHAR_WIDTH = 0.58  # an average character's advance, in ems, to keep value labels inside the drawing
 
 
@@ -61,13 +60,8 @@ class BarChart:
 
 
 def _name_lines(rank: int, name: str, chars_per_line: int) -> tuple[str, ...]:
-    lines = textwrap.wrap(f"{rank}. {name}", chars_per_line, break_long_words=True) or [f"{rank}."]
-    if len(lines) > NAME_LINES:
-        lines = [
-            *lines[: NAME_LINES - 1],
-            textwrap.shorten(" ".join(lines[NAME_LINES - 1 :]), chars_per_line - 1, placeholder="…"),
-        ]
-    return tuple(lines)
+    """The whole label, wrapped: a shortened name could hide what tells two options apart."""
+    return tuple(textwrap.wrap(f"{rank}. {name}", chars_per_line, break_long_words=True) or [f"{rank}."])
 
 
 def ranking_chart(

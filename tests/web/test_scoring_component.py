@@ -205,3 +205,25 @@ def test_the_presentation_view_shows_the_ranking_alone(client, library):
     assert "Present this ranking" in normal.text and "present=1" in normal.text
     empty = client.get(f"/matrices/{library['id']}", params={"present": "1"})
     assert "No ranking yet: 0 of 6 cells are scored." in empty.text
+
+
+@pytest.mark.parametrize(
+    ("message", "field", "code", "expected"),
+    [
+        ("criterion 'Risk' has scale 5–1; scale_min must be less than scale_max", "criteria[1].scale_max",
+         "scale_reversed", "The scale of Risk must run from a lower number to a higher one"),
+        ("'ranks' is empty; give one importance rank per criterion", "ranks", "ranks_empty",
+         "Give every criterion a place."),
+        ("'weights[2]' is nan", "weights[2]", "some_future_rule", "These inputs cannot be ranked as they stand"),
+        ("every option is tied", None, "another_future_rule", "Every option is tied."),
+    ],
+)  # fmt: skip
+def test_core_refusals_are_said_with_the_page_labels_never_field_names(message, field, code, expected):
+    from optionsmatrix.analysis import AnalysisError
+    from optionsmatrix.web.scoring.messages import PageWords, plain_message
+
+    words = PageWords(options=["CBP support"], criteria=["Leverage", "Risk"], scales=[(1, 5), (1, 5)])
+    sentence = plain_message(AnalysisError(message, field, code=code), words)
+
+    assert sentence.startswith(expected)
+    assert not any(name in sentence for name in FIELD_NAMES)

@@ -25,24 +25,27 @@ def _score(option: int, criterion: int) -> str:
     return special.get((option, criterion), "3")
 
 
+def _cell(page, option: int, criterion: int):
+    return page.locator("[data-sc-grid] tbody tr").nth(criterion).locator("td.sc-cell").nth(option)
+
+
 def test_score_alone_move_a_weight_and_show_the_working(page):
+    page.set_viewport_size({"width": 1280, "height": 800})  # the whole matrix at once
     page.goto("/")
     page.get_by_role("link", name=CASE_STUDY, exact=True).click()
     page.evaluate("window.__same_document = true")
     result = page.locator("#scoring-result")
     expect(result).to_contain_text("0 of 40 cells filled")
 
-    cards = page.locator("#scoring .option-card")
-    expect(cards).to_have_count(5)
+    expect(page.locator("[data-sc-grid] thead th.sc-opt")).to_have_count(5)
     for option in range(5):
-        inputs = cards.nth(option).locator("input[type=number]")
         for criterion in range(8):
             if (option, criterion) != (4, 7):
-                inputs.nth(criterion).fill(_score(option, criterion))
+                _cell(page, option, criterion).locator("label.sc-step", has_text=_score(option, criterion)).click()
     expect(result).to_contain_text("39 of 40 cells filled")
     expect(result).to_contain_text("Unilateral U.S. military action on Mexican territory")  # named as unscored
 
-    cards.nth(4).locator("input[type=number]").nth(7).fill("3")
+    _cell(page, 4, 7).locator("label.sc-step", has_text="3").click()
     rows = result.locator(".ranking-table tbody tr")
     expect(rows).to_have_count(5)
     expect(rows.first.locator("th")).to_have_text(BOLSTER_CBP)
@@ -65,22 +68,20 @@ def test_score_alone_move_a_weight_and_show_the_working(page):
     assert page.evaluate("window.__same_document") is True, "the page reloaded"
 
 
-def test_a_score_off_the_scale_is_flagged_next_to_its_input_without_a_reload(page):
+def test_the_scale_buttons_work_from_the_keyboard_without_a_reload(page):
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.goto("/")
     page.get_by_role("link", name=CASE_STUDY, exact=True).click()
     page.evaluate("window.__same_document = true")
 
-    first = page.locator("#scoring .option-card").first.locator("input[type=number]").first
-    first.fill("9")
-    first.press("Tab")
-
-    expect(first).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#scoring .option-card").first.locator(".field-error")).to_have_text(
-        "Enter a whole number from 1 to 5."
-    )
-    first.fill("4")
-    first.press("Tab")
-    expect(first).not_to_have_attribute("aria-invalid", "true")
+    first = _cell(page, 0, 0).locator("input[type=radio]")
+    first.first.focus()
+    page.keyboard.press("Space")
+    expect(first.first).to_be_checked()
+    page.keyboard.press("ArrowRight")
+    expect(first.nth(1)).to_be_checked()
+    expect(page.locator("#scoring-result")).to_contain_text("1 of 40 cells filled")
+    expect(first.nth(1)).to_be_focused()  # the morph keeps focus where it was
     assert page.evaluate("window.__same_document") is True
 
 
@@ -90,11 +91,11 @@ def test_with_javascript_off_the_form_ranks_as_a_plain_get(browser, live_server)
     try:
         page.goto("/")
         page.get_by_role("link", name=CASE_STUDY, exact=True).click()
-        page.locator("#scoring .option-card").first.locator("input[type=number]").first.fill("4")
+        page.locator("[data-sc-grid] tbody td.sc-cell").first.locator("label.sc-step", has_text="4").click()
         page.get_by_role("button", name="Rank").click()
 
         expect(page).to_have_url(re.compile(r"/matrices/\d+/score\?.*#scoring$"))
         expect(page.locator("#scoring-result")).to_contain_text("1 of 40 cells filled")
-        expect(page.locator("#scoring .option-card").first.locator("input[type=number]").first).to_have_value("4")
+        expect(page.locator("[data-sc-grid] tbody td.sc-cell").first.locator("input:checked")).to_have_value("4")
     finally:
         context.close()

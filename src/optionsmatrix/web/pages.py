@@ -13,6 +13,8 @@ from optionsmatrix.web.deps import EditablePageMatrix, LoggedIn, PageMatrix
 from optionsmatrix.web.forms import SubmittedForm, parse_form
 from optionsmatrix.web.guard import WebActor
 from optionsmatrix.web.rendering import is_htmx, render
+from optionsmatrix.web.scoring.form import evaluate
+from optionsmatrix.web.scoring.view import render_presentation, wants_presentation
 
 router = APIRouter()
 
@@ -44,6 +46,8 @@ def matrix_create(
 
 @router.get("/matrices/{matrix_id}", name="matrix_page")
 def matrix_page(request: Request, matrix: PageMatrix, actor: WebActor, session: SessionDep) -> Response:
+    if wants_presentation(request):  # the page's ranking alone, for a projector
+        return render_presentation(request, matrix, evaluate(matrix, request.query_params))
     sessions: list[seminars.SessionRow] = []
     if actor.instructor is not None:
         sessions, _total = seminars.list_sessions(

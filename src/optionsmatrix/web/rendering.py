@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from optionsmatrix import __version__
 from optionsmatrix.analysis.explain import significant
 from optionsmatrix.core.resources import TEMPLATES_DIR
+from optionsmatrix.web.scoring.component import field_id, score_name
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 # Templates ship with the package and change only with it: checking every
@@ -22,6 +23,8 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.auto_reload = False
 templates.env.globals["app_version"] = __version__
 templates.env.filters["sig"] = significant  # numbers to four significant digits, as "show the working" prints
+# The scoring component (scoring/_component.html) works on any page, the sessions' ballot included.
+templates.env.globals.update(scoring_field_id=field_id, score_field_name=score_name)
 
 CSRF_COOKIE = "om_csrf"
 # Pages for a logged-in instructor show private data (their matrices, tokens,

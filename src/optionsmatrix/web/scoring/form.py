@@ -29,7 +29,6 @@ from optionsmatrix.analysis import (
     Consistency,
     Ranking,
     allowed_normalizations,
-    competition_ranks,
     explain,
 )
 from optionsmatrix.analysis.explain import (
@@ -41,52 +40,23 @@ from optionsmatrix.analysis.explain import (
 )
 from optionsmatrix.analysis.weights import MAX_AHP_SIZE
 from optionsmatrix.models import Criterion, Matrix, Option
-from optionsmatrix.schemas.analysis import (
-    AhpWeightsIn,
-    AnalyzeRequest,
-    DirectWeightsIn,
-    EqualWeightsIn,
-    RankWeightsIn,
-    SwingWeightsIn,
-    WeightsRequest,
-)
-from optionsmatrix.schemas.numbers import NotANumber, parse_decimal, parse_whole
-from optionsmatrix.services.analysis import rank_request, weights_request
+from optionsmatrix.schemas.analysis import AnalyzeRequest
+from optionsmatrix.services.analysis import rank_request
 from optionsmatrix.services.matrices import ladder
 from optionsmatrix.web.scoring.chart import BarChart, ranking_chart
-from optionsmatrix.web.scoring.messages import PageWords, as_sentence, plain_message
+from optionsmatrix.web.scoring.component import explore_view, label_of, score_name
+from optionsmatrix.web.scoring.messages import as_sentence, plain_message
+from optionsmatrix.web.scoring.weighting import (
+    SAATY_CHOICES,
+    WEIGHTING_MODES,
+    last_valid_weights,
+    number_or_none,
+    page_words,
+    read_weights,
+)
 
 DEFAULT_METHOD = "wsm"
 DEFAULT_V = "0.5"
-WEIGHTING_MODES = {
-    "direct": "Type the weights",
-    "equal": "Equal weights",
-    "roc": "Rank the criteria (rank order centroid)",
-    "rank_sum": "Rank the criteria (rank sum)",
-    "swing": "Swing points (0–100)",
-    "ahp": "Compare pairs (AHP)",
-}
-# Saaty's scale, strongest preference for the first criterion first.
-SAATY_CHOICES: tuple[tuple[str, str], ...] = (
-    ("9", "9 — first extremely more important"),
-    ("8", "8"),
-    ("7", "7 — first very strongly more important"),
-    ("6", "6"),
-    ("5", "5 — first strongly more important"),
-    ("4", "4"),
-    ("3", "3 — first moderately more important"),
-    ("2", "2"),
-    ("1", "1 — equally important"),
-    ("1/2", "1/2"),
-    ("1/3", "1/3 — second moderately more important"),
-    ("1/4", "1/4"),
-    ("1/5", "1/5 — second strongly more important"),
-    ("1/6", "1/6"),
-    ("1/7", "1/7 — second very strongly more important"),
-    ("1/8", "1/8"),
-    ("1/9", "1/9 — second extremely more important"),
-)
-_SAATY_VALUES = {text: (1 / float(text[2:]) if text.startswith("1/") else float(text)) for text, _ in SAATY_CHOICES}
 MISSING_LIST_LIMIT = 6  # options listed by name in "Still to score"; the rest are counted
 NORMALIZATION_NAMES = {
     "scale": "Position on each criterion's scale",
@@ -96,22 +66,6 @@ NORMALIZATION_NAMES = {
     "vector": "Vector (divide by column length)",
     "none": "None (raw scores)",
 }
-
-
-def _number(text: str) -> float | None:
-    """The same grammar as the other forms and the API (numbers.py): float() alone would
-    also take "nan", "inf", "1_0" and full-width digits."""
-    try:
-        return parse_decimal(text)
-    except NotANumber:
-        return None
-
-
-def _whole(text: str) -> int | None:
-    try:
-        return parse_whole(text)
-    except NotANumber:
-        return None
 
 
 def score_field(option: Option, criterion: Criterion) -> str:
@@ -152,6 +106,20 @@ class ScoringState:
     rows: list[RankedOption] = field(default_factory=list)
     chart: BarChart | None = None
     steps: list[StepTable] = field(default_factory=list)
+    ties: bool = False  # ROC / rank sum: criteria placed at the same position are meant as a tie
+    stale_reason: str = ""  # the weighting input is incomplete: one plain sentence saying what is left
+    stale_weights: np.ndarray | None = None  # the last valid weights, carried in lw.<id> hidden fields
+    stale: bool = False  # the ranking shown rests on stale_weights, not on the input on screen
+
+    @property
+    def option_labels(self) -> dict[str, str]:
+        """An option's full name (as the ranking knows it) to what the page calls it."""
+        return {o.name: label_of(o) for o in self.options}
+
+    @property
+    def carried_weights(self) -> np.ndarray | None:
+        """What the lw.<id> hidden fields carry: the weights in force, or the last valid ones."""
+        return self.weights if self.weights is not None else self.stale_weights
 
     @property
     def ready(self) -> bool:
@@ -208,7 +176,15 @@ def evaluate(matrix: Matrix, query: Mapping[str, str]) -> ScoringState:
         return state
     _read_choices(state, query)
     grid = _read_scores(state, query)
-    raw_weights = _read_weights(state, query)
+    raw_weights = read_weights(state, query)
+    if raw_weights is None and state.stale_reason and not state.errors:
+        # An incomplete ranking of the criteria is not a mistake: keep the last valid
+        # weights (carried in hidden fields) and rank with them, marked stale.
+        state.stale_weights = last_valid_weights(state, query)
+        if state.stale_weights is not None and not state.missing:
+            state.stale = True
+            _rank(state, grid, state.stale_weights)
+        return state
     if state.errors or state.missing or raw_weights is None:
         return state
     _rank(state, grid, raw_weights)
@@ -234,7 +210,7 @@ def _read_choices(state: ScoringState, query: Mapping[str, str]) -> None:
     state.explain = query.get("explain") == "1"
     state.values["v"] = query.get("v", DEFAULT_V).strip()
     if method == "vikor":
-        v = _number(state.values["v"])
+        v = number_or_none(state.values["v"])
         if v is None or not 0 <= v <= 1:
             state.errors["v"] = "Enter a number from 0 to 1."
 
@@ -246,11 +222,11 @@ def _read_scores(state: ScoringState, query: Mapping[str, str]) -> np.ndarray:
         for j, criterion in enumerate(state.criteria):
             name = score_field(option, criterion)
             text = state.values[name] = query.get(name, "").strip()
-            state.labels[name] = f"{option.name} — {criterion.name}"
+            state.labels[name] = f"{label_of(option)} — {label_of(criterion)}"
             if not text:
-                unscored.append(criterion.name)
+                unscored.append(label_of(criterion))
                 continue
-            value = _number(text)
+            value = number_or_none(text)
             low, high = criterion.scale_min, criterion.scale_max
             # A scale with whole-number ends is a scale of points (the input's
             # step is 1), as a browser with JavaScript off would also insist.
@@ -264,122 +240,8 @@ def _read_scores(state: ScoringState, query: Mapping[str, str]) -> np.ndarray:
                 grid[i, j] = value
         state.filled += len(state.criteria) - len(unscored)
         if unscored:
-            state.missing.append((option.name, unscored))
+            state.missing.append((label_of(option), unscored))
     return grid
-
-
-# The field prefix of the inputs each per-criterion weighting mode reads.
-_HELPER_PREFIX = {"direct": "w", "roc": "r", "rank_sum": "r", "swing": "p"}
-
-
-def _read_per_criterion(
-    state: ScoringState, query: Mapping[str, str], prefix: str, defaults: list[str], label: str
-) -> dict[int, str]:
-    """Echo one helper's inputs (absent → the default) and return the filled ones by criterion position."""
-    active = _HELPER_PREFIX.get(state.weighting) == prefix
-    filled = {}
-    for j, criterion in enumerate(state.criteria):
-        name = f"{prefix}.{criterion.id}"
-        text = state.values[name] = query.get(name, defaults[j]).strip()
-        state.labels[name] = f"{label} of {criterion.name}"
-        if text:
-            filled[j] = text
-        elif active:
-            state.weights_missing.append(criterion.name)
-    return filled
-
-
-def _read_weights(state: ScoringState, query: Mapping[str, str]) -> np.ndarray | None:
-    """Echo every helper's inputs (inactive ones travel as hidden fields) and compute the active one's weights."""
-    criteria, n = state.criteria, len(state.criteria)
-    matrix_weights = np.array([c.weight for c in criteria], dtype=float)
-    largest = matrix_weights.max()
-    entries = {
-        "w": _read_per_criterion(state, query, "w", [f"{w:g}" for w in matrix_weights], "Weight"),
-        "r": _read_per_criterion(
-            state, query, "r", [str(r) for r in competition_ranks(matrix_weights).ranks], "Importance rank"
-        ),
-        "p": _read_per_criterion(
-            state,
-            query,
-            "p",
-            [f"{round(100 * w / largest) if largest > 0 else 100:g}" for w in matrix_weights],
-            "Swing points",
-        ),
-    }
-    judgements = {}
-    for first, second, name in state.ahp_pairs():
-        judgements[name] = state.values[name] = query.get(name, "1")
-        state.labels[name] = f"{first.name} against {second.name}"
-    state.labels.update(weights="Weights", ranks="Importance ranks", points="Swing points", pairwise="Comparisons")
-
-    mode = state.weighting
-    if mode == "equal":
-        return _weights_from(state, EqualWeightsIn(scheme="equal", n=n))
-    if mode == "ahp":
-        return _ahp_weights(state, judgements)
-    prefix = _HELPER_PREFIX[mode]
-    numbers: list[float] = []
-    for j, text in entries[prefix].items():
-        # Only the syntax is checked here; the analysis core judges the values.
-        # Ranks are whole numbers as the API's JSON integers are: "2", not "2.0" or "2e0".
-        value = _whole(text) if mode in ("roc", "rank_sum") else _number(text)
-        if value is None:
-            whole = mode in ("roc", "rank_sum")
-            state.errors[f"{prefix}.{criteria[j].id}"] = "Enter a whole number." if whole else "Enter a number."
-        else:
-            numbers.append(value)
-    if len(numbers) < n:  # something empty or not a number: said above, next to the field
-        return None
-    if mode == "direct":
-        return _weights_from(state, DirectWeightsIn(scheme="direct", weights=[float(x) for x in numbers]))
-    if mode == "swing":
-        return _weights_from(state, SwingWeightsIn(scheme="swing", points=[float(x) for x in numbers]))
-    return _weights_from(state, RankWeightsIn(scheme=mode, ranks=[int(r) for r in numbers]))
-
-
-def _ahp_weights(state: ScoringState, judgements: dict[str, str]) -> np.ndarray | None:
-    n = len(state.criteria)
-    if not state.ahp_allowed:
-        state.errors["weighting"] = (
-            f"Pairwise comparison (AHP) handles at most {MAX_AHP_SIZE} criteria; this matrix has {n}."
-        )
-        return None
-    pairwise = np.ones((n, n))
-    index = {c.id: j for j, c in enumerate(state.criteria)}
-    complete = True
-    for first, second, name in state.ahp_pairs():
-        value = _SAATY_VALUES.get(judgements[name])
-        if value is None:
-            state.errors[name] = "Choose a judgement from the list."
-            complete = False
-            continue
-        i, j = index[first.id], index[second.id]
-        pairwise[i, j], pairwise[j, i] = value, 1 / value
-    if not complete:
-        return None
-    return _weights_from(state, AhpWeightsIn(scheme="ahp", pairwise=pairwise.tolist()))
-
-
-def _weights_from(state: ScoringState, body: WeightsRequest) -> np.ndarray | None:
-    """The weights by the chosen scheme, computed as POST /api/v1/weights computes them."""
-    try:
-        result = weights_request(body)
-    except AnalysisError as error:
-        state.errors[_weights_field(state, error)] = plain_message(error, _words(state))
-        return None
-    state.weights, state.consistency = result.weights, result.consistency
-    state.warnings += [as_sentence(w) for w in result.warnings]
-    return result.weights
-
-
-def _weights_field(state: ScoringState, error: AnalysisError) -> str:
-    """The input a weighting error is about: one criterion's entry, or the weighting as a whole."""
-    loc = error.loc
-    prefix = {"ranks": "r", "points": "p", "weights": "w"}.get(str(loc[0])) if loc else None
-    if prefix is not None and len(loc) == 2 and isinstance(loc[1], int) and loc[1] < len(state.criteria):
-        return f"{prefix}.{state.criteria[loc[1]].id}"
-    return {"r": "ranks", "p": "points", "w": "weights"}.get(prefix or "", "weighting")
 
 
 def _rank(state: ScoringState, grid: np.ndarray, weights: np.ndarray) -> None:
@@ -400,23 +262,15 @@ def _rank(state: ScoringState, grid: np.ndarray, weights: np.ndarray) -> None:
     try:
         ranking = rank_request(body)
     except AnalysisError as error:
-        state.errors[_form_field(state, error)] = plain_message(error, _words(state))
+        state.errors[_form_field(state, error)] = plain_message(error, page_words(state))
         return
     state.ranking = ranking
     state.description = describe_method(ranking)
     state.rows = ranked_options(ranking)
-    state.chart = ranking_chart(ranking, state.rows)
+    state.chart = ranking_chart(ranking, state.rows, labels=state.option_labels)
     state.warnings += [as_sentence(w) for w in ranking.warnings]
     if state.explain:
         state.steps = step_tables(ranking)
-
-
-def _words(state: ScoringState) -> PageWords:
-    return PageWords(
-        options=[o.name for o in state.options],
-        criteria=[c.name for c in state.criteria],
-        scales=[(c.scale_min, c.scale_max) for c in state.criteria],
-    )
 
 
 def _form_field(state: ScoringState, error: AnalysisError) -> str:
@@ -439,6 +293,9 @@ def _score_label(ranking: Ranking) -> str:
 # What the scoring partials call; the handlers put it in the context.
 TEMPLATE_HELPERS: dict[str, object] = {
     "scoring_field_id": field_id,
+    "score_field_name": score_name,
+    "scoring_label": label_of,
+    "explore_view": explore_view,
     "score_field": score_field,
     "score_label": _score_label,
     "saaty_choices": SAATY_CHOICES,

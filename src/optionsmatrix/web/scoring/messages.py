@@ -2,12 +2,15 @@
 
 The core names the rule it applied (`AnalysisError.code`) and the field; here
 each code becomes one plain sentence about the criterion or option it
-concerns. A code without a sentence of its own falls back to the core's
-message, tidied into a sentence.
+concerns, using the labels the page shows (short names where there are
+some). A code without a sentence of its own falls back to the core's message,
+tidied into a sentence — unless that message speaks in field names
+(`scale_min`, `'ranks'`, `scores[0][3]`), which a person never sees.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -74,17 +77,46 @@ _SENTENCES: dict[str, Callable[[AnalysisError, PageWords], str]] = {
         f"The weighted product multiplies scores, so {w.option(_index(e, 1))} needs a score above 0 on "
         f"{w.criterion(_index(e, 2))}; or choose another method."
     ),
+    "scale_reversed": lambda e, w: (
+        f"The scale of {w.criterion(_index(e, 1))} must run from a lower number to a higher one; "
+        "the matrix's owner can correct it."
+    ),
+    "scale_not_finite": lambda e, w: (
+        f"The scale of {w.criterion(_index(e, 1))} needs two ordinary numbers at its ends; "
+        "the matrix's owner can correct it."
+    ),
+    "scale_not_pair": lambda e, w: (
+        f"The scale of {w.criterion(_index(e, 1))} needs a lowest and a highest score; "
+        "the matrix's owner can correct it."
+    ),
     "pairwise_too_large": lambda _e, w: (
         f"Comparing pairs (AHP) handles at most 15 criteria; this matrix has {len(w.criteria)}."
     ),
 }
 
 
+_FIXED.update({
+    "ranks_empty": "Give every criterion a place.",
+    "weights_empty": "Give every criterion a weight.",
+    "points_empty": "Give every criterion its swing points.",
+    "normalization_not_allowed": "This method does not take that normalisation; choose another one from the list.",
+    "unknown_normalization": "Choose one of the listed normalisations.",
+    "unknown_method": "Choose one of the listed methods.",
+    "unknown_scheme": "Choose one of the listed ways to set weights.",
+})  # fmt: skip
+
+# A field path or a quoted argument name: words for a program, not for a person.
+_TECHNICAL = re.compile(r"\b[a-z]+_[a-z_]+\b|'[a-z_]+'|\[\d+\]")
+FALLBACK = "These inputs cannot be ranked as they stand; check the scores and weights, or choose another method."
+
+
 def plain_message(error: AnalysisError, words: PageWords) -> str:
     if error.code in _FIXED:
         return _FIXED[error.code]
     sentence = _SENTENCES.get(error.code)
-    return sentence(error, words) if sentence is not None else as_sentence(error.message)
+    if sentence is not None:
+        return sentence(error, words)
+    return FALLBACK if _TECHNICAL.search(error.message) else as_sentence(error.message)
 
 
 def as_sentence(text: str) -> str:

@@ -1,0 +1,270 @@
+"""The scoring component: one grid of scores for "Score it yourself" and for a participant's ballot.
+
+A `ScoringView` says what to draw; `templates/scoring/_component.html`
+draws it. Wide screens get a real matrix (criteria as rows, options as
+columns); phones get one option at a time with a row of scale buttons per
+criterion. Every score keeps the field name `s.<option id>.<criterion id>`,
+so the same markup posts a ballot or refreshes the explore form.
+
+How the sessions page uses it (ballot mode)::
+
+    from optionsmatrix.web.scoring.component import ballot_view
+
+    view = ballot_view(
+        snapshot.options, snapshot.criteria,            # SessionOption / SessionCriterion rows, in order
+        action_url=str(request.url_for("participant_ballot", session_id=seminar.id)),
+        values=form_values,                             # field name -> text: s.<o>.<c>, w.<c>, why.<o>
+        errors=errors,                                  # field name -> one plain sentence ("form" for the whole)
+        weights_editable=seminar.weight_mode == "participant",
+        method_label="Weighted sum (WSM)",              # shown, not choosable
+        fixed_weights=None,                             # or {criterion id: weight} when not editable
+        ranking=None,                                   # or a RankingPanel for the participant's own result
+        disabled=seminar.status != "open",
+    )
+
+and in the template (`with context`, so the form gets the `csrf_token` that
+`render()` provides)::
+
+    {% from "scoring/_component.html" import scoring_component with context %}
+    {{ scoring_component(view) }}
+
+The form POSTs `s.*`, `w.*` (only when editable), `why.*` (at most 280
+characters) and the CSRF field to `action_url`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from optionsmatrix.analysis.explain import significant
+from optionsmatrix.web.scoring.chart import BarChart
+
+MAX_SCALE_BUTTONS = 11  # a scale of at most 11 whole steps gets buttons, any other a number field
+RATIONALE_MAX = 280
+
+
+def label_of(item: Any) -> str:
+    """What headers and charts call an option or criterion: its short name, else its name."""
+    return getattr(item, "short_name", "") or item.name
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+@dataclass(frozen=True)
+class OptionColumn:
+    id: int
+    label: str  # short name or name
+    name: str  # the full name (tooltips, screen readers)
+    evidence: str
+    position: int  # 1-based, for "3 of 5 options"
+
+    @property
+    def abbreviated(self) -> bool:
+        return self.label != self.name
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    id: int
+    label: str
+    name: str
+    direction: str  # "benefit" or "cost"
+    scale_min: float
+    scale_max: float
+    low_text: str  # "1 = little disruption"
+    high_text: str  # "5 = major disruption"
+    steps: tuple[str, ...] | None  # the scale buttons, or None for a number field
+    weight_text: str  # "12.5%" or "—"
+    evidence: str
+
+    @property
+    def abbreviated(self) -> bool:
+        return self.label != self.name
+
+    @property
+    def direction_text(self) -> str:
+        return "higher is better" if self.direction == "benefit" else "lower is better"
+
+    @property
+    def scale_text(self) -> str:
+        return f"{_number(self.scale_min)}–{_number(self.scale_max)}"
+
+    @property
+    def whole(self) -> bool:
+        return self.scale_min == int(self.scale_min) and self.scale_max == int(self.scale_max)
+
+
+@dataclass(frozen=True)
+class RankingPanel:
+    """A ranking to show beside the grid: its chart and, for a plain list, (rank, label, value) rows."""
+
+    chart: BarChart | None = None
+    rows: Sequence[tuple[int, str, str]] = ()
+    description: str = ""
+
+
+@dataclass
+class ScoringView:
+    mode: Literal["explore", "ballot"]
+    options: list[OptionColumn]
+    criteria: list[CriterionRow]
+    action_url: str
+    values: Mapping[str, str] = field(default_factory=dict)
+    errors: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)  # field name -> what the page calls it
+    weights_editable: bool = False  # ballot: w.<id> number inputs
+    method_label: str = ""  # ballot: the session's method, shown
+    ranking: RankingPanel | None = None  # ballot: the participant's own ranking
+    disabled: bool = False
+    current: int | None = None  # the option shown first on a phone
+
+    @property
+    def method(self) -> str:
+        return "get" if self.mode == "explore" else "post"
+
+    @property
+    def ballot(self) -> bool:
+        return self.mode == "ballot"
+
+    @property
+    def total(self) -> int:
+        return len(self.options) * len(self.criteria)
+
+    @property
+    def filled(self) -> int:
+        return sum(1 for o in self.options for c in self.criteria if self.values.get(score_name(o.id, c.id)))
+
+    def filled_for(self, option: OptionColumn) -> int:
+        return sum(1 for c in self.criteria if self.values.get(score_name(option.id, c.id)))
+
+    def value(self, name: str) -> str:
+        return str(self.values.get(name, "") or "")
+
+    def is_current(self, option: OptionColumn) -> bool:
+        current = self.current if self.current is not None else (self.options[0].id if self.options else None)
+        return option.id == current
+
+
+def score_name(option_id: int, criterion_id: int) -> str:
+    return f"s.{option_id}.{criterion_id}"
+
+
+def field_id(name: str) -> str:
+    """The HTML id of the input (or group) called `name`; the same rule as the explore form's."""
+    return "sc-" + name.replace(".", "-").replace("_", "-")
+
+
+def _scale_steps(low: float, high: float) -> tuple[str, ...] | None:
+    if low != int(low) or high != int(high) or high - low + 1 > MAX_SCALE_BUTTONS:
+        return None
+    return tuple(str(step) for step in range(int(low), int(high) + 1))
+
+
+def _end_text(value: float, meaning: str, fallback: str) -> str:
+    return f"{_number(value)} = {meaning.strip() or fallback}"
+
+
+def option_columns(options: Iterable[Any]) -> list[OptionColumn]:
+    return [
+        OptionColumn(
+            id=o.id, label=label_of(o), name=o.name, evidence=getattr(o, "evidence", "") or "", position=i
+        )
+        for i, o in enumerate(options, start=1)
+    ]
+
+
+def criterion_rows(criteria: Iterable[Any], shares: Sequence[float] | None) -> list[CriterionRow]:
+    rows = []
+    for j, c in enumerate(criteria):
+        share = shares[j] if shares is not None and j < len(shares) else None
+        rows.append(
+            CriterionRow(
+                id=c.id,
+                label=label_of(c),
+                name=c.name,
+                direction=c.direction,
+                scale_min=float(c.scale_min),
+                scale_max=float(c.scale_max),
+                low_text=_end_text(c.scale_min, getattr(c, "scale_low_label", "") or "", "lowest"),
+                high_text=_end_text(c.scale_max, getattr(c, "scale_high_label", "") or "", "highest"),
+                steps=_scale_steps(float(c.scale_min), float(c.scale_max)),
+                weight_text=f"{share * 100:.1f}%" if share is not None else "—",
+                evidence=getattr(c, "evidence", "") or "",
+            )
+        )
+    return rows
+
+
+def _shares(weights: Sequence[float] | None) -> list[float] | None:
+    if weights is None:
+        return None
+    total = float(sum(weights))
+    return [float(w) / total for w in weights] if total > 0 else None
+
+
+def explore_view(state: Any, *, action_url: str, current: int | None = None) -> ScoringView:
+    """The matrix page's "Score it yourself" grid, from the evaluated GET form (`form.ScoringState`)."""
+    weights = state.weights if state.weights is not None else getattr(state, "stale_weights", None)
+    return ScoringView(
+        mode="explore",
+        options=option_columns(state.options),
+        criteria=criterion_rows(state.criteria, _shares(list(weights)) if weights is not None else None),
+        action_url=action_url,
+        values=state.values,
+        errors=state.errors,
+        labels=state.labels,
+        current=current,
+    )
+
+
+def ballot_view(
+    snapshot_options: Sequence[Any],
+    snapshot_criteria: Sequence[Any],
+    *,
+    action_url: str,
+    values: Mapping[str, str],
+    errors: Mapping[str, str],
+    weights_editable: bool,
+    method_label: str,
+    fixed_weights: Mapping[int, float] | None = None,
+    ranking: RankingPanel | None = None,
+    disabled: bool = False,
+) -> ScoringView:
+    """A participant's ballot: POST to `action_url`, method fixed, weights fixed (shown) or typed."""
+    if weights_editable:
+        shares = None
+    else:
+        given = fixed_weights or {c.id: c.weight for c in snapshot_criteria}
+        shares = _shares([float(given.get(c.id, c.weight)) for c in snapshot_criteria])
+    options, criteria = option_columns(snapshot_options), criterion_rows(snapshot_criteria, shares)
+    labels: dict[str, str] = {}
+    for o in options:
+        labels[f"why.{o.id}"] = f"Why, for {o.label}"
+        for c in criteria:
+            labels[score_name(o.id, c.id)] = f"{o.label} — {c.label}"
+    for c in criteria:
+        labels[f"w.{c.id}"] = f"Weight of {c.label}"
+    return ScoringView(
+        mode="ballot",
+        options=options,
+        criteria=criteria,
+        action_url=action_url,
+        values={k: str(v) for k, v in values.items()},
+        errors=dict(errors),
+        labels=labels,
+        weights_editable=weights_editable,
+        method_label=method_label,
+        ranking=ranking,
+        disabled=disabled,
+    )
+
+
+def ranking_panel(chart: BarChart | None, rows: Iterable[Any], description: str = "") -> RankingPanel:
+    """A panel from `explain.RankedOption`-like rows (rank, name, score)."""
+    return RankingPanel(
+        chart=chart, rows=tuple((r.rank, r.name, significant(r.score)) for r in rows), description=description
+    )

@@ -1,0 +1,60 @@
+// The scoring component on a phone: one option at a time, "next option", the settings panel folded.
+// Progressive: without this file every option stays on the page and the form submits as it is.
+// htmx morphs the component on every answer and would reset these classes, so they are put back
+// after each swap from what is remembered here. Only classes change (the CSP forbids inline styles).
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  root.classList.add("js");
+  var phone = window.matchMedia("(max-width: 63.99rem)");
+  var current = null; // the option id shown on a phone
+  var settingsOpen = null; // the settings panel's state as the visitor left it
+
+  function grid() { return document.querySelector("[data-sc-grid]"); }
+
+  function show(optionId) {
+    var table = grid();
+    if (!table) return;
+    var cells = table.querySelectorAll("[data-option]");
+    var found = false;
+    cells.forEach(function (cell) { if (cell.getAttribute("data-option") === optionId) found = true; });
+    if (!found) return;
+    current = optionId;
+    cells.forEach(function (cell) {
+      cell.classList.toggle("is-current", cell.getAttribute("data-option") === optionId);
+    });
+  }
+
+  function restore() {
+    if (current) show(current);
+    var panel = document.querySelector("[data-sc-settings]");
+    if (panel) {
+      if (!phone.matches) panel.open = true;
+      else if (settingsOpen !== null) panel.open = settingsOpen;
+      else panel.open = false;
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-sc-go]") : null;
+    if (!button) return;
+    event.preventDefault();
+    show(button.getAttribute("data-sc-go"));
+    var heading = document.getElementById("sc-opt-" + current);
+    if (heading) {
+      heading.scrollIntoView({ block: "start" });
+      heading.focus({ preventScroll: true });
+    }
+  });
+
+  document.addEventListener("toggle", function (event) {
+    if (event.target.matches && event.target.matches("[data-sc-settings]") && phone.matches) {
+      settingsOpen = event.target.open;
+    }
+  }, true);
+
+  document.addEventListener("htmx:after:swap", restore);
+  phone.addEventListener("change", restore);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", restore);
+  else restore();
+})();

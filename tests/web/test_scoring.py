@@ -27,7 +27,7 @@ def _ranking_rows(html):
     table = table[: table.index("</table>")]
     cells = (
         r'<tr><td>(\d+(?: <span class="hint">tied</span>)?)</td>'
-        r'<th scope="row">(.*?)</th><td class="number">(.*?)</td></tr>'
+        r'<th scope="row"(?: title="[^"]*")?>(.*?)</th><td class="number">(.*?)</td></tr>'
     )
     return re.findall(cells, table)
 

@@ -42,7 +42,7 @@ from optionsmatrix.analysis.weights import MAX_AHP_SIZE
 from optionsmatrix.models import Criterion, Matrix, Option
 from optionsmatrix.schemas.analysis import AnalyzeRequest
 from optionsmatrix.services.analysis import rank_request
-from optionsmatrix.services.matrices import ladder
+from optionsmatrix.services.matrices import options_in_order
 from optionsmatrix.web.scoring.chart import BarChart, ranking_chart
 from optionsmatrix.web.scoring.component import explore_view, label_of, score_name
 from optionsmatrix.web.scoring.messages import as_sentence, plain_message
@@ -171,7 +171,7 @@ class ScoringState:
 
 def evaluate(matrix: Matrix, query: Mapping[str, str]) -> ScoringState:
     """Read the form from `query` (empty for the page's first view) and rank it when it is complete."""
-    state = ScoringState(matrix=matrix, options=ladder(matrix), criteria=list(matrix.criteria))
+    state = ScoringState(matrix=matrix, options=options_in_order(matrix), criteria=list(matrix.criteria))
     if not state.ready:
         return state
     _read_choices(state, query)

@@ -53,6 +53,35 @@
     }
   }, true);
 
+  // A ballot is not re-rendered as it is filled in (explore mode is, by htmx): count the scored cells here,
+  // so "3 of 8 scored" and the sticky bar's total follow each tap.
+  function recount(form) {
+    var filled = {};
+    form.querySelectorAll('input[name^="s."]').forEach(function (input) {
+      var done = input.type === "radio" ? input.checked : input.value.trim() !== "";
+      filled[input.name] = filled[input.name] || done;
+    });
+    var total = 0, scored = 0, perOption = {}, perOptionTotal = {};
+    Object.keys(filled).forEach(function (name) {
+      var option = name.split(".")[1];
+      total += 1;
+      perOptionTotal[option] = (perOptionTotal[option] || 0) + 1;
+      if (filled[name]) { scored += 1; perOption[option] = (perOption[option] || 0) + 1; }
+    });
+    var bar = form.querySelector(".sc-bar-progress");
+    if (bar) bar.textContent = scored + " of " + total + " scored";
+    form.querySelectorAll("th.sc-opt[data-option] .sc-progress").forEach(function (progress) {
+      var option = progress.closest("[data-option]").getAttribute("data-option");
+      progress.textContent = progress.textContent.replace(/\d+ of \d+ scored\s*$/,
+        (perOption[option] || 0) + " of " + (perOptionTotal[option] || 0) + " scored");
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest ? event.target.closest("form.sc") : null;
+    if (form) recount(form);
+  });
+
   document.addEventListener("htmx:after:swap", restore);
   phone.addEventListener("change", restore);
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", restore);

@@ -39,13 +39,18 @@ def _start_session(dashboard, title: str) -> str:
 
 
 def _score_every_option(phone, pick) -> None:
-    """Tap one scale button per criterion for each option, as a participant does, then submit."""
-    options = phone.locator(".ballot-option")
-    for i in range(options.count()):
-        rows = options.nth(i).locator(".scale-row")
+    """On the phone: one option at a time, a scale button per criterion, "Next option", then submit."""
+    rows = phone.locator("[data-sc-grid] tbody tr")
+    for i in range(5):
+        expect(phone.locator("[data-sc-grid] thead th.sc-opt.is-current .sc-progress")).to_contain_text(
+            f"{i + 1} of 5 options"
+        )
         for j in range(rows.count()):
-            rows.nth(j).get_by_text(str(pick(i, j)), exact=True).click()
-    phone.get_by_role("button", name="Submit my ballot").click()
+            rows.nth(j).locator("td.sc-cell.is-current label.sc-step", has_text=str(pick(i, j))).click()
+        if i < 4:
+            phone.locator("[data-sc-grid] tfoot td.is-current").get_by_role("button", name="Next option").click()
+    expect(phone.locator(".sc-bar-progress")).to_have_text("40 of 40 scored")
+    phone.locator(".sc-bar").get_by_role("button", name="Submit my ballot").click()
 
 
 def test_a_seminar_from_start_to_the_second_round(browser, live_server, instructor_email):
@@ -77,7 +82,7 @@ def test_a_seminar_from_start_to_the_second_round(browser, live_server, instruct
     # Option i scored high on early criteria: a clear order, so the ranking is not a tie.
     _score_every_option(phone, lambda i, j: 5 - i if j % 2 == 0 else 1 + i % 5)
     expect(phone.get_by_role("status").first).to_contain_text("Your ballot was saved")
-    expect(phone.locator("#my-ranking li")).to_have_count(5)
+    expect(phone.locator("#scoring-result .plain-ranking li")).to_have_count(5)
     expect(phone.get_by_text("The group's result appears here when the instructor reveals it.")).to_be_visible()
 
     expect(dashboard.locator(".participant-table")).to_contain_text("complete", timeout=15_000)

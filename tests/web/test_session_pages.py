@@ -112,7 +112,7 @@ def test_a_score_outside_the_scale_is_an_inline_message_and_nothing_is_stored(ap
     refused = phone.post(f"{url}/ballot", data=form)
 
     assert refused.status_code == 422 and "is scored from 1 to 5; got 9." in refused.text
-    assert "Your ranking" not in refused.text
+    assert "<h3>Your ranking</h3>" not in refused.text
 
 
 def test_a_new_round_starts_the_form_from_the_ballot_before_and_shows_that_rounds_result(app, client, dashboard_url):

@@ -150,7 +150,8 @@ def participant_page(request: Request, session: SessionDep, session_id: SessionI
     found = _participant_or_join(request, session, session_id)
     if isinstance(found, Response):
         return found
-    return render(request, "participate/page.html", participant_context(session, found, saved=bool(saved)))
+    context = participant_context(session, found, action_url=_ballot_url(request, session_id), saved=bool(saved))
+    return render(request, "participate/page.html", context)
 
 
 @router.post("/s/{session_id}/ballot", name="participant_ballot")
@@ -170,10 +171,16 @@ def participant_ballot(
         except Conflict as refused:
             errors = {"form": _conflict_sentence(refused)}
     if errors:
-        context = participant_context(session, found, form=submitted, errors=errors)
+        context = participant_context(
+            session, found, action_url=_ballot_url(request, session_id), form=submitted, errors=errors
+        )
         return render(request, "participate/page.html", context, status_code=409 if "form" in errors else 422)
     url = request.url_for("participant_page", session_id=session_id).include_query_params(saved=1)
-    return RedirectResponse(f"{url}#my-ranking", status_code=303)
+    return RedirectResponse(f"{url}#scoring-result", status_code=303)
+
+
+def _ballot_url(request: Request, session_id: int) -> str:
+    return str(request.url_for("participant_ballot", session_id=session_id))
 
 
 def _conflict_sentence(refused: Conflict) -> str:
@@ -196,7 +203,7 @@ def participant_status(request: Request, session: SessionDep, session_id: Sessio
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
-    context = participant_context(session, found)
+    context = participant_context(session, found, action_url=_ballot_url(request, session_id))
     response = render(request, "participate/page.html", context, fragment="participate/_group.html")
     response.headers.update(headers)
     return response

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from optionsmatrix.analysis import METHODS
+from optionsmatrix.analysis.explain import significant
 from optionsmatrix.errors import NotFound
 from optionsmatrix.models import Participant
 from optionsmatrix.schemas.numbers import NotANumber, parse_decimal
@@ -21,14 +23,11 @@ from optionsmatrix.services import ballots
 from optionsmatrix.services.seminars import SessionSnapshot, get_snapshot
 from optionsmatrix.services.session_ranking import SnapshotRanking
 from optionsmatrix.services.session_results import GroupResult, group_result
+from optionsmatrix.web.scoring.component import RankingPanel, ballot_view, score_name
 from optionsmatrix.web.seminar_view import group_chart, label
 
 RATIONALE_MAX = 280
 STATUS_SECONDS = 6  # participants check for a reveal no more often than every 5 s
-
-
-def score_field(option_id: int, criterion_id: int) -> str:
-    return f"s.{option_id}.{criterion_id}"
 
 
 def ballot_from_form(snapshot: SessionSnapshot, form: Mapping[str, object]) -> tuple[BallotIn, dict[str, str]]:
@@ -37,7 +36,7 @@ def ballot_from_form(snapshot: SessionSnapshot, form: Mapping[str, object]) -> t
     scores: dict[str, dict[str, float]] = {}
     for option in snapshot.options:
         for criterion in snapshot.criteria:
-            name = score_field(option.id, criterion.id)  # type: ignore[arg-type]
+            name = score_name(option.id, criterion.id)  # type: ignore[arg-type]
             text = str(form.get(name, "")).strip()
             if not text:
                 continue
@@ -109,7 +108,7 @@ def _values_of(snapshot: SessionSnapshot, stored: ballots.StoredBallot | None) -
         for j, criterion in enumerate(snapshot.criteria):
             value = stored.arrays.scores[i, j]
             if not math.isnan(value):
-                values[score_field(option.id, criterion.id)] = f"{value:g}"  # type: ignore[arg-type]
+                values[score_name(option.id, criterion.id)] = f"{value:g}"  # type: ignore[arg-type]
         if stored.arrays.rationales[i]:
             values[f"why.{option.id}"] = str(stored.arrays.rationales[i])
     if stored.arrays.weights is not None:
@@ -126,10 +125,20 @@ def _latest(session: Session, participant: Participant, number: int) -> ballots.
         return None
 
 
+def _own_panel(snapshot: SessionSnapshot, own: SnapshotRanking | None) -> RankingPanel | None:
+    if own is None:
+        return None
+    by_id = {o.id: o for o in snapshot.options}
+    rows = tuple((own.ranks[str(i)], label(by_id[i]), significant(own.scores[str(i)])) for i in own.order)
+    better = "higher" if own.higher_is_better else "lower"
+    return RankingPanel(rows=rows, description=f"{METHODS[own.method].label}; the {better} the score, the better.")
+
+
 def participant_context(
     session: Session,
     participant: Participant,
     *,
+    action_url: str,
     form: Mapping[str, object] | None = None,
     errors: dict[str, str] | None = None,
     saved: bool = False,
@@ -145,6 +154,16 @@ def participant_context(
     if number > 1:  # Delphi: the round before's result, always visible once a new round began
         previous = group_result(session, snapshot, round_number=number - 1)
     own = current.ranking if current is not None else None
+    # The version this page shows (0: none yet), so a second tab's stale submit is refused, not silently kept.
+    version = str(current.ballot.version) if current is not None else "0"
+    view = ballot_view(
+        snapshot.options, snapshot.criteria,
+        action_url=action_url, values=values, errors=errors or {},
+        weights_editable=snapshot.seminar.weight_mode == "participant",
+        method_label=METHODS[snapshot.seminar.method].label,
+        ranking=_own_panel(snapshot, own), disabled=snapshot.seminar.status != "open",
+        hidden={"version": version},
+    )  # fmt: skip
     return {
         "snapshot": snapshot,
         "seminar": snapshot.seminar,
@@ -163,5 +182,5 @@ def participant_context(
         "previous_chart": group_chart(previous) if previous is not None else None,
         "status_seconds": STATUS_SECONDS,
         "label": label,
-        "score_field": score_field,
+        "ballot_form": view,
     }

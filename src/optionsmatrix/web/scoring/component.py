@@ -121,6 +121,7 @@ class ScoringView:
     ranking: RankingPanel | None = None  # ballot: the participant's own ranking
     disabled: bool = False
     current: int | None = None  # the option shown first on a phone
+    hidden: Mapping[str, str] = field(default_factory=dict)  # ballot: posted as they are (e.g. the version seen)
 
     @property
     def method(self) -> str:
@@ -233,8 +234,12 @@ def ballot_view(
     fixed_weights: Mapping[int, float] | None = None,
     ranking: RankingPanel | None = None,
     disabled: bool = False,
+    hidden: Mapping[str, str] | None = None,
 ) -> ScoringView:
-    """A participant's ballot: POST to `action_url`, method fixed, weights fixed (shown) or typed."""
+    """A participant's ballot: POST to `action_url`, method fixed, weights fixed (shown) or typed.
+
+    `hidden` fields go with the form as they are (the sessions page sends the ballot version it showed).
+    """
     if weights_editable:
         shares = None
     else:
@@ -260,6 +265,7 @@ def ballot_view(
         method_label=method_label,
         ranking=ranking,
         disabled=disabled,
+        hidden=dict(hidden or {}),
     )
 
 

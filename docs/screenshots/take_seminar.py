@@ -94,7 +94,11 @@ def main() -> None:
             phone.goto(f"{base}/join/{code}")
             phone.get_by_label("Your name", exact=False).fill("Mina")
             phone.get_by_role("button", name="Join").click()
-            phone.locator("form").last.wait_for()
+            phone.locator("[data-sc-grid]").wait_for()
+            rows = phone.locator("[data-sc-grid] tbody tr")
+            for j in range(3):  # a participant part-way through the first option
+                rows.nth(j).locator("td.sc-cell.is-current label.sc-step", has_text=str(2 + j)).click()
+            phone.locator("#ballot-heading").scroll_into_view_if_needed()
             phone.screenshot(path=HERE / "session-phone.png")
 
             _room_votes(base, code, session_id)

@@ -4,7 +4,6 @@ on a phone, ROC by choosing places with no 422 on the way, the presentation view
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -14,11 +13,11 @@ from sqlmodel import Session
 from optionsmatrix.core.db import create_db_engine
 from optionsmatrix.schemas.matrices import MatrixCreate
 from optionsmatrix.services import matrices
+from tests.support.axe import serious_axe_violations
 
 pytestmark = pytest.mark.browser
 
 CASE_STUDY = "Military options at the U.S.–Mexico border (Heritage Foundation, 2025)"
-AXE = Path(__file__).resolve().parent.parent / "support" / "axe.min.js"
 
 
 def _open_case_study(page) -> str:
@@ -191,13 +190,6 @@ def test_a_200_character_word_does_not_widen_the_page(page, long_word_matrix, wi
     _no_horizontal_overflow(page, width)
 
 
-def _serious_axe_violations(page) -> list[dict]:
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    violations = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".map(v => ({id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
-    )
-    return [v for v in violations if v["impact"] in ("serious", "critical")]
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -206,11 +198,11 @@ def test_axe_finds_nothing_serious_on_the_matrix_page_with_the_working_open(brow
     page = context.new_page()
     try:
         matrix_url = _open_case_study(page)
-        assert _serious_axe_violations(page) == []  # nothing scored: a long list of what is missing
+        assert serious_axe_violations(page) == []  # nothing scored: a long list of what is missing
         page.goto(_scored_url(page, matrix_url, explain="1"))
         expect(page.locator(".scoring-working .step-table").first).to_be_visible()
-        assert _serious_axe_violations(page) == []
+        assert serious_axe_violations(page) == []
         page.goto(page.url + "&present=1")
-        assert _serious_axe_violations(page) == []
+        assert serious_axe_violations(page) == []
     finally:
         context.close()

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in_through_the_form
+from tests.support.axe import serious_axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -74,6 +75,7 @@ def test_a_seminar_from_start_to_the_second_round(browser, live_server, instruct
     phone.get_by_label(re.compile("^Your name")).fill("Ada <b>")
     phone.get_by_role("button", name="Join").click()
     expect(phone.locator(".session-header .name").first).to_have_text("Ada <b>")  # text, never markup
+    assert serious_axe_violations(phone) == []
 
     # The dashboard notices the new participant by itself (polling), no reload.
     expect(dashboard.locator(".participant-table")).to_contain_text("Ada <b>", timeout=15_000)
@@ -93,6 +95,7 @@ def test_a_seminar_from_start_to_the_second_round(browser, live_server, instruct
     expect(dashboard.get_by_role("button", name="Hide results")).to_be_visible()
     expect(phone.get_by_role("heading", name=re.compile("The group's ranking, round 1"))).to_be_visible(timeout=20_000)
     expect(phone.locator("table.standing tbody tr")).to_have_count(5)
+    assert serious_axe_violations(phone) == []
 
     # Round 2: the form starts from round 1's ballot; the participant changes their mind.
     dashboard.get_by_role("button", name="Start round 2").click()
@@ -107,6 +110,12 @@ def test_a_seminar_from_start_to_the_second_round(browser, live_server, instruct
     expect(dashboard.locator("table.movement")).to_be_visible(timeout=15_000)
     expect(dashboard.locator("table.movement")).to_contain_text(re.compile("up|down"))
     expect(dashboard.locator("table.heatmap")).to_be_visible()
+
+    # How sure is this? Opened on the projector, computed then, not before.
+    dashboard.get_by_text("How sure is this?").click()
+    expect(dashboard.locator("#how-sure .interval-chart li")).to_have_count(8)
+    expect(dashboard.locator("#how-sure .acceptability-chart li")).to_have_count(5)
+    assert serious_axe_violations(dashboard) == []
 
     phone_context.close()
     projector.close()

@@ -246,3 +246,11 @@ def test_a_participant_cannot_open_how_sure(app, client, dashboard_url):
     phone, _url = _join(app, _code(client, dashboard_url))
 
     assert phone.get(f"{dashboard_url}/how-sure", follow_redirects=False).status_code in (303, 404)
+
+
+def test_the_ballot_offers_each_criterion_s_quotation_one_tap_away(app, client, dashboard_url):
+    phone, url = _join(app, _code(client, dashboard_url))
+
+    page = phone.get(url).text
+
+    assert page.count("What the source says<span class=\"visually-hidden\"> about ") == 8

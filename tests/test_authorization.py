@@ -335,6 +335,8 @@ ROWS = [
     Row("GET", "/matrices/{matrix_id}", everyone(200), path="/matrices/{public_id}"),
     Row("GET", "/matrices/{matrix_id}/score", PAGE_PRIVATE),
     Row("GET", "/matrices/{matrix_id}/score", everyone(200), path="/matrices/{public_id}/score"),
+    Row("GET", "/matrices/{matrix_id}/how-sure", roles(404, 404, 200, 200)),
+    Row("GET", "/matrices/{matrix_id}/how-sure", everyone(200), path="/matrices/{public_id}/how-sure"),
     Row("POST", "/matrices/{matrix_id}/copy", PAGE_PRIVATE_POST),
     Row("GET", "/matrices/{matrix_id}/export", PAGE_PRIVATE),
     Row("GET", "/matrices/{matrix_id}/export", everyone(200), path="/matrices/{public_id}/export"),
@@ -402,6 +404,8 @@ ROWS = [
     Row("GET", "/shared/{secret}", everyone(404), path="/shared/not-a-real-link"),
     Row("GET", "/shared/{secret}/score", everyone(200), path="/shared/{share_secret}/score"),
     Row("GET", "/shared/{secret}/score", everyone(404), path="/shared/not-a-real-link/score"),
+    Row("GET", "/shared/{secret}/how-sure", everyone(200), path="/shared/{share_secret}/how-sure"),
+    Row("GET", "/shared/{secret}/how-sure", everyone(404), path="/shared/not-a-real-link/how-sure"),
     # Pages: seminar sessions
     Row("POST", "/matrices/{matrix_id}/sessions", PAGE_PRIVATE_POST, data={"weight_mode": "fixed"}),
     Row(

@@ -8,9 +8,11 @@ body field.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from optionsmatrix.analysis import AnalysisError, method_spec
+from optionsmatrix.analysis import AnalysisError, Problem, method_spec
 from optionsmatrix.analysis.sensitivity import (
     DEFAULT_SAMPLES,
     Dominance,
@@ -22,8 +24,10 @@ from optionsmatrix.analysis.sensitivity import (
     new_seed,
     smaa,
     weight_sensitivity,
+    weight_sentences,
 )
 from optionsmatrix.limits import MAX_SMAA_WORK
+from optionsmatrix.schemas.analysis import AnalyzeRequest
 from optionsmatrix.schemas.sensitivity import SMAA_ONLY, SensitivityRequest
 from optionsmatrix.services.analysis import problem_of
 
@@ -85,3 +89,68 @@ def sensitivity_answer(body: SensitivityRequest, result: SensitivityResult) -> d
     if isinstance(result, WeightSensitivity | SmaaResult):
         answer |= {"method": result.method, "normalization": result.normalization}
     return answer
+
+
+# "How sure is this?" on a page: all four analyses at once --------------------------------------
+
+
+@dataclass(frozen=True)
+class SampledSmaa:
+    result: SmaaResult
+    seed: int
+    ballots_sampled: int | None = None  # a session's SMAA draws whole ballots; a matrix's takes its scores as given
+    own_weights: bool = False  # each sample used its drawn ballot's own weights
+
+
+@dataclass(frozen=True)
+class HowSure:
+    """The four analyses of one ranking, for the pages' "How sure is this?" section."""
+
+    weights: WeightSensitivity
+    sentences: list[str]
+    smaa: SampledSmaa
+    dominance: Dominance
+    methods: MethodComparison
+    round: int | None = None  # a session's round
+
+
+def how_sure_of(
+    problem: Problem,
+    method: str,
+    normalization: str | None,
+    params: Mapping[str, Any] | None = None,
+    *,
+    seed: int,
+    sampled: SampledSmaa | None = None,
+    round_number: int | None = None,
+) -> HowSure:
+    """Weight intervals and their sentences, SMAA (`sampled`, or weights drawn from `seed` over the problem's
+    own scores), dominance and every method side by side. The problem should be named by the labels the page
+    shows, since the sentences speak in its names."""
+    weights = weight_sensitivity(problem, method, normalization, params)
+    if sampled is None:
+        m, n = problem.scores.shape
+        samples = max(1, min(DEFAULT_SAMPLES, MAX_SMAA_WORK // smaa_work(1, m, n, method)))
+        sampled = SampledSmaa(smaa(problem, method, normalization, params, samples=samples, seed=seed), seed)
+    return HowSure(
+        weights=weights,
+        sentences=weight_sentences(weights),
+        smaa=sampled,
+        dominance=dominance(problem),
+        methods=compare_methods(problem, normalization=None, params=params),
+        round=round_number,
+    )
+
+
+def how_sure_of_request(
+    body: AnalyzeRequest, *, option_labels: Mapping[str, str], criterion_labels: Mapping[str, str], seed: int
+) -> HowSure:
+    """The four analyses of an /analyze body (the scoring form's), named by the labels the page shows."""
+    relabelled = body.model_copy(
+        update={
+            "options": [option_labels.get(name, name) for name in body.options],
+            "criteria": [c.model_copy(update={"name": criterion_labels.get(c.name, c.name)}) for c in body.criteria],
+        }
+    )
+    params = body.params.model_dump(exclude_none=True) if body.params is not None else None
+    return how_sure_of(problem_of(relabelled), body.method, body.normalization, params or None, seed=seed)

@@ -11,7 +11,6 @@ sampled weights. The draw is seeded: the same seed gives the same answer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,33 +20,21 @@ from optionsmatrix.analysis import AnalysisError, Problem
 from optionsmatrix.analysis.group import complete_ballots
 from optionsmatrix.analysis.sensitivity import (
     DEFAULT_SAMPLES,
-    Dominance,
-    MethodComparison,
-    SmaaResult,
-    WeightSensitivity,
     compare_methods,
     dominance,
     new_seed,
     smaa,
     weight_sensitivity,
-    weight_sentences,
 )
 from optionsmatrix.errors import InvalidInput
 from optionsmatrix.limits import MAX_BALLOT_SAMPLE_NUMBERS
 from optionsmatrix.schemas.sensitivity import SMAA_ONLY, SessionSensitivityRequest
 from optionsmatrix.services.seminars import SessionSnapshot, get_round
+from optionsmatrix.services.sensitivity import HowSure, SampledSmaa, how_sure_of
 from optionsmatrix.services.session_ranking import snapshot_problem
 from optionsmatrix.services.session_results import GroupResult, RoundBallots, group_result, load_round
 
 NO_RANKING = "the group has no ranking in this round yet: every option must be scored on every criterion by someone"
-
-
-@dataclass(frozen=True)
-class RoomSmaa:
-    result: SmaaResult
-    seed: int
-    ballots_sampled: int
-    own_weights: bool  # each sample used its drawn ballot's weights
 
 
 def session_sensitivity(session: Session, snapshot: SessionSnapshot, body: SessionSensitivityRequest) -> dict[str, Any]:
@@ -89,35 +76,17 @@ def session_sensitivity(session: Session, snapshot: SessionSnapshot, body: Sessi
     }
 
 
-@dataclass(frozen=True)
-class HowSure:
-    """All four analyses of a round's group ranking, named by short labels, for the dashboard."""
-
-    round: int
-    weights: WeightSensitivity
-    sentences: list[str]
-    smaa: RoomSmaa
-    dominance: Dominance
-    methods: MethodComparison
-
-
-def how_sure(session: Session, snapshot: SessionSnapshot, *, seed: int | None = None) -> HowSure | None:
+def how_sure(session: Session, snapshot: SessionSnapshot, *, seed: int) -> HowSure | None:
     """The session's own method and the mean, current round; None while the group has no ranking."""
     result = group_result(session, snapshot)
     if result.ranking is None or result.group_weights is None:
         return None
     problem = _group_problem(snapshot, result, short_names=True)
     loaded = load_round(session, snapshot, get_round(session, snapshot, result.round))
-    weights = weight_sensitivity(problem, result.method, result.normalization)
     samples = min(DEFAULT_SAMPLES, MAX_BALLOT_SAMPLE_NUMBERS // problem.scores.size)
-    return HowSure(
-        round=result.round,
-        weights=weights,
-        sentences=weight_sentences(weights),
-        smaa=room_smaa(snapshot, loaded, problem, result, samples, seed),
-        dominance=dominance(problem),
-        methods=compare_methods(problem),
-    )
+    sampled = room_smaa(snapshot, loaded, problem, result, samples, seed)
+    return how_sure_of(problem, result.method, result.normalization, seed=seed, sampled=sampled,
+                       round_number=result.round)  # fmt: skip
 
 
 def _group_problem(snapshot: SessionSnapshot, result: GroupResult, *, short_names: bool = False) -> Problem:
@@ -136,7 +105,7 @@ def room_smaa(
     *,
     weight_bounds: object = None,
     criteria_order: object = None,
-) -> RoomSmaa:
+) -> SampledSmaa:
     """SMAA-2 whose samples are whole complete ballots of the round (see the module docstring)."""
     participant_weights = snapshot.seminar.weight_mode == "participant"
     complete = complete_ballots(loaded.scores, loaded.weights if participant_weights else None)
@@ -157,4 +126,4 @@ def room_smaa(
         weight_samples=loaded.weights[complete][picks] if own_weights else None,  # type: ignore[index]
         score_samples=loaded.scores[complete][picks],
     )  # fmt: skip
-    return RoomSmaa(found, seed, int(complete.sum()), own_weights)
+    return SampledSmaa(found, seed, int(complete.sum()), own_weights)

@@ -147,7 +147,9 @@ def live(request: Request, snapshot: RunPageSession, session: SessionDep) -> Res
 def how_sure_page(request: Request, snapshot: RunPageSession, session: SessionDep) -> Response:
     """'How sure is this?' for the current round: a page of its own, or the dashboard's section by htmx."""
     found = how_sure(session, snapshot, seed=HOW_SURE_SEED)
-    context = {"seminar": snapshot.seminar, "round": snapshot.round, "how": how_sure_view(found) if found else None}
+    levels = [o.escalation_level for o in snapshot.options]
+    view = how_sure_view(found, levels) if found else None
+    context = {"seminar": snapshot.seminar, "round": snapshot.round, "how": view}
     fragment = "sensitivity/_how_sure.html" if is_htmx(request) else None
     return render(request, "sessions/how_sure.html", context, fragment=fragment)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optionsmatrix.analysis import METHODS
-from optionsmatrix.services.session_sensitivity import HowSure
+from optionsmatrix.services.sensitivity import HowSure
 
 RANK_BANDS = 3  # ranks 1, 2 and 3 get their own shade; the rest share one
 
@@ -56,21 +56,29 @@ class MethodsTable:
 
 
 @dataclass(frozen=True)
+class LadderStep:
+    level: int
+    options: list[tuple[str, list[str]]]  # an option on this level, and the options that dominate it
+
+
+@dataclass(frozen=True)
 class HowSureView:
-    round: int
+    round: int | None
     sentences: list[str]
     weight_rows: list[WeightRow]  # the most sensitive criterion first
     exact: bool
     samples: int
     seed: int
-    ballots_sampled: int
+    ballots_sampled: int | None  # a session's SMAA draws whole ballots; None: the scores as given
     own_weights: bool
     acceptability: list[AcceptabilityRow]  # in order of first-place share
     efficient: list[str]
     methods: MethodsTable
+    ladder: list[LadderStep]  # highest level first, each option marked where it is dominated
 
 
-def how_sure_view(found: HowSure) -> HowSureView:
+def how_sure_view(found: HowSure, levels: list[int]) -> HowSureView:
+    """`levels`: each option's escalation level, in the problem's option order (for the ladder's marks)."""
     return HowSureView(
         round=found.round,
         sentences=found.sentences,
@@ -83,7 +91,16 @@ def how_sure_view(found: HowSure) -> HowSureView:
         acceptability=_acceptability(found),
         efficient=list(found.dominance.efficient),
         methods=_methods(found),
+        ladder=_ladder(found, levels),
     )
+
+
+def _ladder(found: HowSure, levels: list[int]) -> list[LadderStep]:
+    options, dominated_by = found.dominance.options, found.dominance.dominated_by
+    return [
+        LadderStep(level, [(options[i], list(dominated_by[i])) for i in range(len(options)) if levels[i] == level])
+        for level in sorted(set(levels), reverse=True)
+    ]
 
 
 def _weight_rows(found: HowSure) -> list[WeightRow]:

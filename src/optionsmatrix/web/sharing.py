@@ -26,6 +26,7 @@ from optionsmatrix.web.forms import SubmittedForm
 from optionsmatrix.web.matrix_edits import submitted_version
 from optionsmatrix.web.rendering import is_htmx, render
 from optionsmatrix.web.scoring.form import evaluate
+from optionsmatrix.web.scoring.view import how_sure_context
 
 router = APIRouter()
 
@@ -78,6 +79,8 @@ def _shared_url_for(request: Request, secret: str) -> Callable[..., URL]:
             return request.url_for("shared_score", secret=secret)
         if name == "matrix_page":
             return request.url_for("shared_page", secret=secret)
+        if name == "matrix_how_sure":
+            return request.url_for("shared_how_sure", secret=secret)
         return request.url_for(name, **path_params)
 
     return url_for
@@ -108,3 +111,12 @@ def shared_score(request: Request, secret: str, session: SessionDep) -> Response
         status_code=scoring.status_code,
         private=True,
     )
+
+
+@router.get("/shared/{secret}/how-sure", name="shared_how_sure")
+def shared_how_sure(request: Request, secret: str, session: SessionDep) -> Response:
+    matrix = sharing.shared_matrix(session, secret=secret)
+    scoring = evaluate(matrix, request.query_params)
+    context = {**how_sure_context(matrix, scoring), "url_for": _shared_url_for(request, secret)}
+    fragment = "sensitivity/_how_sure.html" if is_htmx(request) else None
+    return render(request, "matrices/how_sure.html", context, fragment=fragment, private=True)

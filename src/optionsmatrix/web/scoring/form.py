@@ -110,6 +110,7 @@ class ScoringState:
     stale_reason: str = ""  # the weighting input is incomplete: one plain sentence saying what is left
     stale_weights: np.ndarray | None = None  # the last valid weights, carried in lw.<id> hidden fields
     stale: bool = False  # the ranking shown rests on stale_weights, not on the input on screen
+    request: AnalyzeRequest | None = None  # what was ranked, for "How sure is this?"
 
     @property
     def option_labels(self) -> dict[str, str]:
@@ -265,6 +266,7 @@ def _rank(state: ScoringState, grid: np.ndarray, weights: np.ndarray) -> None:
         state.errors[_form_field(state, error)] = plain_message(error, page_words(state))
         return
     state.ranking = ranking
+    state.request = body
     state.description = describe_method(ranking)
     state.rows = ranked_options(ranking)
     state.chart = ranking_chart(ranking, state.rows, labels=state.option_labels)

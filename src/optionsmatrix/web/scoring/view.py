@@ -12,12 +12,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from optionsmatrix.models import Matrix
+from optionsmatrix.services.sensitivity import how_sure_of_request
 from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import PageMatrix
 from optionsmatrix.web.guard import WebActor
-from optionsmatrix.web.rendering import render
+from optionsmatrix.web.rendering import is_htmx, render
+from optionsmatrix.web.scoring.component import label_of
 from optionsmatrix.web.scoring.form import ScoringState, evaluate
 from optionsmatrix.web.scoring.present import present_ranking
+from optionsmatrix.web.sensitivity_view import how_sure_view
 
 router = APIRouter()
 
@@ -50,3 +53,29 @@ def matrix_score(request: Request, matrix: PageMatrix, actor: WebActor) -> Respo
     return render(
         request, "matrices/detail.html", context, fragment="matrices/_scoring.html", status_code=scoring.status_code
     )
+
+
+# One fixed seed: the same scores give the same SMAA figures each time the section opens.
+HOW_SURE_SEED = 20250101
+
+
+def how_sure_context(matrix: Matrix, scoring: ScoringState) -> dict[str, object]:
+    """'How sure is this?' for the ranking the scoring form shows (None while there is none)."""
+    view = None
+    if scoring.ranking is not None and scoring.request is not None:
+        found = how_sure_of_request(
+            scoring.request,
+            option_labels=scoring.option_labels,
+            criterion_labels={c.name: label_of(c) for c in scoring.criteria},
+            seed=HOW_SURE_SEED,
+        )
+        view = how_sure_view(found, [o.escalation_level for o in scoring.options])
+    return {"matrix": matrix, "how": view, "scoring": scoring}
+
+
+@router.get("/matrices/{matrix_id}/how-sure", name="matrix_how_sure")
+def matrix_how_sure(request: Request, matrix: PageMatrix) -> Response:
+    """The scoring form's ranking, tested: a page of its own, or the section's content by htmx."""
+    context = how_sure_context(matrix, evaluate(matrix, request.query_params))
+    fragment = "sensitivity/_how_sure.html" if is_htmx(request) else None
+    return render(request, "matrices/how_sure.html", context, fragment=fragment)

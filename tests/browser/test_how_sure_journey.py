@@ -1,0 +1,30 @@
+"""Journey: score the case study, open "How sure is this?" and read the ranges, the acceptabilities and the methods."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_scoring_component import _open_case_study, _scored_url
+from tests.support.axe import serious_axe_violations
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_how_sure_opens_under_the_ranking_with_its_charts_and_table(page, width):
+    page.set_viewport_size({"width": width, "height": 844 if width == 390 else 800})
+    page.goto(_scored_url(page, _open_case_study(page)))
+    section = page.locator("#how-sure")
+    expect(section.locator(".interval-chart")).to_have_count(0)  # not computed before it is opened
+
+    section.locator("summary").click()
+
+    expect(section.locator(".interval-chart li")).to_have_count(8)
+    expect(section.locator(".acceptability-chart li")).to_have_count(5)
+    expect(section.locator(".methods-table tbody tr")).to_have_count(5)
+    expect(section.locator(".sentences li").first).to_contain_text("points")
+    section.locator(".methods-table").scroll_into_view_if_needed()
+    expect(section.locator(".methods-table")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert serious_axe_violations(page) == []

@@ -1,0 +1,61 @@
+"""'How sure is this?' under the scoring form's ranking: the four analyses, computed only when asked for."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.web.test_scoring import _matrix, _scores
+
+HTMX = {"HX-Request": "true"}
+
+
+def _scored(anonymous, case_study_id):
+    matrix = _matrix(anonymous, case_study_id)
+    return _scores(matrix, lambda i, j: (i * 3 + j) % 5 + 1)
+
+
+def test_the_ranking_offers_how_sure_without_computing_it(anonymous, case_study_id):
+    page = anonymous.get(f"/matrices/{case_study_id}/score", params=_scored(anonymous, case_study_id)).text
+
+    assert 'id="how-sure"' in page and 'hx-trigger="toggle"' in page
+    assert "interval-bar" not in page  # nothing computed until it is opened
+
+
+def test_how_sure_answers_with_sentences_ranges_smaa_dominance_and_methods(anonymous, case_study_id):
+    params = _scored(anonymous, case_study_id)
+
+    fragment = anonymous.get(f"/matrices/{case_study_id}/how-sure", params=params, headers=HTMX)
+    page = anonymous.get(f"/matrices/{case_study_id}/how-sure", params=params)
+
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert fragment.text.count('class="interval-bar"') == 8 and fragment.text.count('class="acceptability-bar"') == 5
+    assert "weightings drawn at random from all possible ones" in fragment.text
+    assert "On the ladder" in fragment.text and "Level 5" in fragment.text
+    assert "PROMETHEE II" in fragment.text
+    assert ("would have to weigh" in fragment.text) or ("changes which option ranks first" in fragment.text)
+    assert "CBP support" in fragment.text  # short names, as the page shows them
+    assert page.status_code == 200 and "How sure is this ranking?" in page.text
+
+
+def test_a_dominated_option_is_marked_on_the_ladder(anonymous, case_study_id):
+    matrix = _matrix(anonymous, case_study_id)
+    best = [c["scale_max"] if c["direction"] == "benefit" else c["scale_min"] for c in matrix["criteria"]]
+    worst = [c["scale_min"] if c["direction"] == "benefit" else c["scale_max"] for c in matrix["criteria"]]
+    params = _scores(matrix, lambda i, j: int(best[j] if i == 0 else worst[j] if i == 1 else 3))
+
+    fragment = anonymous.get(f"/matrices/{case_study_id}/how-sure", params=params, headers=HTMX).text
+
+    assert "(dominated by CBP support" in fragment  # option 2 is worst everywhere: everyone dominates it
+
+
+def test_without_a_ranking_how_sure_says_what_it_needs(anonymous, case_study_id):
+    page = anonymous.get(f"/matrices/{case_study_id}/how-sure")
+
+    assert page.status_code == 200 and "The analysis needs a group ranking" not in page.text
+    assert "needs a ranking" in page.text
+
+
+def test_how_sure_of_a_private_matrix_is_not_found_for_strangers(app, client, make_matrix):
+    matrix = make_matrix()
+
+    assert TestClient(app).get(f"/matrices/{matrix['id']}/how-sure").status_code == 404

@@ -50,6 +50,7 @@ class AcceptabilityRow:
 @dataclass(frozen=True)
 class MethodsTable:
     labels: list[str]
+    short_labels: list[str]  # column headers a phone can hold: WSM, TOPSIS, PROMETHEE II
     rows: list[tuple[str, list[int]]]  # option, its rank under each method
     lowest_tau: tuple[float, str, str] | None  # the least agreeing pair of methods
     skipped: dict[str, str]
@@ -148,7 +149,15 @@ def _methods(found: HowSure) -> MethodsTable:
                 lowest = (float(tau[a, b]), METHODS[comparison.methods[a]].label, METHODS[comparison.methods[b]].label)
     return MethodsTable(
         labels=[METHODS[m].label for m in comparison.methods],
+        short_labels=[_short(m) for m in comparison.methods],
         rows=rows,
         lowest_tau=lowest,
         skipped={METHODS[m].label: why for m, why in comparison.skipped.items()},
     )
+
+
+def _short(method: str) -> str:
+    """The acronym a label ends with, e.g. "Weighted sum (WSM)" → WSM; else the label's first words."""
+    label = METHODS[method].label
+    inner = label[label.find("(") + 1 : label.find(")")] if "(" in label else ""
+    return inner if inner.isupper() else label.split(" (")[0]

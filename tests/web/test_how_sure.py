@@ -59,3 +59,15 @@ def test_how_sure_of_a_private_matrix_is_not_found_for_strangers(app, client, ma
     matrix = make_matrix()
 
     assert TestClient(app).get(f"/matrices/{matrix['id']}/how-sure").status_code == 404
+
+
+def test_the_sweep_follows_the_most_sensitive_criterion_or_the_one_chosen(anonymous, case_study_id):
+    params = _scored(anonymous, case_study_id)
+
+    default = anonymous.get(f"/matrices/{case_study_id}/how-sure", params=params, headers=HTMX).text
+    chosen = anonymous.get(f"/matrices/{case_study_id}/how-sure", params={**params, "sweep": "1"}, headers=HTMX).text
+    nonsense = anonymous.get(f"/matrices/{case_study_id}/how-sure", params={**params, "sweep": "x"}, headers=HTMX)
+
+    assert default.count('class="sweep-line"') == 5 and "Sweep another criterion" in default
+    assert "as the weight of Leverage goes from 0 to 100 points" in chosen
+    assert nonsense.status_code == 200 and nonsense.text == default

@@ -19,12 +19,14 @@ from optionsmatrix.analysis.sensitivity import (
     MethodComparison,
     SmaaResult,
     WeightSensitivity,
+    WeightSweep,
     compare_methods,
     dominance,
     new_seed,
     smaa,
     weight_sensitivity,
     weight_sentences,
+    weight_sweep,
 )
 from optionsmatrix.limits import MAX_SMAA_WORK
 from optionsmatrix.schemas.analysis import AnalyzeRequest
@@ -111,6 +113,7 @@ class HowSure:
     smaa: SampledSmaa
     dominance: Dominance
     methods: MethodComparison
+    sweep: WeightSweep  # each option's score along one criterion's weight (the most sensitive unless chosen)
     round: int | None = None  # a session's round
 
 
@@ -123,11 +126,14 @@ def how_sure_of(
     seed: int,
     sampled: SampledSmaa | None = None,
     round_number: int | None = None,
+    sweep: int | None = None,
 ) -> HowSure:
     """Weight intervals and their sentences, SMAA (`sampled`, or weights drawn from `seed` over the problem's
     own scores), dominance and every method side by side. The problem should be named by the labels the page
     shows, since the sentences speak in its names."""
     weights = weight_sensitivity(problem, method, normalization, params)
+    if sweep is None or not 0 <= sweep < len(weights.criteria):  # the criterion whose range is narrowest
+        sweep = min(range(len(weights.criteria)), key=lambda j: weights.criteria[j].upper - weights.criteria[j].lower)
     if sampled is None:
         m, n = problem.scores.shape
         samples = max(1, min(DEFAULT_SAMPLES, MAX_SMAA_WORK // smaa_work(1, m, n, method)))
@@ -138,12 +144,18 @@ def how_sure_of(
         smaa=sampled,
         dominance=dominance(problem),
         methods=compare_methods(problem, normalization=None, params=params),
+        sweep=weight_sweep(problem, method, sweep, normalization, params),
         round=round_number,
     )
 
 
 def how_sure_of_request(
-    body: AnalyzeRequest, *, option_labels: Mapping[str, str], criterion_labels: Mapping[str, str], seed: int
+    body: AnalyzeRequest,
+    *,
+    option_labels: Mapping[str, str],
+    criterion_labels: Mapping[str, str],
+    seed: int,
+    sweep: int | None = None,
 ) -> HowSure:
     """The four analyses of an /analyze body (the scoring form's), named by the labels the page shows."""
     relabelled = body.model_copy(
@@ -153,4 +165,4 @@ def how_sure_of_request(
         }
     )
     params = body.params.model_dump(exclude_none=True) if body.params is not None else None
-    return how_sure_of(problem_of(relabelled), body.method, body.normalization, params or None, seed=seed)
+    return how_sure_of(problem_of(relabelled), body.method, body.normalization, params or None, seed=seed, sweep=sweep)

@@ -76,7 +76,7 @@ def session_sensitivity(session: Session, snapshot: SessionSnapshot, body: Sessi
     }
 
 
-def how_sure(session: Session, snapshot: SessionSnapshot, *, seed: int) -> HowSure | None:
+def how_sure(session: Session, snapshot: SessionSnapshot, *, seed: int, sweep: int | None = None) -> HowSure | None:
     """The session's own method and the mean, current round; None while the group has no ranking."""
     result = group_result(session, snapshot)
     if result.ranking is None or result.group_weights is None:
@@ -86,7 +86,7 @@ def how_sure(session: Session, snapshot: SessionSnapshot, *, seed: int) -> HowSu
     samples = min(DEFAULT_SAMPLES, MAX_BALLOT_SAMPLE_NUMBERS // problem.scores.size)
     sampled = room_smaa(snapshot, loaded, problem, result, samples, seed)
     return how_sure_of(problem, result.method, result.normalization, seed=seed, sampled=sampled,
-                       round_number=result.round)  # fmt: skip
+                       round_number=result.round, sweep=sweep)  # fmt: skip
 
 
 def _group_problem(snapshot: SessionSnapshot, result: GroupResult, *, short_names: bool = False) -> Problem:

@@ -31,7 +31,7 @@ from optionsmatrix.web.forms import SubmittedForm, errors_from, parse_form
 from optionsmatrix.web.guard import WebActor
 from optionsmatrix.web.rendering import is_htmx, render
 from optionsmatrix.web.seminar_view import group_chart, heatmap, label, movement, qr_svg
-from optionsmatrix.web.sensitivity_view import how_sure_view
+from optionsmatrix.web.sensitivity_view import chosen_sweep, how_sure_view
 
 router = APIRouter()
 SessionId = path_id("The session's id")
@@ -146,7 +146,7 @@ def live(request: Request, snapshot: RunPageSession, session: SessionDep) -> Res
 @router.get("/sessions/{session_id}/how-sure", name="session_how_sure")
 def how_sure_page(request: Request, snapshot: RunPageSession, session: SessionDep) -> Response:
     """'How sure is this?' for the current round: a page of its own, or the dashboard's section by htmx."""
-    found = how_sure(session, snapshot, seed=HOW_SURE_SEED)
+    found = how_sure(session, snapshot, seed=HOW_SURE_SEED, sweep=chosen_sweep(request.query_params))
     levels = [o.escalation_level for o in snapshot.options]
     view = how_sure_view(found, levels) if found else None
     context = {"seminar": snapshot.seminar, "round": snapshot.round, "how": view}

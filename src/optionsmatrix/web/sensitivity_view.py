@@ -7,6 +7,7 @@ projector and never rely on colour or on the SVG alone.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,6 +57,31 @@ class MethodsTable:
     skipped: dict[str, str]
 
 
+# Okabe & Ito's colour-blind-safe palette, and a dash pattern each, so lines differ without colour too.
+LINE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+LINE_DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2", "10 4", "4 4")
+
+
+@dataclass(frozen=True)
+class SweepLine:
+    option: str
+    points: str  # SVG polyline points in the chart's 0–100 × 0–60 box (up is better)
+    colour: str
+    dash: str
+    now: str  # the score at today's weight, as text
+
+
+@dataclass(frozen=True)
+class SweepChart:
+    criterion: str
+    criterion_index: int
+    lines: list[SweepLine]
+    now: float  # today's weight, 0–100
+    breaks: list[float]  # where first place changes, 0–100
+    better: str  # "higher" or "lower": what the scores mean (the chart always puts better up)
+    choices: list[tuple[int, str]]  # the criteria one can sweep instead
+
+
 @dataclass(frozen=True)
 class LadderStep:
     level: int
@@ -76,6 +102,13 @@ class HowSureView:
     efficient: list[str]
     methods: MethodsTable
     ladder: list[LadderStep]  # highest level first, each option marked where it is dominated
+    sweep: SweepChart
+
+
+def chosen_sweep(query: Mapping[str, str]) -> int | None:
+    """`?sweep=<criterion index>`: the criterion the sweep chart follows; anything else means the default."""
+    text = query.get("sweep", "")
+    return int(text) if text.isdigit() and len(text) <= 3 else None
 
 
 def how_sure_view(found: HowSure, levels: list[int]) -> HowSureView:
@@ -93,6 +126,41 @@ def how_sure_view(found: HowSure, levels: list[int]) -> HowSureView:
         efficient=list(found.dominance.efficient),
         methods=_methods(found),
         ladder=_ladder(found, levels),
+        sweep=_sweep(found),
+    )
+
+
+def _sweep(found: HowSure) -> SweepChart:
+    sweep = found.sweep
+    scores = sweep.scores if sweep.higher_is_better else -sweep.scores  # better is always up
+    low, high = float(scores.min()), float(scores.max())
+    span = high - low or 1.0
+    y = 58 - 56 * (scores - low) / span  # 0 at the top of the box; a margin of 2 each side
+    x = 100 * sweep.t
+    criteria = found.weights.criteria
+    j = next(i for i, c in enumerate(criteria) if c.name == sweep.criterion)
+    interval = criteria[j]
+    now_index = int(np.abs(sweep.t - interval.weight).argmin())
+    lines = [
+        SweepLine(
+            option=option,
+            points=" ".join(f"{a:.2f},{b:.2f}" for a, b in zip(x, y[:, i], strict=True)),
+            colour=LINE_COLOURS[i % len(LINE_COLOURS)],
+            dash=LINE_DASHES[i % len(LINE_DASHES)],
+            now=f"{sweep.scores[now_index, i]:.3g}",
+        )
+        for i, option in enumerate(found.dominance.options)
+    ]
+    ends = ((interval.lower, interval.top_below), (interval.upper, interval.top_above))
+    breaks = [100 * b for b, moved in ends if moved]
+    return SweepChart(
+        criterion=sweep.criterion,
+        criterion_index=j,
+        lines=lines,
+        now=100 * interval.weight,
+        breaks=breaks,
+        better="higher" if sweep.higher_is_better else "lower",
+        choices=[(i, c.name) for i, c in enumerate(criteria) if i != j],
     )
 
 

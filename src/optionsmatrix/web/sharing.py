@@ -27,6 +27,7 @@ from optionsmatrix.web.matrix_edits import submitted_version
 from optionsmatrix.web.rendering import is_htmx, render
 from optionsmatrix.web.scoring.form import evaluate
 from optionsmatrix.web.scoring.view import how_sure_context
+from optionsmatrix.web.sensitivity_view import chosen_sweep
 
 router = APIRouter()
 
@@ -117,6 +118,9 @@ def shared_score(request: Request, secret: str, session: SessionDep) -> Response
 def shared_how_sure(request: Request, secret: str, session: SessionDep) -> Response:
     matrix = sharing.shared_matrix(session, secret=secret)
     scoring = evaluate(matrix, request.query_params)
-    context = {**how_sure_context(matrix, scoring), "url_for": _shared_url_for(request, secret)}
+    context = {
+        **how_sure_context(matrix, scoring, sweep=chosen_sweep(request.query_params)),
+        "url_for": _shared_url_for(request, secret),
+    }
     fragment = "sensitivity/_how_sure.html" if is_htmx(request) else None
     return render(request, "matrices/how_sure.html", context, fragment=fragment, private=True)

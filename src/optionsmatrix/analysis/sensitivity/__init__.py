@@ -15,7 +15,7 @@ from .results import CriterionInterval, Dominance, MethodComparison, SmaaResult,
 from .sampling import WeightSampler, validated_bounds
 from .sentences import weight_sentences
 from .smaa import DEFAULT_SAMPLES, MAX_SEED, new_seed, rank_shares, smaa, validated_order
-from .weights import TOLERANCE, path_weights, weight_sensitivity
+from .weights import TOLERANCE, WeightSweep, path_weights, weight_sensitivity, weight_sweep
 
 __all__ = [
     "DEFAULT_SAMPLES",
@@ -27,6 +27,7 @@ __all__ = [
     "SmaaResult",
     "WeightSampler",
     "WeightSensitivity",
+    "WeightSweep",
     "benefit_and_cost",
     "compare_methods",
     "dominance",
@@ -39,4 +40,5 @@ __all__ = [
     "validated_order",
     "weight_sentences",
     "weight_sensitivity",
+    "weight_sweep",
 ]

@@ -19,10 +19,12 @@ changes back between two grid points is missed (see docs/methods.md).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ..errors import AnalysisError
 from ..methods import method_spec, rank, rank_batch
 from ..problem import Problem
 from ..ranks import are_tied
@@ -216,3 +218,32 @@ def _bracketed(
         else:
             lower[j], below[j] = point, beyond[row]
     return lower, upper, below, above
+
+
+@dataclass(frozen=True, eq=False)
+class WeightSweep:
+    """Each option's score as criterion `criterion`'s weight runs from 0 to 1 (the others in proportion)."""
+
+    criterion: str
+    t: np.ndarray  # (k,) the swept weight
+    scores: np.ndarray  # (k, m)
+    higher_is_better: bool
+
+
+def weight_sweep(
+    problem: Problem,
+    method: str,
+    criterion: int,
+    normalization: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    *,
+    points: int = 51,
+) -> WeightSweep:
+    """One batched ranking of `points` weight vectors along criterion `criterion`'s path (for the sweep chart)."""
+    n = problem.weights.size
+    if not 0 <= criterion < n:
+        raise AnalysisError(f"there is no criterion {criterion}; the problem has {n}", "criterion", code="no_criterion")
+    t = np.linspace(0.0, 1.0, points)
+    w = problem.weights / problem.weights.sum()
+    batch = rank_batch(problem, method, path_weights(w, np.full(points, criterion), t), normalization, params)
+    return WeightSweep(problem.criteria[criterion], t, batch.scores, batch.higher_is_better)

@@ -20,7 +20,7 @@ from optionsmatrix.web.rendering import is_htmx, render
 from optionsmatrix.web.scoring.component import label_of
 from optionsmatrix.web.scoring.form import ScoringState, evaluate
 from optionsmatrix.web.scoring.present import present_ranking
-from optionsmatrix.web.sensitivity_view import how_sure_view
+from optionsmatrix.web.sensitivity_view import chosen_sweep, how_sure_view
 
 router = APIRouter()
 
@@ -59,7 +59,7 @@ def matrix_score(request: Request, matrix: PageMatrix, actor: WebActor) -> Respo
 HOW_SURE_SEED = 20250101
 
 
-def how_sure_context(matrix: Matrix, scoring: ScoringState) -> dict[str, object]:
+def how_sure_context(matrix: Matrix, scoring: ScoringState, *, sweep: int | None = None) -> dict[str, object]:
     """'How sure is this?' for the ranking the scoring form shows (None while there is none)."""
     view = None
     if scoring.ranking is not None and scoring.request is not None:
@@ -68,6 +68,7 @@ def how_sure_context(matrix: Matrix, scoring: ScoringState) -> dict[str, object]
             option_labels=scoring.option_labels,
             criterion_labels={c.name: label_of(c) for c in scoring.criteria},
             seed=HOW_SURE_SEED,
+            sweep=sweep,
         )
         view = how_sure_view(found, [o.escalation_level for o in scoring.options])
     return {"matrix": matrix, "how": view, "scoring": scoring}
@@ -76,6 +77,8 @@ def how_sure_context(matrix: Matrix, scoring: ScoringState) -> dict[str, object]
 @router.get("/matrices/{matrix_id}/how-sure", name="matrix_how_sure")
 def matrix_how_sure(request: Request, matrix: PageMatrix) -> Response:
     """The scoring form's ranking, tested: a page of its own, or the section's content by htmx."""
-    context = how_sure_context(matrix, evaluate(matrix, request.query_params))
+    context = how_sure_context(
+        matrix, evaluate(matrix, request.query_params), sweep=chosen_sweep(request.query_params)
+    )
     fragment = "sensitivity/_how_sure.html" if is_htmx(request) else None
     return render(request, "matrices/how_sure.html", context, fragment=fragment)

@@ -71,3 +71,16 @@ def test_the_sweep_follows_the_most_sensitive_criterion_or_the_one_chosen(anonym
     assert default.count('class="sweep-line"') == 5 and "Sweep another criterion" in default
     assert "as the weight of Leverage goes from 0 to 100 points" in chosen
     assert nonsense.status_code == 200 and nonsense.text == default
+
+
+def test_benefit_against_cost_numbers_every_option_and_joins_the_efficient_ones(anonymous, case_study_id):
+    matrix = _matrix(anonymous, case_study_id)
+    best = [c["scale_max"] if c["direction"] == "benefit" else c["scale_min"] for c in matrix["criteria"]]
+    worst = [c["scale_min"] if c["direction"] == "benefit" else c["scale_max"] for c in matrix["criteria"]]
+    params = _scores(matrix, lambda i, j: int(best[j] if i == 0 else worst[j] if i == 1 else 3))
+
+    fragment = anonymous.get(f"/matrices/{case_study_id}/how-sure", params=params, headers=HTMX).text
+
+    assert fragment.count('<g class="scatter-point') == 5
+    assert fragment.count('<g class="scatter-point is-efficient"') == 1  # the option best everywhere
+    assert 'class="scatter-frontier"' in fragment and "cost 0.00" in fragment  # best on every cost: no cost at all

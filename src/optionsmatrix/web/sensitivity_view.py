@@ -83,6 +83,24 @@ class SweepChart:
 
 
 @dataclass(frozen=True)
+class ScatterPoint:
+    number: int  # the marker's label; the legend names the option
+    option: str
+    x: float  # in the chart's 0–120 × 0–80 box: cost to the right, benefit up
+    y: float
+    benefit: str
+    cost: str
+    efficient: bool
+
+
+@dataclass(frozen=True)
+class Scatter:
+    points: list[ScatterPoint]
+    frontier: str  # polyline through the efficient options, cheapest first
+    has_cost: bool  # False when no criterion is a cost: every point sits on the left edge
+
+
+@dataclass(frozen=True)
 class LadderStep:
     level: int
     options: list[tuple[str, list[str]]]  # an option on this level, and the options that dominate it
@@ -103,6 +121,7 @@ class HowSureView:
     methods: MethodsTable
     ladder: list[LadderStep]  # highest level first, each option marked where it is dominated
     sweep: SweepChart
+    scatter: Scatter
 
 
 def chosen_sweep(query: Mapping[str, str]) -> int | None:
@@ -127,7 +146,26 @@ def how_sure_view(found: HowSure, levels: list[int]) -> HowSureView:
         methods=_methods(found),
         ladder=_ladder(found, levels),
         sweep=_sweep(found),
+        scatter=_scatter(found),
     )
+
+
+def _scatter(found: HowSure) -> Scatter:
+    """Weighted benefit against weighted cost per option (up and to the left is better), the efficient set joined."""
+    d = found.dominance
+    benefit, cost = np.asarray(d.benefit, dtype=float), np.asarray(d.cost, dtype=float)
+    top_b, top_c = float(benefit.max()) or 1.0, float(cost.max()) or 1.0
+    efficient = set(d.efficient)
+    points = [
+        ScatterPoint(
+            number=i + 1, option=option,
+            x=10 + 100 * float(cost[i]) / top_c, y=72 - 64 * float(benefit[i]) / top_b,
+            benefit=f"{benefit[i]:.2f}", cost=f"{cost[i]:.2f}", efficient=option in efficient,
+        )
+        for i, option in enumerate(d.options)
+    ]  # fmt: skip
+    frontier = sorted((p for p in points if p.efficient), key=lambda p: (p.x, p.y))
+    return Scatter(points, " ".join(f"{p.x:.2f},{p.y:.2f}" for p in frontier), bool(cost.max() > 0))
 
 
 def _sweep(found: HowSure) -> SweepChart:

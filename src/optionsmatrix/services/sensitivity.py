@@ -23,7 +23,7 @@ from optionsmatrix.analysis.sensitivity import (
     smaa,
     weight_sensitivity,
 )
-from optionsmatrix.limits import MAX_SMAA_WORK
+from optionsmatrix.limits import MAX_SMAA_SAMPLING_WORK, MAX_SMAA_WORK
 from optionsmatrix.schemas.sensitivity import SMAA_ONLY, SensitivityRequest
 from optionsmatrix.services.analysis import problem_of
 
@@ -76,6 +76,7 @@ def run_sensitivity(body: SensitivityRequest) -> SensitivityResult:
         seed=body.seed if body.seed is not None else new_seed(),
         weight_bounds=body.weight_bounds,
         criteria_order=body.criteria_order,
+        max_sampling_work=MAX_SMAA_SAMPLING_WORK,
     )
 
 

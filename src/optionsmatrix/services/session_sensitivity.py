@@ -33,7 +33,7 @@ from optionsmatrix.analysis.sensitivity import (
     weight_sentences,
 )
 from optionsmatrix.errors import InvalidInput
-from optionsmatrix.limits import MAX_BALLOT_SAMPLE_NUMBERS
+from optionsmatrix.limits import MAX_BALLOT_SAMPLE_NUMBERS, MAX_SMAA_SAMPLING_WORK
 from optionsmatrix.schemas.sensitivity import SMAA_ONLY, SessionSensitivityRequest
 from optionsmatrix.services.seminars import SessionSnapshot, get_round
 from optionsmatrix.services.session_ranking import snapshot_problem
@@ -155,6 +155,6 @@ def room_smaa(
         problem, result.method, result.normalization,
         samples=samples, seed=seed, weight_bounds=weight_bounds, criteria_order=criteria_order,
         weight_samples=loaded.weights[complete][picks] if own_weights else None,  # type: ignore[index]
-        score_samples=loaded.scores[complete][picks],
+        score_samples=loaded.scores[complete][picks], max_sampling_work=MAX_SMAA_SAMPLING_WORK,
     )  # fmt: skip
     return RoomSmaa(found, seed, int(complete.sum()), own_weights)

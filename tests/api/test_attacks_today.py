@@ -73,3 +73,30 @@ def test_csv_export_writes_formula_like_names_as_text_and_imports_them_back_unch
     assert [o["name"] for o in imported.json()["options"]] == [o["name"] for o in options]
     (criterion,) = imported.json()["criteria"]
     assert (criterion["name"], criterion["short_name"], criterion["scale_low_label"]) == ("=1+1", "@x", "-low")
+
+
+# Sharing ---------------------------------------------------------------------------------
+
+
+def test_the_shared_pages_export_links_work_for_a_visitor_and_say_nothing_of_the_matrix_id(
+    client, anonymous, make_matrix
+):
+    """They pointed at /matrices/{id}/export: a 404 for anyone but the owner, since the matrix is private."""
+    matrix = make_matrix(title="Private plans")
+    url = client.post(f"/api/v1/matrices/{matrix['id']}/share-link").json()["url"]
+    secret = url.rsplit("/", 1)[1]
+
+    page = anonymous.get(f"/shared/{secret}").text
+
+    assert f"/matrices/{matrix['id']}/" not in page
+    for file_format in ("json", "csv", "xlsx"):
+        link = f"/shared/{secret}/export?format={file_format}"
+        assert link in page
+        response = anonymous.get(link)
+        assert response.status_code == 200, response.text[:200]
+        assert response.headers["content-disposition"].startswith('attachment; filename="private-plans.')
+        assert response.headers["cache-control"] == "no-store"
+    assert anonymous.get(f"/shared/{secret}/export?format=exe").status_code == 422
+
+    client.delete(f"/api/v1/matrices/{matrix['id']}/share-link")
+    assert anonymous.get(f"/shared/{secret}/export?format=json").status_code == 404

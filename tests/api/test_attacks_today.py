@@ -100,3 +100,52 @@ def test_the_shared_pages_export_links_work_for_a_visitor_and_say_nothing_of_the
 
     client.delete(f"/api/v1/matrices/{matrix['id']}/share-link")
     assert anonymous.get(f"/shared/{secret}/export?format=json").status_code == 404
+
+
+# Files: a workbook that costs far more to read than it weighs ------------------------------
+
+
+def _workbook_with_a_wide_sheet(rows: int, columns: int) -> bytes:
+    """A 2-column matrix whose sheet also holds `columns` cells per row past column BG (none of them read)."""
+    import io
+    import random
+    import zipfile
+
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    workbook.active.append(["option", "Cost"])
+    plain = io.BytesIO()
+    workbook.save(plain)
+    letters = [get_column_letter(c) for c in range(60, 60 + columns)]
+    draw = random.Random(1)
+    sheet = ['<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>option</t></is></c>'
+             '<c r="B1" t="inlineStr"><is><t>Cost</t></is></c></row>']  # fmt: skip
+    for r in range(2, rows + 2):
+        values = [draw.randint(0, 9) if draw.random() < 0.05 else 1 for _ in letters]
+        cells = "".join(f'<c r="{c}{r}"><v>{v}</v></c>' for c, v in zip(letters, values, strict=True))
+        sheet.append(f'<row r="{r}">{cells}</row>')
+    sheet.append("</sheetData></worksheet>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in source.infolist():
+            body = "".join(sheet).encode() if item.filename == "xl/worksheets/sheet1.xml" else source.read(item)
+            z.writestr(item.filename, body)
+    return out.getvalue()
+
+
+def test_a_sheet_too_big_to_walk_is_refused_before_it_is_parsed_and_nothing_is_created(client, session):
+    """Cells past column AZ are never read, but openpyxl parses every one: a 5 MiB upload of 50 MiB of
+    such cells took 20 s. This sheet is 8 MiB (about 3 s); a matrix's own sheet is far under 1 MiB."""
+    from optionsmatrix.services.matrices import count_matrices
+
+    content = _workbook_with_a_wide_sheet(rows=1000, columns=320)
+    before = count_matrices(session)
+
+    response = client.post("/api/v1/matrices/import", files={"file": ("wide.xlsx", content, "application/zip")})
+
+    assert response.status_code == 422, response.text[:200]
+    assert "xl/worksheets/sheet1.xml unpacks to" in response.json()["detail"][0]["msg"]
+    assert count_matrices(session) == before

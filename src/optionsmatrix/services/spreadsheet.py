@@ -15,8 +15,9 @@ is not a number`), and nothing else happens: the caller creates nothing from
 a file that did not read cleanly.
 
 Workbooks are untrusted zip files. Before openpyxl sees one, the archive's
-directory is checked: at most MAX_UNZIPPED_BYTES in all and no member that
-compresses suspiciously well (a zip bomb). Python's zipfile never inflates a
+directory is checked: at most MAX_UNZIPPED_BYTES in all, at most
+MAX_SHEET_XML_BYTES for a sheet or the shared strings (parsed cell by cell),
+and no member that compresses suspiciously well (a zip bomb). Python's zipfile never inflates a
 member past the size its directory declares, so those checks bound the work.
 """
 
@@ -65,6 +66,11 @@ MAX_ZIP_MEMBERS = 1000
 MAX_COMPRESSION_RATIO = 100
 # Blank rows count too: a sheet formatted down to row 1,048,576 is refused rather than walked.
 MAX_SHEET_ROWS = 5000
+# The parts openpyxl parses cell by cell: a worksheet (all its columns, even past the 52 read) and the
+# shared strings, read whole. A 200 × 50 matrix's sheet is well under 1 MiB; a 50 MiB sheet of cells
+# beyond column AZ took 20 s to walk. At about 0.4 s per MiB, this keeps a workbook under 2 s.
+MAX_SHEET_XML_BYTES = 4 * 1024 * 1024
+_PARSED_PART = re.compile(r"xl/(worksheets/[^/]+|sharedStrings)\.xml", re.IGNORECASE)
 XLSX_MAGIC = b"PK\x03\x04"
 XLSX_SHEET_TITLE = "Matrix"
 
@@ -428,6 +434,13 @@ def check_zip(content: bytes) -> None:
                 raise file_problem(
                     f"the workbook part {member.filename} compresses {member.file_size // max(member.compress_size, 1)}"
                     " times over, which only a zip bomb does; it was not opened"
+                )
+        for member in members:
+            if member.file_size > MAX_SHEET_XML_BYTES and _PARSED_PART.fullmatch(member.filename):
+                raise file_problem(
+                    f"the workbook part {member.filename} unpacks to {member.file_size / 1024 / 1024:.0f} MiB; at "
+                    f"most {MAX_SHEET_XML_BYTES // 1024 // 1024} MiB are read (a matrix's sheet is far smaller: "
+                    "is there a sheet full of other data or formatting?)"
                 )
         if "xl/workbook.xml" not in archive.namelist():
             raise file_problem("the file is a zip archive but not an XLSX workbook (it has no xl/workbook.xml)")

@@ -105,7 +105,7 @@ def test_the_shared_pages_export_links_work_for_a_visitor_and_say_nothing_of_the
 # Files: a workbook that costs far more to read than it weighs ------------------------------
 
 
-def _workbook_with_a_wide_sheet(rows: int, columns: int) -> bytes:
+def _workbook_with_a_wide_sheet(rows: int, columns: int, sheet_path: str = "xl/worksheets/sheet1.xml") -> bytes:
     """A 2-column matrix whose sheet also holds `columns` cells per row past column BG (none of them read)."""
     import io
     import random
@@ -132,7 +132,9 @@ def _workbook_with_a_wide_sheet(rows: int, columns: int) -> bytes:
     with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for item in source.infolist():
             body = "".join(sheet).encode() if item.filename == "xl/worksheets/sheet1.xml" else source.read(item)
-            z.writestr(item.filename, body)
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                body = body.replace(b"/xl/worksheets/sheet1.xml", f"/{sheet_path}".encode())
+            z.writestr(sheet_path if item.filename == "xl/worksheets/sheet1.xml" else item.filename, body)
     return out.getvalue()
 
 
@@ -141,11 +143,12 @@ def test_a_sheet_too_big_to_walk_is_refused_before_it_is_parsed_and_nothing_is_c
     such cells took 20 s. This sheet is 8 MiB (about 3 s); a matrix's own sheet is far under 1 MiB."""
     from optionsmatrix.services.matrices import count_matrices
 
-    content = _workbook_with_a_wide_sheet(rows=1000, columns=320)
     before = count_matrices(session)
+    for path in ("xl/worksheets/sheet1.xml", "xl/elsewhere.data.xml"):  # the workbook's relations name the path
+        content = _workbook_with_a_wide_sheet(rows=1000, columns=320, sheet_path=path)
 
-    response = client.post("/api/v1/matrices/import", files={"file": ("wide.xlsx", content, "application/zip")})
+        response = client.post("/api/v1/matrices/import", files={"file": ("wide.xlsx", content, "application/zip")})
 
-    assert response.status_code == 422, response.text[:200]
-    assert "xl/worksheets/sheet1.xml unpacks to" in response.json()["detail"][0]["msg"]
+        assert response.status_code == 422, response.text[:200]
+        assert f"{path} unpacks to" in response.json()["detail"][0]["msg"]
     assert count_matrices(session) == before

@@ -16,7 +16,7 @@ a file that did not read cleanly.
 
 Workbooks are untrusted zip files. Before openpyxl sees one, the archive's
 directory is checked: at most MAX_UNZIPPED_BYTES in all, at most
-MAX_SHEET_XML_BYTES for a sheet or the shared strings (parsed cell by cell),
+MAX_SHEET_XML_BYTES for an XML part such as a sheet (parsed cell by cell),
 and no member that compresses suspiciously well (a zip bomb). Python's zipfile never inflates a
 member past the size its directory declares, so those checks bound the work.
 """
@@ -66,11 +66,12 @@ MAX_ZIP_MEMBERS = 1000
 MAX_COMPRESSION_RATIO = 100
 # Blank rows count too: a sheet formatted down to row 1,048,576 is refused rather than walked.
 MAX_SHEET_ROWS = 5000
-# The parts openpyxl parses cell by cell: a worksheet (all its columns, even past the 52 read) and the
-# shared strings, read whole. A 200 × 50 matrix's sheet is well under 1 MiB; a 50 MiB sheet of cells
-# beyond column AZ took 20 s to walk. At about 0.4 s per MiB, this keeps a workbook under 2 s.
+# Any XML part: openpyxl parses the first sheet cell by cell (all its columns, even past the 52 read)
+# and the shared strings whole, and the sheet may sit at any path the workbook's relations name. A
+# 200 × 50 matrix's sheet is well under 1 MiB; a 50 MiB sheet of cells beyond column AZ took 20 s to
+# walk. At about 0.4 s per MiB, this keeps a workbook under 2 s.
 MAX_SHEET_XML_BYTES = 4 * 1024 * 1024
-_PARSED_PART = re.compile(r"xl/(worksheets/[^/]+|sharedStrings)\.xml", re.IGNORECASE)
+_PARSED_PART = re.compile(r".*\.(xml|rels)", re.IGNORECASE)
 XLSX_MAGIC = b"PK\x03\x04"
 XLSX_SHEET_TITLE = "Matrix"
 

@@ -21,3 +21,7 @@ MAX_SMAA_SAMPLING_WORK = 150_000_000
 # SMAA on a session draws a whole ballot per sample and holds the drawn score tables at once:
 # samples × options × criteria numbers (32 MB), less than MAX_SMAA_WORK, which is streamed in chunks.
 MAX_BALLOT_SAMPLE_NUMBERS = 4_000_000
+# ... and its work: each ranking of a drawn table (× options for PROMETHEE II), done once for the
+# acceptabilities and once more per option that is ever first (its confidence factor), so up to
+# samples × options × criteria (× options) × (options + 1) numbers, about 8 ns each: ~2 s.
+MAX_SESSION_SMAA_WORK = 250_000_000

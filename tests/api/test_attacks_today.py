@@ -152,3 +152,39 @@ def test_a_sheet_too_big_to_walk_is_refused_before_it_is_parsed_and_nothing_is_c
         assert response.status_code == 422, response.text[:200]
         assert f"{path} unpacks to" in response.json()["detail"][0]["msg"]
     assert count_matrices(session) == before
+
+
+# Session sensitivity: a participant's SMAA call is bounded by its work too --------------------------
+
+
+def test_session_smaa_counts_promethee_pairs_and_the_confidence_pass_per_option(app, client, make_matrix):
+    """Only samples × options × criteria was capped (4,000,000 numbers held at once). PROMETHEE II ranks
+    pairs, and each option ever first ranks every sample again for its confidence factor: 40 options × 10
+    criteria with 500 drawn ballots passed and took about 3 s; 2,000 more than 10 s, for any participant
+    once results are revealed."""
+    from fastapi.testclient import TestClient
+
+    m, n = 40, 10
+    matrix = make_matrix(options=[{"name": f"o{i}"} for i in range(m)], criteria=[{"name": f"c{j}"} for j in range(n)])
+    seminar = client.post(f"/api/v1/matrices/{matrix['id']}/sessions", json={}).json()
+    join = {"join_code": seminar["join_code"], "display_name": "P"}
+    joined = TestClient(app).post("/api/v1/sessions/join", json=join)
+    person = TestClient(app)
+    person.headers["Authorization"] = f"Bearer {joined.json()['participant_token']}"
+    ballot = {
+        "scores": {
+            str(o["id"]): {str(c["id"]): 1 + (i * 7 + j * 3) % 5 for j, c in enumerate(seminar["criteria"])}
+            for i, o in enumerate(seminar["options"])
+        },
+    }
+    assert person.put(f"/api/v1/sessions/{seminar['id']}/ballot", json=ballot).status_code == 200
+    client.post(f"/api/v1/sessions/{seminar['id']}/reveal")
+    url = f"/api/v1/sessions/{seminar['id']}/sensitivity"
+
+    refused = person.post(url, json={"analysis": "smaa", "method": "promethee2", "samples": 500, "seed": 1})
+
+    assert refused.status_code == 422, refused.text[:200]
+    assert refused.json()["detail"][0]["loc"] == ["body", "samples"]
+    assert "with PROMETHEE II" in refused.json()["detail"][0]["msg"]
+    small = person.post(url, json={"analysis": "smaa", "method": "promethee2", "samples": 50, "seed": 1})
+    assert small.status_code == 200, small.text[:200]

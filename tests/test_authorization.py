@@ -406,6 +406,8 @@ ROWS = [
     Row("GET", "/shared/{secret}/score", everyone(404), path="/shared/not-a-real-link/score"),
     Row("GET", "/shared/{secret}/how-sure", everyone(200), path="/shared/{share_secret}/how-sure"),
     Row("GET", "/shared/{secret}/how-sure", everyone(404), path="/shared/not-a-real-link/how-sure"),
+    Row("GET", "/shared/{secret}/export", everyone(200), path="/shared/{share_secret}/export?format=csv"),
+    Row("GET", "/shared/{secret}/export", everyone(404), path="/shared/not-a-real-link/export"),
     # Pages: seminar sessions
     Row("POST", "/matrices/{matrix_id}/sessions", PAGE_PRIVATE_POST, data={"weight_mode": "fixed"}),
     Row(

@@ -27,7 +27,9 @@ def sensitivity(body: Annotated[SensitivityRequest, Body(openapi_examples=SENSIT
       100,000, and samples × options × criteria — × options again for
       promethee2 — at most 20,000,000), uniform on all weights, within
       `weight_bounds`, and/or consistent with `criteria_order`; reproducible
-      with `seed` (returned when omitted).
+      with `seed` (returned when omitted). Tight bounds make drawing the
+      weights itself costly (rejection or hit-and-run), so that work is
+      capped too: the 422 says how many samples fit.
     - `dominance`: the options each option is dominated by, and the efficient set.
     - `methods`: every method's ranks and Kendall's τ-b between each pair.
 

@@ -28,7 +28,7 @@ from optionsmatrix.analysis.sensitivity import (
     weight_sentences,
     weight_sweep,
 )
-from optionsmatrix.limits import MAX_SMAA_WORK
+from optionsmatrix.limits import MAX_SMAA_SAMPLING_WORK, MAX_SMAA_WORK
 from optionsmatrix.schemas.analysis import AnalyzeRequest
 from optionsmatrix.schemas.sensitivity import SMAA_ONLY, SensitivityRequest
 from optionsmatrix.services.analysis import problem_of
@@ -82,6 +82,7 @@ def run_sensitivity(body: SensitivityRequest) -> SensitivityResult:
         seed=body.seed if body.seed is not None else new_seed(),
         weight_bounds=body.weight_bounds,
         criteria_order=body.criteria_order,
+        max_sampling_work=MAX_SMAA_SAMPLING_WORK,
     )
 
 

@@ -27,7 +27,7 @@ from optionsmatrix.analysis.sensitivity import (
     weight_sensitivity,
 )
 from optionsmatrix.errors import InvalidInput
-from optionsmatrix.limits import MAX_BALLOT_SAMPLE_NUMBERS
+from optionsmatrix.limits import MAX_BALLOT_SAMPLE_NUMBERS, MAX_SESSION_SMAA_WORK, MAX_SMAA_SAMPLING_WORK
 from optionsmatrix.schemas.sensitivity import SMAA_ONLY, SessionSensitivityRequest
 from optionsmatrix.services.seminars import SessionSnapshot, get_round
 from optionsmatrix.services.sensitivity import HowSure, SampledSmaa, how_sure_of
@@ -83,7 +83,8 @@ def how_sure(session: Session, snapshot: SessionSnapshot, *, seed: int, sweep: i
         return None
     problem = _group_problem(snapshot, result, short_names=True)
     loaded = load_round(session, snapshot, get_round(session, snapshot, result.round))
-    samples = min(DEFAULT_SAMPLES, MAX_BALLOT_SAMPLE_NUMBERS // problem.scores.size)
+    held = MAX_BALLOT_SAMPLE_NUMBERS // problem.scores.size
+    samples = max(1, min(DEFAULT_SAMPLES, held, MAX_SESSION_SMAA_WORK // room_smaa_work(problem, result)))
     sampled = room_smaa(snapshot, loaded, problem, result, samples, seed)
     return how_sure_of(problem, result.method, result.normalization, seed=seed, sampled=sampled,
                        round_number=result.round, sweep=sweep)  # fmt: skip
@@ -93,6 +94,13 @@ def _group_problem(snapshot: SessionSnapshot, result: GroupResult, *, short_name
     if result.ranking is None or result.group_weights is None:
         raise InvalidInput.on("analysis", NO_RANKING)
     return snapshot_problem(snapshot, result.group_scores, result.group_weights, short_names=short_names)
+
+
+def room_smaa_work(problem: Problem, result: GroupResult) -> int:
+    """The numbers one sample of `room_smaa` may rank: its table (× options for PROMETHEE II's pairs), once
+    for the acceptabilities and once per option that is ever first, for its confidence factor."""
+    m, n = problem.scores.shape
+    return m * n * (m if result.method == "promethee2" else 1) * (m + 1)
 
 
 def room_smaa(
@@ -113,9 +121,16 @@ def room_smaa(
         raise InvalidInput.on("analysis", "SMAA draws whole ballots, and no ballot in this round is complete yet")
     m, n = problem.scores.shape
     samples = samples if samples is not None else DEFAULT_SAMPLES
-    if samples * m * n > MAX_BALLOT_SAMPLE_NUMBERS:  # the drawn score tables are held in memory at once
-        most = MAX_BALLOT_SAMPLE_NUMBERS // (m * n)
-        raise InvalidInput.on("samples", f"at most {most:,} samples for {m} options × {n} criteria in a session")
+    # The drawn score tables are held in memory at once; and each sample is ranked up to m + 1 times.
+    most = min(MAX_BALLOT_SAMPLE_NUMBERS // (m * n), MAX_SESSION_SMAA_WORK // room_smaa_work(problem, result))
+    if samples > most:
+        raise InvalidInput.on(
+            "samples",
+            f"at most {most:,} samples for {m} options × {n} criteria"
+            + (" with PROMETHEE II" if result.method == "promethee2" else "")
+            + " in a session"
+            + ("" if most else ": use another method for SMAA on this session"),
+        )
     seed = seed if seed is not None else new_seed()
     # The ballot draw has its own stream, so the weights drawn from `seed` are those of the matrix route.
     picks = np.random.default_rng([seed, 1]).integers(0, int(complete.sum()), size=samples)
@@ -124,6 +139,6 @@ def room_smaa(
         problem, result.method, result.normalization,
         samples=samples, seed=seed, weight_bounds=weight_bounds, criteria_order=criteria_order,
         weight_samples=loaded.weights[complete][picks] if own_weights else None,  # type: ignore[index]
-        score_samples=loaded.scores[complete][picks],
+        score_samples=loaded.scores[complete][picks], max_sampling_work=MAX_SMAA_SAMPLING_WORK,
     )  # fmt: skip
     return SampledSmaa(found, seed, int(complete.sum()), own_weights)

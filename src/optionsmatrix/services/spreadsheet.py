@@ -15,8 +15,9 @@ is not a number`), and nothing else happens: the caller creates nothing from
 a file that did not read cleanly.
 
 Workbooks are untrusted zip files. Before openpyxl sees one, the archive's
-directory is checked: at most MAX_UNZIPPED_BYTES in all and no member that
-compresses suspiciously well (a zip bomb). Python's zipfile never inflates a
+directory is checked: at most MAX_UNZIPPED_BYTES in all, at most
+MAX_SHEET_XML_BYTES for an XML part such as a sheet (parsed cell by cell),
+and no member that compresses suspiciously well (a zip bomb). Python's zipfile never inflates a
 member past the size its directory declares, so those checks bound the work.
 """
 
@@ -65,6 +66,12 @@ MAX_ZIP_MEMBERS = 1000
 MAX_COMPRESSION_RATIO = 100
 # Blank rows count too: a sheet formatted down to row 1,048,576 is refused rather than walked.
 MAX_SHEET_ROWS = 5000
+# Any XML part: openpyxl parses the first sheet cell by cell (all its columns, even past the 52 read)
+# and the shared strings whole, and the sheet may sit at any path the workbook's relations name. A
+# 200 × 50 matrix's sheet is well under 1 MiB; a 50 MiB sheet of cells beyond column AZ took 20 s to
+# walk. At about 0.4 s per MiB, this keeps a workbook under 2 s.
+MAX_SHEET_XML_BYTES = 4 * 1024 * 1024
+_PARSED_PART = re.compile(r".*\.(xml|rels)", re.IGNORECASE)
 XLSX_MAGIC = b"PK\x03\x04"
 XLSX_SHEET_TITLE = "Matrix"
 
@@ -327,7 +334,7 @@ def _csv_records(reader: Any) -> Iterator[tuple[int, list[str]]]:  # noqa: ANN40
     record = 0
     try:
         for record, cells in enumerate(reader, start=1):  # noqa: B007 (read in the except clause)
-            yield record, cells
+            yield record, [restore_formula(cell) for cell in cells]
     except csv.Error as error:
         raise file_problem(f"row {record + 1}: the CSV cannot be read here: {error}") from None
 
@@ -363,12 +370,42 @@ def _delimiter(header_line: str) -> str:
         return ","
 
 
+# A spreadsheet program opening a CSV runs a cell that starts with one of these as a formula
+# (=HYPERLINK(...) sends whoever clicks it anywhere, =cmd|... has run programs): CSV injection.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text: str) -> str:
+    """A text cell that a spreadsheet would run as a formula, prefixed with an apostrophe (shown as text).
+
+    Text already starting with apostrophes before such a character gets one more, so that
+    `restore_formula` gives back exactly what was written.
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
+
+
+def restore_formula(text: str) -> str:
+    """The inverse of `neutralise_formula`, for CSV cells read back."""
+    return text[1:] if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS) else text
+
+
+def _csv_cell(value: object) -> str:
+    if value is None:
+        return ""
+    return number_text(value) if isinstance(value, float | int) else neutralise_formula(str(value))
+
+
 def write_csv(data: MatrixData) -> bytes:
-    """UTF-8 with a byte order mark, so that Excel shows accents right; commas, points for decimals."""
+    """UTF-8 with a byte order mark, so that Excel shows accents right; commas, points for decimals.
+
+    Names and labels that a spreadsheet would run as formulas are written with a leading
+    apostrophe (a matrix may be someone else's: a public or shared one); importing the file
+    takes it off again. Numbers are written as they are ("-2" is a number, not a formula).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in grid_rows(data):
-        writer.writerow(["" if v is None else (number_text(v) if isinstance(v, float | int) else v) for v in row])
+        writer.writerow([_csv_cell(v) for v in row])
     return BOM + buffer.getvalue().encode("utf-8")
 
 
@@ -398,6 +435,13 @@ def check_zip(content: bytes) -> None:
                 raise file_problem(
                     f"the workbook part {member.filename} compresses {member.file_size // max(member.compress_size, 1)}"
                     " times over, which only a zip bomb does; it was not opened"
+                )
+        for member in members:
+            if member.file_size > MAX_SHEET_XML_BYTES and _PARSED_PART.fullmatch(member.filename):
+                raise file_problem(
+                    f"the workbook part {member.filename} unpacks to {member.file_size / 1024 / 1024:.0f} MiB; at "
+                    f"most {MAX_SHEET_XML_BYTES // 1024 // 1024} MiB are read (a matrix's sheet is far smaller: "
+                    "is there a sheet full of other data or formatting?)"
                 )
         if "xl/workbook.xml" not in archive.namelist():
             raise file_problem("the file is a zip archive but not an XLSX workbook (it has no xl/workbook.xml)")

@@ -11,20 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import URL
 
 from optionsmatrix.http.deps import SessionDep
 from optionsmatrix.models import Matrix
 from optionsmatrix.schemas.matrices import MatrixUpdate
-from optionsmatrix.services import matrices, sharing
+from optionsmatrix.services import matrices, matrix_files, sharing
 from optionsmatrix.services.access import ANONYMOUS
+from optionsmatrix.services.matrix_files import ExportFormat
 from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import EditablePageMatrix
 from optionsmatrix.web.forms import SubmittedForm
 from optionsmatrix.web.matrix_edits import submitted_version
-from optionsmatrix.web.rendering import is_htmx, render
+from optionsmatrix.web.rendering import PRIVATE, is_htmx, render
 from optionsmatrix.web.scoring.form import evaluate
 from optionsmatrix.web.scoring.view import how_sure_context
 from optionsmatrix.web.sensitivity_view import chosen_sweep
@@ -82,6 +83,8 @@ def _shared_url_for(request: Request, secret: str) -> Callable[..., URL]:
             return request.url_for("shared_page", secret=secret)
         if name == "matrix_how_sure":
             return request.url_for("shared_how_sure", secret=secret)
+        if name == "matrix_export":  # /matrices/{id}/export would be a 404 for a visitor when the matrix is private
+            return request.url_for("shared_export", secret=secret)
         return request.url_for(name, **path_params)
 
     return url_for
@@ -98,6 +101,17 @@ def shared_page(request: Request, secret: str, session: SessionDep) -> Response:
     matrix = sharing.shared_matrix(session, secret=secret)  # unknown or revoked: the 404 page
     # The address is the key to the matrix: no cache or proxy keeps a copy.
     return render(request, "matrices/detail.html", _shared_context(request, matrix, secret), private=True)
+
+
+@router.get("/shared/{secret}/export", name="shared_export")
+def shared_export(
+    secret: str, session: SessionDep, format: Annotated[ExportFormat, Query()] = "json"  # noqa: A002
+) -> Response:
+    """The shared page's Export links: the same files as the matrix's own page offers."""
+    matrix = sharing.shared_matrix(session, secret=secret)
+    download = matrix_files.export_matrix(matrix, format=format)
+    headers = {"Content-Disposition": download.content_disposition, **PRIVATE}  # the address is the key
+    return Response(download.content, media_type=download.media_type, headers=headers)
 
 
 @router.get("/shared/{secret}/score", name="shared_score")

@@ -40,6 +40,12 @@ def hit_and_run_steps(n: int) -> int:
     return 50 + 10 * n
 
 
+# What `WeightSampler.cost` counts, in units of roughly 10 ns of numpy on one core: a hit-and-run step
+# costs as much as HIT_AND_RUN_STEP_OVERHEAD numbers per chain before it touches any (numpy's per-call
+# overhead), and each number (a criterion or an order pair) about twice a drawn number.
+HIT_AND_RUN_STEP_OVERHEAD = 170
+
+
 class WeightSampler:
     """Draws sample weight vectors (rows summing to 1) for criteria under optional bounds and order."""
 
@@ -61,6 +67,22 @@ class WeightSampler:
             self.acceptance = float(self._inside(pilot).mean())
             if self.acceptance < MIN_ACCEPTANCE:
                 self.method = "hit_and_run"
+
+    def cost(self, samples: int) -> int:
+        """The work of drawing `samples` weight vectors, in numbers drawn (see HIT_AND_RUN_STEP_OVERHEAD).
+
+        Unbounded draws cost samples × n (more with an order); rejection divides that by the acceptance; hit-and-run
+        restarts its chains in every block of BLOCK samples, so it costs per block, not per sample.
+        """
+        if self.method == "exact":
+            per_number = 1 if self.order is None else 3  # an order sorts every draw, and shuffles its ties
+            if self.bounds is None:
+                return samples * self.n * per_number
+            return int(samples * self.n * per_number * 1.25 / max(self.acceptance, MIN_ACCEPTANCE))
+        blocks = -(-samples // BLOCK)
+        steps = hit_and_run_steps(self.n) + (BLOCK // CHAINS) * self.n
+        pairs = self._order_pairs()[0].size
+        return blocks * steps * CHAINS * 2 * (self.n + pairs + HIT_AND_RUN_STEP_OVERHEAD)
 
     def _stream(self, key: int | str) -> np.random.Generator:
         spawn_key = (0, key) if isinstance(key, int) else (1,)

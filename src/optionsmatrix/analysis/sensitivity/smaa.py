@@ -95,6 +95,7 @@ def smaa(
     weight_samples: np.ndarray | None = None,
     score_samples: np.ndarray | None = None,
     chunk_size: int | None = None,
+    max_sampling_work: int | None = None,
 ) -> SmaaResult:
     """SMAA-2 of `problem` under `method` (see the module docstring).
 
@@ -104,7 +105,9 @@ def smaa(
     `weight_samples` (k × n, rows scaled to sum to 1). `score_samples`
     (k × m × n) gives sample s its own score table; k then sets the number of
     samples. `chunk_size` (samples per chunk, rounded up to whole blocks)
-    changes memory use, never the answer.
+    changes memory use, never the answer. `max_sampling_work` caps `WeightSampler.cost`: drawing
+    weights under bounds can cost far more than ranking them (hit-and-run), which the caller's
+    samples × options × criteria cap does not see.
     """
     spec = method_spec(method)
     m, n = problem.scores.shape
@@ -134,6 +137,19 @@ def smaa(
             code="seed_invalid",
         )
     sampler = None if weight_samples is not None else WeightSampler(n, int(seed), bounds, order)
+    if sampler is not None and max_sampling_work is not None and sampler.cost(samples) > max_sampling_work:
+        low, high = 0, samples  # cost grows with samples: the most that fits, by bisection
+        while low < high:
+            middle = (low + high + 1) // 2
+            low, high = (middle, high) if sampler.cost(middle) <= max_sampling_work else (low, middle - 1)
+        most = low
+        raise AnalysisError(
+            f"drawing {samples:,} weight vectors within these bounds"
+            + (" and this order" if order is not None else "")
+            + f" is too much work for one request; at most {most:,} samples" + ("" if most else ": loosen the bounds"),
+            "samples",
+            code="samples_too_many",
+        )
     pairwise = spec.name == "promethee2" and score_samples is not None
     step = chunk_samples(m, n, pairwise) if chunk_size is None else -(-max(1, chunk_size) // BLOCK) * BLOCK
 

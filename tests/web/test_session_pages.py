@@ -165,7 +165,7 @@ def test_a_session_starts_with_the_chosen_normalisation(client, case_study_id):
     )
     session_id = int(started.headers["location"].rstrip("/").rsplit("/", 1)[1])
 
-    assert "normalisation minmax" in client.get(started.headers["location"]).text
+    assert "normalisation: min–max (range of the scores given)" in client.get(started.headers["location"]).text
     assert client.get(f"/api/v1/sessions/{session_id}").json()["normalization"] == "minmax"
 
 
@@ -254,3 +254,18 @@ def test_the_ballot_offers_each_criterion_s_quotation_one_tap_away(app, client, 
     page = phone.get(url).text
 
     assert page.count("What the source says<span class=\"visually-hidden\"> about ") == 8
+
+
+def test_the_group_chart_uses_short_names_and_names_the_method_in_words(app, client, dashboard_url):
+    """On a projector the full names made each bar four lines tall: the ranking no longer fitted the screen."""
+    phone, url = _join(app, _code(client, dashboard_url))
+    phone.post(f"{url}/ballot", data=_fill(phone.get(url).text, "4"))
+    client.post(f"{dashboard_url}/reveal")
+
+    live = client.get(f"{dashboard_url}/live", headers=HTMX).text
+    group = phone.get(f"{url}/status", headers=HTMX).text
+
+    for page in (live, group):
+        bar_names = " ".join(re.findall(r'<text class="bar-name"[^>]*>([^<]*)<', page))
+        assert "CBP support" in bar_names and "Bolster CBP capacity" not in bar_names
+        assert "method Weighted sum (WSM)" in page and "method wsm" not in page

@@ -30,7 +30,7 @@ from optionsmatrix.web.deps import LoggedIn, PageMatrix
 from optionsmatrix.web.forms import SubmittedForm, errors_from, parse_form
 from optionsmatrix.web.guard import WebActor
 from optionsmatrix.web.rendering import is_htmx, render
-from optionsmatrix.web.seminar_view import group_chart, heatmap, label, movement, qr_svg
+from optionsmatrix.web.seminar_view import group_chart, heatmap, label, method_words, movement, qr_svg
 from optionsmatrix.web.sensitivity_view import how_sure_view
 
 router = APIRouter()
@@ -114,7 +114,8 @@ def _dashboard_context(request: Request, session: Session, snapshot: SessionSnap
         "participants": participant_list(session, snapshot),
         "rounds": round_list(session, snapshot),
         "result": result,
-        "chart": group_chart(result),
+        "chart": group_chart(result, snapshot),
+        "method_words": method_words,
         "heatmap": heatmap(snapshot, result),
         "criteria_labels": [(label(c), c.name) for c in snapshot.criteria],
         "movement": movement(snapshot, previous, result) if previous is not None else None,

@@ -269,3 +269,16 @@ def test_the_group_chart_uses_short_names_and_names_the_method_in_words(app, cli
         bar_names = " ".join(re.findall(r'<text class="bar-name"[^>]*>([^<]*)<', page))
         assert "CBP support" in bar_names and "Bolster CBP capacity" not in bar_names
         assert "method Weighted sum (WSM)" in page and "method wsm" not in page
+
+
+def test_a_ballot_without_weights_says_the_weights_are_what_is_missing(app, client, case_study_id):
+    """Participant weights: every cell scored but no weights used to read "(40 of 40 so far)" and no ranking."""
+    started = client.post(f"/matrices/{case_study_id}/sessions", data={"weight_mode": "participant", "method": "wsm"},
+                          follow_redirects=False)  # fmt: skip
+    phone, url = _join(app, _code(client, started.headers["location"]))
+    sent = phone.post(f"{url}/ballot", data=_fill(phone.get(url).text), follow_redirects=False)
+
+    page = phone.get(sent.headers["location"]).text
+
+    assert "Your ranking</h3>" not in page
+    assert "and gives every criterion a weight" in page and "40 of 40</span> scored so far" in page

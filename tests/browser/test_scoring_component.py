@@ -225,3 +225,12 @@ def test_on_a_wide_screen_every_tab_stop_in_the_grid_is_visible(page):
         sizes.append(page.evaluate(FOCUSED_BOX))
     assert [s for s in sizes if s[1] < 4 or s[2] < 4] == []
     assert any("What the source says" in s[0] for s in sizes)
+
+
+def test_on_a_phone_every_button_is_at_least_44_px_tall(page):
+    """"Rank", "Present this ranking" and the instructor's ↑ ↓ Remove were `.small`: 40 px, under the 44 px to tap."""
+    page.goto(_scored_url(page, _open_case_study(page)))
+    heights = page.locator("main button:visible, main .button:visible, main .checkbox label:visible").evaluate_all(
+        "els => els.map(e => [e.textContent.trim().slice(0, 30), e.getBoundingClientRect().height])"
+    )
+    assert heights and [h for h in heights if h[1] < 44] == []

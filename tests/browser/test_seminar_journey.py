@@ -122,3 +122,15 @@ def test_a_seminar_from_start_to_the_second_round(browser, live_server, instruct
     phone_context.close()
     projector.close()
     assert [e for e in errors if "422" not in e] == []
+
+
+def test_deleting_a_session_asks_before_every_ballot_goes(page, instructor_email):
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: asked.append(dialog.message))  # the fixture's handler accepts it
+    log_in_through_the_form(page, instructor_email)
+    _start_session(page, "Border options — to delete")
+
+    page.get_by_role("button", name="Delete this session and every ballot in it").click()
+
+    expect(page).to_have_url(re.compile(r"/sessions$"))
+    assert asked == ["Delete “Border options — to delete” and every ballot in it? This cannot be undone."]

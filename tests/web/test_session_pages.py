@@ -282,3 +282,15 @@ def test_a_ballot_without_weights_says_the_weights_are_what_is_missing(app, clie
 
     assert "Your ranking</h3>" not in page
     assert "and gives every criterion a weight" in page and "40 of 40</span> scored so far" in page
+
+
+def test_deleting_a_session_or_removing_a_participant_asks_first(app, client, dashboard_url):
+    """Both were one click on the projector's page, with every ballot (or one person's) gone at once."""
+    _join(app, _code(client, dashboard_url), "Cleo")
+    page = client.get(dashboard_url).text
+
+    assert re.search(r'hx-post="[^"]*/delete" hx-confirm="Delete “[^"]+” and every ballot in it\?', page)
+    assert 'hx-confirm="Remove Cleo and their ballot?"' in page
+    token = csrf_token_of(client)
+    deleted = client.post(f"{dashboard_url}/delete", data={"csrf_token": token}, headers=HTMX)
+    assert deleted.status_code == 204 and deleted.headers["HX-Redirect"].endswith("/sessions")

@@ -163,7 +163,10 @@ def _back(request: Request, snapshot: SessionSnapshot) -> Response:
 @router.post("/sessions/{session_id}/delete", name="session_delete")
 def delete(request: Request, snapshot: RunPageSession, session: SessionDep) -> Response:
     seminars.delete_session(session, seminar=snapshot.seminar)
-    return RedirectResponse(request.url_for("session_list"), status_code=303)
+    target = request.url_for("session_list")
+    if is_htmx(request):  # asked through htmx, to confirm first: navigate rather than swap
+        return Response(status_code=204, headers={"HX-Redirect": str(target)})
+    return RedirectResponse(target, status_code=303)
 
 
 _ACTIONS = {

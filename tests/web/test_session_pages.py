@@ -182,6 +182,19 @@ def test_a_normalisation_the_method_does_not_take_is_refused_beside_the_form(cli
     assert "works on the raw scores" in refused.text
 
 
+def test_a_refused_start_keeps_participant_weights_and_reveal_as_chosen(client, case_study_id):
+    """The radio and checkbox came back reset: resubmitting started a session with the instructor's weights."""
+    refused = client.post(
+        f"/matrices/{case_study_id}/sessions",
+        data={"weight_mode": "participant", "method": "promethee2", "normalization": "vector", "reveal": "on"},
+        follow_redirects=False,
+    )
+
+    assert refused.status_code == 422
+    assert 'value="participant" checked' in refused.text and 'value="fixed" checked' not in refused.text
+    assert 'name="reveal" checked' in refused.text
+
+
 def test_counting_session_ids_reveals_no_join_code_nor_which_sessions_exist(anonymous, client, dashboard_url):
     session_id = int(dashboard_url.rsplit("/", 1)[1])
     code = _code(client, dashboard_url)

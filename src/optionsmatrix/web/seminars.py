@@ -79,7 +79,8 @@ def start(
             if "normalization" in form.errors:
                 form.errors["normalization"] = _normalisation_sentence(chosen.get("method") or "wsm")
     errors = form.errors or {"form": "The session could not be started."}
-    context = {**matrix_context(matrix, actor), "session_form": {"values": chosen, "errors": errors}}
+    shown = {**chosen, "reveal": str(submitted.get("reveal", ""))}  # the form comes back as sent
+    context = {**matrix_context(matrix, actor), "session_form": {"values": shown, "errors": errors}}
     return render(request, "matrices/detail.html", context, status_code=422)
 
 

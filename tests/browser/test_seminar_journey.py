@@ -86,6 +86,7 @@ def test_a_seminar_from_start_to_the_second_round(browser, live_server, instruct
     # Option i scored high on early criteria: a clear order, so the ranking is not a tie.
     _score_every_option(phone, lambda i, j: 5 - i if j % 2 == 0 else 1 + i % 5, first_ballot=True)
     expect(phone.get_by_role("status").first).to_contain_text("Your ballot was saved")
+    expect(phone.get_by_text("Your ballot was saved")).to_be_in_viewport()  # where the submit lands, not far above
     expect(phone.locator("#scoring-result .plain-ranking li")).to_have_count(5)
     expect(phone.get_by_text("The group's result appears here when the instructor reveals it.")).to_be_visible()
 

@@ -163,6 +163,8 @@ def participant_context(
         method_label=METHODS[snapshot.seminar.method].label,
         ranking=_own_panel(snapshot, own), disabled=snapshot.seminar.status != "open",
         hidden={"version": version},
+        notice=f"Your ballot was saved (version {version}). You can change it until the session closes."
+        if saved and current is not None else "",
     )  # fmt: skip
     return {
         "snapshot": snapshot,

@@ -434,3 +434,12 @@ def test_the_matrices_address_leads_to_the_list_and_errors_speak_plainly(anonymo
     assert missing.status_code == 404 and "There is no page at this address." in missing.text
     assert get_a_form_target.status_code == 405 and "Method Not Allowed" not in get_a_form_target.text
     assert anonymous.get("/api/v1/no-such-thing").headers["content-type"].startswith("application/")
+
+
+def test_a_ladder_with_one_level_does_not_call_it_both_least_and_most_escalatory(client, make_matrix):
+    """An imported CSV puts every option on level 1: the caption read "level 1 is the least …, level 1 the most"."""
+    matrix = make_matrix()
+
+    page = client.get(f"/matrices/{matrix['id']}").text
+
+    assert "Escalation ladder: every option is on level 1." in page and "level 1 the most" not in page

@@ -88,3 +88,16 @@ def test_add_reorder_and_remove_options_in_place(page, instructor_email):
 
     page.get_by_role("button", name="Remove Riverside").click()
     expect(page.locator("#options .option-name")).to_have_text(["Campus"])
+
+
+def test_a_refused_import_lands_on_its_message(page, instructor_email, tmp_path):
+    """The list page reloaded at its top; the message was a long scroll below, out of sight."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in_through_the_form(page, instructor_email)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("foo,bar\n1,2\n")
+    page.goto("/")
+    page.set_input_files("#import-file", str(bad))
+    page.get_by_role("button", name="Import").click()
+
+    expect(page.locator("#import-file-error")).to_be_in_viewport()  # and role=alert reads it out

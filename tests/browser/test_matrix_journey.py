@@ -31,6 +31,11 @@ def test_copy_then_rename_a_criterion_inline_and_see_a_bad_edit_refused(page, in
     page.get_by_role("button", name="Copy this matrix").click()
     expect(page.locator("h1")).to_have_text(CASE_STUDY + " (copy)")
     copy_url = page.url
+    # On a phone the ↑ ↓ Edit Remove row is thumb-sized: 44 × 44 px at least.
+    boxes = page.locator("#options .item-actions").first.locator("a, button").evaluate_all(
+        "els => els.map(e => { const b = e.getBoundingClientRect(); return [b.width, b.height]; })"
+    )
+    assert boxes and all(w >= 44 and h >= 44 for w, h in boxes), boxes
 
     # Rename inline: htmx swaps the criteria section, the page does not reload.
     page.evaluate("window.__same_document = true")

@@ -221,6 +221,7 @@ def test_a_second_tab_cannot_silently_overwrite_the_ballot_sent_from_the_first(a
     refused = phone.post(f"{url}/ballot", data=_fill(second_tab, "2"), follow_redirects=False)
 
     assert refused.status_code == 409 and "changed from another tab or device" in refused.text
+    assert len(re.findall(r'role="alert">[^<]*changed from another tab', refused.text)) == 1  # read out once
     assert 'value="2" checked' in refused.text  # what was just sent is still in the form
     again = _fill(refused.text, "2")  # the form now carries the saved version: sending it again is deliberate
     assert phone.post(f"{url}/ballot", data=again, follow_redirects=False).status_code == 303

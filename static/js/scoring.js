@@ -70,6 +70,8 @@
     });
     var bar = form.querySelector(".sc-bar-progress");
     if (bar) bar.textContent = scored + " of " + total + " scored";
+    var pending = form.querySelector(".sc-filled-count");
+    if (pending) pending.textContent = scored + " of " + total;
     form.querySelectorAll("th.sc-opt[data-option] .sc-progress").forEach(function (progress) {
       var option = progress.closest("[data-option]").getAttribute("data-option");
       progress.textContent = progress.textContent.replace(/\d+ of \d+ scored\s*$/,

@@ -31,6 +31,11 @@ def test_copy_then_rename_a_criterion_inline_and_see_a_bad_edit_refused(page, in
     page.get_by_role("button", name="Copy this matrix").click()
     expect(page.locator("h1")).to_have_text(CASE_STUDY + " (copy)")
     copy_url = page.url
+    # On a phone the ↑ ↓ Edit Remove row is thumb-sized: 44 × 44 px at least.
+    boxes = page.locator("#options .item-actions").first.locator("a, button").evaluate_all(
+        "els => els.map(e => { const b = e.getBoundingClientRect(); return [b.width, b.height]; })"
+    )
+    assert boxes and all(w >= 44 and h >= 44 for w, h in boxes), boxes
 
     # Rename inline: htmx swaps the criteria section, the page does not reload.
     page.evaluate("window.__same_document = true")
@@ -88,3 +93,16 @@ def test_add_reorder_and_remove_options_in_place(page, instructor_email):
 
     page.get_by_role("button", name="Remove Riverside").click()
     expect(page.locator("#options .option-name")).to_have_text(["Campus"])
+
+
+def test_a_refused_import_lands_on_its_message(page, instructor_email, tmp_path):
+    """The list page reloaded at its top; the message was a long scroll below, out of sight."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in_through_the_form(page, instructor_email)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("foo,bar\n1,2\n")
+    page.goto("/")
+    page.set_input_files("#import-file", str(bad))
+    page.get_by_role("button", name="Import").click()
+
+    expect(page.locator("#import-file-error")).to_be_in_viewport()  # and role=alert reads it out

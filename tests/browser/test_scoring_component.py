@@ -206,3 +206,31 @@ def test_axe_finds_nothing_serious_on_the_matrix_page_with_the_working_open(brow
         assert serious_axe_violations(page) == []
     finally:
         context.close()
+
+
+FOCUSED_BOX = """(() => { const b = document.activeElement.getBoundingClientRect();
+  return [document.activeElement.textContent.trim().slice(0, 30), b.width, b.height]; })()"""
+
+
+def test_on_a_wide_screen_every_tab_stop_in_the_grid_is_visible(page):
+    """The option headers' "What the source says" and the bar's "Ranking" link were clipped to 1 px but focusable."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    _open_case_study(page)
+    page.locator("#scoring-form input[type=radio]").first.focus()
+    for _ in range(6):  # back through the header row's five "What the source says"
+        page.keyboard.press("Shift+Tab")
+    sizes = []
+    for _ in range(60):  # the header row, the first rows of scale buttons, the side panel and the bar
+        page.keyboard.press("Tab")
+        sizes.append(page.evaluate(FOCUSED_BOX))
+    assert [s for s in sizes if s[1] < 4 or s[2] < 4] == []
+    assert any("What the source says" in s[0] for s in sizes)
+
+
+def test_on_a_phone_every_button_is_at_least_44_px_tall(page):
+    """"Rank", "Present this ranking" and the instructor's ↑ ↓ Remove were `.small`: 40 px, under the 44 px to tap."""
+    page.goto(_scored_url(page, _open_case_study(page)))
+    heights = page.locator("main button:visible, main .button:visible, main .checkbox label:visible").evaluate_all(
+        "els => els.map(e => [e.textContent.trim().slice(0, 30), e.getBoundingClientRect().height])"
+    )
+    assert heights and [h for h in heights if h[1] < 44] == []

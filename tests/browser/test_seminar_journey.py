@@ -39,7 +39,7 @@ def _start_session(dashboard, title: str) -> str:
     return code
 
 
-def _score_every_option(phone, pick) -> None:
+def _score_every_option(phone, pick, *, first_ballot: bool = False) -> None:
     """On the phone: one option at a time, a scale button per criterion, "Next option", then submit."""
     rows = phone.locator("[data-sc-grid] tbody tr")
     for i in range(5):
@@ -51,6 +51,8 @@ def _score_every_option(phone, pick) -> None:
         if i < 4:
             phone.locator("[data-sc-grid] tfoot td.is-current").get_by_role("button", name="Next option").click()
     expect(phone.locator(".sc-bar-progress")).to_have_text("40 of 40 scored")
+    if first_ballot:  # no ranking before the first submit: the panel's count follows each tap, as the bar's does
+        expect(phone.locator(".sc-filled-count")).to_have_text("40 of 40")
     phone.locator(".sc-bar").get_by_role("button", name="Submit my ballot").click()
 
 
@@ -82,8 +84,9 @@ def test_a_seminar_from_start_to_the_second_round(browser, live_server, instruct
     assert dashboard.url == dashboard_url
 
     # Option i scored high on early criteria: a clear order, so the ranking is not a tie.
-    _score_every_option(phone, lambda i, j: 5 - i if j % 2 == 0 else 1 + i % 5)
+    _score_every_option(phone, lambda i, j: 5 - i if j % 2 == 0 else 1 + i % 5, first_ballot=True)
     expect(phone.get_by_role("status").first).to_contain_text("Your ballot was saved")
+    expect(phone.get_by_text("Your ballot was saved")).to_be_in_viewport()  # where the submit lands, not far above
     expect(phone.locator("#scoring-result .plain-ranking li")).to_have_count(5)
     expect(phone.get_by_text("The group's result appears here when the instructor reveals it.")).to_be_visible()
 
@@ -120,3 +123,15 @@ def test_a_seminar_from_start_to_the_second_round(browser, live_server, instruct
     phone_context.close()
     projector.close()
     assert [e for e in errors if "422" not in e] == []
+
+
+def test_deleting_a_session_asks_before_every_ballot_goes(page, instructor_email):
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: asked.append(dialog.message))  # the fixture's handler accepts it
+    log_in_through_the_form(page, instructor_email)
+    _start_session(page, "Border options — to delete")
+
+    page.get_by_role("button", name="Delete this session and every ballot in it").click()
+
+    expect(page).to_have_url(re.compile(r"/sessions$"))
+    assert asked == ["Delete “Border options — to delete” and every ballot in it? This cannot be undone."]

@@ -422,3 +422,24 @@ def test_a_form_over_the_limit_gets_a_413_message_with_the_security_headers(clie
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers.get("hx-retarget") == ("#page-alert" if htmx else None)
     assert len(client.get(f"/api/v1/matrices/{matrix['id']}").json()["options"]) == 3
+
+
+def test_the_matrices_address_leads_to_the_list_and_errors_speak_plainly(anonymous):
+    """GET /matrices answered "Method Not Allowed"; a mistyped address "Not Found": HTTP's words, not a reader's."""
+    listed = anonymous.get("/matrices", follow_redirects=False)
+    missing = anonymous.get("/no-such-page")
+    get_a_form_target = anonymous.get("/sessions/1/reveal")
+
+    assert listed.status_code == 303 and listed.headers["location"] == "/"
+    assert missing.status_code == 404 and "There is no page at this address." in missing.text
+    assert get_a_form_target.status_code == 405 and "Method Not Allowed" not in get_a_form_target.text
+    assert anonymous.get("/api/v1/no-such-thing").headers["content-type"].startswith("application/")
+
+
+def test_a_ladder_with_one_level_does_not_call_it_both_least_and_most_escalatory(client, make_matrix):
+    """An imported CSV puts every option on level 1: the caption read "level 1 is the least …, level 1 the most"."""
+    matrix = make_matrix()
+
+    page = client.get(f"/matrices/{matrix['id']}").text
+
+    assert "Escalation ladder: every option is on level 1." in page and "level 1 the most" not in page

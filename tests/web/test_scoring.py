@@ -397,3 +397,16 @@ def test_rank_messages_use_the_criterion_names_on_the_page_not_field_names(clien
         assert response.status_code == 422
         assert message in response.text
     assert "ranks[" not in response.text and "competition ranks" not in response.text
+
+
+def test_the_working_labels_its_tables_with_short_names_and_full_names_in_tooltips(client, case_study_id):
+    """PROMETHEE's option-by-option table had full names as column heads: eight lines tall on a phone."""
+    matrix = _matrix(client, case_study_id)
+    params = {**_scores(matrix, lambda i, j: 1 + (i + j) % 5), "method": "promethee2", "explain": "1"}
+
+    html = client.get(f"/matrices/{case_study_id}/score", params=params).text
+    working = html[html.index('id="scoring-working-heading"') :]
+
+    assert '<th scope="col" class="number" title="Bolster CBP capacity' in working
+    assert ">CBP support</th>" in working and ">Supply-chain disruption</th>" in working
+    assert not re.search(r">Bolster CBP capacity[^<]*</th>", working)

@@ -165,7 +165,7 @@ def test_a_session_starts_with_the_chosen_normalisation(client, case_study_id):
     )
     session_id = int(started.headers["location"].rstrip("/").rsplit("/", 1)[1])
 
-    assert "normalisation minmax" in client.get(started.headers["location"]).text
+    assert "normalisation: min–max (range of the scores given)" in client.get(started.headers["location"]).text
     assert client.get(f"/api/v1/sessions/{session_id}").json()["normalization"] == "minmax"
 
 
@@ -180,6 +180,19 @@ def test_a_normalisation_the_method_does_not_take_is_refused_beside_the_form(cli
     assert 'id="session-form-error"' in refused.text and 'value="Kept title"' in refused.text
     assert "normalization" not in refused.text.split('id="session-form-error"')[1].split("</p>")[0]
     assert "works on the raw scores" in refused.text
+
+
+def test_a_refused_start_keeps_participant_weights_and_reveal_as_chosen(client, case_study_id):
+    """The radio and checkbox came back reset: resubmitting started a session with the instructor's weights."""
+    refused = client.post(
+        f"/matrices/{case_study_id}/sessions",
+        data={"weight_mode": "participant", "method": "promethee2", "normalization": "vector", "reveal": "on"},
+        follow_redirects=False,
+    )
+
+    assert refused.status_code == 422
+    assert 'value="participant" checked' in refused.text and 'value="fixed" checked' not in refused.text
+    assert 'name="reveal" checked' in refused.text
 
 
 def test_counting_session_ids_reveals_no_join_code_nor_which_sessions_exist(anonymous, client, dashboard_url):
@@ -208,6 +221,7 @@ def test_a_second_tab_cannot_silently_overwrite_the_ballot_sent_from_the_first(a
     refused = phone.post(f"{url}/ballot", data=_fill(second_tab, "2"), follow_redirects=False)
 
     assert refused.status_code == 409 and "changed from another tab or device" in refused.text
+    assert len(re.findall(r'role="alert">[^<]*changed from another tab', refused.text)) == 1  # read out once
     assert 'value="2" checked' in refused.text  # what was just sent is still in the form
     again = _fill(refused.text, "2")  # the form now carries the saved version: sending it again is deliberate
     assert phone.post(f"{url}/ballot", data=again, follow_redirects=False).status_code == 303
@@ -254,3 +268,43 @@ def test_the_ballot_offers_each_criterion_s_quotation_one_tap_away(app, client, 
     page = phone.get(url).text
 
     assert page.count("What the source says<span class=\"visually-hidden\"> about ") == 8
+
+
+def test_the_group_chart_uses_short_names_and_names_the_method_in_words(app, client, dashboard_url):
+    """On a projector the full names made each bar four lines tall: the ranking no longer fitted the screen."""
+    phone, url = _join(app, _code(client, dashboard_url))
+    phone.post(f"{url}/ballot", data=_fill(phone.get(url).text, "4"))
+    client.post(f"{dashboard_url}/reveal")
+
+    live = client.get(f"{dashboard_url}/live", headers=HTMX).text
+    group = phone.get(f"{url}/status", headers=HTMX).text
+
+    for page in (live, group):
+        bar_names = " ".join(re.findall(r'<text class="bar-name"[^>]*>([^<]*)<', page))
+        assert "CBP support" in bar_names and "Bolster CBP capacity" not in bar_names
+        assert "method Weighted sum (WSM)" in page and "method wsm" not in page
+
+
+def test_a_ballot_without_weights_says_the_weights_are_what_is_missing(app, client, case_study_id):
+    """Participant weights: every cell scored but no weights used to read "(40 of 40 so far)" and no ranking."""
+    started = client.post(f"/matrices/{case_study_id}/sessions", data={"weight_mode": "participant", "method": "wsm"},
+                          follow_redirects=False)  # fmt: skip
+    phone, url = _join(app, _code(client, started.headers["location"]))
+    sent = phone.post(f"{url}/ballot", data=_fill(phone.get(url).text), follow_redirects=False)
+
+    page = phone.get(sent.headers["location"]).text
+
+    assert "Your ranking</h3>" not in page
+    assert "and gives every criterion a weight" in page and "40 of 40</span> scored so far" in page
+
+
+def test_deleting_a_session_or_removing_a_participant_asks_first(app, client, dashboard_url):
+    """Both were one click on the projector's page, with every ballot (or one person's) gone at once."""
+    _join(app, _code(client, dashboard_url), "Cleo")
+    page = client.get(dashboard_url).text
+
+    assert re.search(r'hx-post="[^"]*/delete" hx-confirm="Delete “[^"]+” and every ballot in it\?', page)
+    assert 'hx-confirm="Remove Cleo and their ballot?"' in page
+    token = csrf_token_of(client)
+    deleted = client.post(f"{dashboard_url}/delete", data={"csrf_token": token}, headers=HTMX)
+    assert deleted.status_code == 204 and deleted.headers["HX-Redirect"].endswith("/sessions")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from http import HTTPStatus
 from urllib.parse import urlsplit
 
 from fastapi import Request
@@ -52,8 +53,18 @@ def _invalid_request(request: Request, _error: RequestValidationError) -> Respon
     return render_error_page(request, status_code=422, message="The request was not understood.")
 
 
+# Starlette's own reasons ("Not Found", "Method Not Allowed") are HTTP's words, not a reader's.
+_PLAIN_REASONS = {
+    404: "There is no page at this address.",
+    405: "This address is not a page to open: it only takes a form's answer.",
+}
+
+
 def _http(request: Request, error: StarletteHTTPException) -> Response:
-    return render_error_page(request, status_code=error.status_code, message=str(error.detail))
+    message = str(error.detail)
+    if error.status_code in _PLAIN_REASONS and message == HTTPStatus(error.status_code).phrase:
+        message = _PLAIN_REASONS[error.status_code]
+    return render_error_page(request, status_code=error.status_code, message=message)
 
 
 def _unexpected(_request: Request, headers: dict[str, str]) -> Response:

@@ -32,6 +32,12 @@ def matrix_list(request: Request, session: SessionDep, actor: WebActor) -> Respo
     return render(request, "matrices/list.html", _list_context(session, actor))
 
 
+@router.get("/matrices", include_in_schema=False)
+def matrices_address() -> Response:
+    """/matrices/N is a matrix, so /matrices is where people look for the list: it lives at /."""
+    return RedirectResponse("/", status_code=303)
+
+
 @router.post("/matrices", name="matrix_create")
 def matrix_create(
     request: Request, session: SessionDep, instructor: LoggedIn, actor: WebActor, submitted: SubmittedForm

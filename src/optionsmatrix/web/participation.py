@@ -24,7 +24,7 @@ from optionsmatrix.services.seminars import SessionSnapshot, get_snapshot
 from optionsmatrix.services.session_ranking import SnapshotRanking
 from optionsmatrix.services.session_results import GroupResult, group_result
 from optionsmatrix.web.scoring.component import RankingPanel, ballot_view, score_name
-from optionsmatrix.web.seminar_view import group_chart, label
+from optionsmatrix.web.seminar_view import group_chart, label, method_words
 
 RATIONALE_MAX = 280
 STATUS_SECONDS = 6  # participants check for a reveal no more often than every 5 s
@@ -163,6 +163,8 @@ def participant_context(
         method_label=METHODS[snapshot.seminar.method].label,
         ranking=_own_panel(snapshot, own), disabled=snapshot.seminar.status != "open",
         hidden={"version": version},
+        notice=f"Your ballot was saved (version {version}). You can change it until the session closes."
+        if saved and current is not None else "",
     )  # fmt: skip
     return {
         "snapshot": snapshot,
@@ -176,10 +178,11 @@ def participant_context(
         "started_from_earlier": earlier is not None,
         "own": own,
         "group": group,
-        "group_chart": group_chart(group) if group is not None else None,
+        "group_chart": group_chart(group, snapshot) if group is not None else None,
+        "method_words": method_words,
         "standing": _standing(snapshot, own, group.ranking if group else None) if group and group.ranking else [],
         "previous": previous,
-        "previous_chart": group_chart(previous) if previous is not None else None,
+        "previous_chart": group_chart(previous, snapshot) if previous is not None else None,
         "status_seconds": STATUS_SECONDS,
         "label": label,
         "ballot_form": view,

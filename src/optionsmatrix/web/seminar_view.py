@@ -14,11 +14,13 @@ from dataclasses import dataclass
 import segno
 from markupsafe import Markup
 
+from optionsmatrix.analysis import METHODS
 from optionsmatrix.analysis.explain import ranked_options
 from optionsmatrix.services.labels import display_name
 from optionsmatrix.services.seminars import SessionSnapshot
 from optionsmatrix.services.session_results import GroupResult
 from optionsmatrix.web.scoring.chart import BarChart, ranking_chart
+from optionsmatrix.web.scoring.form import NORMALIZATION_NAMES
 
 HEAT_LEVELS = 5  # shades of disagreement, 0 (agree) to 4 (far apart)
 
@@ -98,10 +100,20 @@ def movement(snapshot: SessionSnapshot, before: GroupResult, after: GroupResult)
     return sorted(rows, key=lambda m: (m.after_rank is None, m.after_rank or 0))
 
 
-def group_chart(result: GroupResult) -> BarChart | None:
+def group_chart(result: GroupResult, snapshot: SessionSnapshot) -> BarChart | None:
+    """The group ranking's bars, labelled with short names as the heatmap is: the whole ranking fits a projector."""
     if result.core_ranking is None:
         return None
-    return ranking_chart(result.core_ranking, ranked_options(result.core_ranking))
+    labels = {o.name: label(o) for o in snapshot.options}
+    return ranking_chart(result.core_ranking, ranked_options(result.core_ranking), labels=labels)
+
+
+def method_words(result: GroupResult) -> str:
+    """The method (and normalisation) in the words the rest of the app uses, not their API identifiers."""
+    words = METHODS[result.method].label
+    if result.normalization:
+        words += f", normalisation: {NORMALIZATION_NAMES.get(result.normalization, result.normalization).lower()}"
+    return words
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from optionsmatrix.web.deps import LoggedIn, PageMatrix
 from optionsmatrix.web.forms import SubmittedForm, errors_from, parse_form
 from optionsmatrix.web.guard import WebActor
 from optionsmatrix.web.rendering import is_htmx, render
-from optionsmatrix.web.seminar_view import group_chart, heatmap, label, movement, qr_svg
+from optionsmatrix.web.seminar_view import group_chart, heatmap, label, method_words, movement, qr_svg
 from optionsmatrix.web.sensitivity_view import chosen_sweep, how_sure_view
 
 router = APIRouter()
@@ -79,7 +79,8 @@ def start(
             if "normalization" in form.errors:
                 form.errors["normalization"] = _normalisation_sentence(chosen.get("method") or "wsm")
     errors = form.errors or {"form": "The session could not be started."}
-    context = {**matrix_context(matrix, actor), "session_form": {"values": chosen, "errors": errors}}
+    shown = {**chosen, "reveal": str(submitted.get("reveal", ""))}  # the form comes back as sent
+    context = {**matrix_context(matrix, actor), "session_form": {"values": shown, "errors": errors}}
     return render(request, "matrices/detail.html", context, status_code=422)
 
 
@@ -114,7 +115,8 @@ def _dashboard_context(request: Request, session: Session, snapshot: SessionSnap
         "participants": participant_list(session, snapshot),
         "rounds": round_list(session, snapshot),
         "result": result,
-        "chart": group_chart(result),
+        "chart": group_chart(result, snapshot),
+        "method_words": method_words,
         "heatmap": heatmap(snapshot, result),
         "criteria_labels": [(label(c), c.name) for c in snapshot.criteria],
         "movement": movement(snapshot, previous, result) if previous is not None else None,
@@ -164,7 +166,10 @@ def _back(request: Request, snapshot: SessionSnapshot) -> Response:
 @router.post("/sessions/{session_id}/delete", name="session_delete")
 def delete(request: Request, snapshot: RunPageSession, session: SessionDep) -> Response:
     seminars.delete_session(session, seminar=snapshot.seminar)
-    return RedirectResponse(request.url_for("session_list"), status_code=303)
+    target = request.url_for("session_list")
+    if is_htmx(request):  # asked through htmx, to confirm first: navigate rather than swap
+        return Response(status_code=204, headers={"HX-Redirect": str(target)})
+    return RedirectResponse(target, status_code=303)
 
 
 _ACTIONS = {

@@ -122,6 +122,7 @@ class ScoringView:
     disabled: bool = False
     current: int | None = None  # the option shown first on a phone
     hidden: Mapping[str, str] = field(default_factory=dict)  # ballot: posted as they are (e.g. the version seen)
+    notice: str = ""  # ballot: "saved", shown in the ranking panel, where the page lands after a submit
 
     @property
     def method(self) -> str:
@@ -235,6 +236,7 @@ def ballot_view(
     ranking: RankingPanel | None = None,
     disabled: bool = False,
     hidden: Mapping[str, str] | None = None,
+    notice: str = "",
 ) -> ScoringView:
     """A participant's ballot: POST to `action_url`, method fixed, weights fixed (shown) or typed.
 
@@ -266,6 +268,7 @@ def ballot_view(
         ranking=ranking,
         disabled=disabled,
         hidden=dict(hidden or {}),
+        notice=notice,
     )
 
 

@@ -118,6 +118,11 @@ class ScoringState:
         return {o.name: label_of(o) for o in self.options}
 
     @property
+    def step_labels(self) -> dict[str, str]:
+        """Full names of options and criteria (as the working's tables know them) to what the page calls them."""
+        return {**{c.name: label_of(c) for c in self.criteria}, **self.option_labels}
+
+    @property
     def carried_weights(self) -> np.ndarray | None:
         """What the lw.<id> hidden fields carry: the weights in force, or the last valid ones."""
         return self.weights if self.weights is not None else self.stale_weights

@@ -218,6 +218,7 @@ ROWS = [
     Row("GET", "/api/v1/shared/{secret}", everyone(404), path="/api/v1/shared/not-a-real-link"),
     # Pages: public
     Row("GET", "/", everyone(200)),
+    Row("GET", "/matrices", everyone(303)),  # to the list at /
     Row("GET", "/docs", everyone(200)),
     Row("GET", "/login", everyone(200)),
     Row("POST", "/login", everyone(401), data={"email": "nobody@example.org", "password": "wrong password"}),

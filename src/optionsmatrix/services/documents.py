@@ -28,17 +28,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from optionsmatrix.errors import FieldError, InvalidInput, OptionsMatrixError
 from optionsmatrix.limits import MAX_CRITERIA, MAX_OPTIONS
-from optionsmatrix.models import NAME_MAX
-from optionsmatrix.schemas.matrices import (
-    DirectionName,
-    EscalationLevel,
-    Name,
-    ScaleBound,
-    Text,
-    Title,
-    Weight,
-    label,
-)
+
+# The document's options and criteria are the API's own shapes: one set of rules for every way in.
+from optionsmatrix.schemas.matrices import CriterionCreate, Name, OptionCreate, Text, Title
 from optionsmatrix.schemas.text import comparison_key
 
 FORMAT = "optionsmatrix"
@@ -126,8 +118,6 @@ class Problems:
 
 # The JSON document -------------------------------------------------------------
 
-# Short names and scale-end labels: one line like a name, or empty.
-ShortLabel = Literal[""] | label(NAME_MAX, "A shorter name for narrow screens, or empty.")
 Score = Annotated[float, Field(allow_inf_nan=False)]
 
 
@@ -135,33 +125,12 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-class OptionDocument(_Strict):
-    name: Name
-    short_name: ShortLabel = ""
-    description: Text = ""
-    escalation_level: EscalationLevel = 1
-    evidence: Text = ""
-
-
-class CriterionDocument(_Strict):
-    name: Name
-    short_name: ShortLabel = ""
-    description: Text = ""
-    direction: DirectionName = "benefit"
-    weight: Weight = 1.0
-    scale_min: ScaleBound = 1.0
-    scale_max: ScaleBound = 5.0
-    scale_low_label: ShortLabel = ""
-    scale_high_label: ShortLabel = ""
-    evidence: Text = ""
-
-
 class MatrixBody(_Strict):
     title: Title
     description: Text = ""
     source: Text = ""
-    options: list[OptionDocument] = Field(default_factory=list, max_length=MAX_OPTIONS)
-    criteria: list[CriterionDocument] = Field(default_factory=list, max_length=MAX_CRITERIA)
+    options: list[OptionCreate] = Field(default_factory=list, max_length=MAX_OPTIONS)
+    criteria: list[CriterionCreate] = Field(default_factory=list, max_length=MAX_CRITERIA)
     scores: dict[Name, dict[Name, Score]] = Field(
         default_factory=dict,
         description="option name → criterion name → score on that criterion's scale; stored once matrices keep "

@@ -94,6 +94,20 @@ def group_result(
     aggregation: str = "mean",
     round_number: int | None = None,
 ) -> GroupResult:
+    return group_result_and_ballots(
+        session, snapshot, method=method, aggregation=aggregation, round_number=round_number
+    )[1]
+
+
+def group_result_and_ballots(
+    session: Session,
+    snapshot: SessionSnapshot,
+    *,
+    method: str | None = None,
+    aggregation: str = "mean",
+    round_number: int | None = None,
+) -> tuple[RoundBallots, GroupResult]:
+    """The group result and the ballots it rests on, loaded once (SMAA draws from the same ballots)."""
     strict = method is not None  # a method asked for by name: say why it cannot rank (422)
     method = method or snapshot.seminar.method
     normalization = snapshot.seminar.normalization if method == snapshot.seminar.method else None
@@ -103,8 +117,9 @@ def group_result(
             "aggregation", "the geometric mean needs every criterion's scale to start above 0; use mean or median"
         )
     loaded = load_round(session, snapshot, round_)
-    return compute_group_result(snapshot, loaded, method=method, normalization=normalization,
-                                aggregation=aggregation, round_number=round_.number, strict=strict)  # fmt: skip
+    result = compute_group_result(snapshot, loaded, method=method, normalization=normalization,
+                                  aggregation=aggregation, round_number=round_.number, strict=strict)  # fmt: skip
+    return loaded, result
 
 
 def compute_group_result(

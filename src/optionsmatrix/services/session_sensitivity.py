@@ -29,10 +29,10 @@ from optionsmatrix.analysis.sensitivity import (
 from optionsmatrix.errors import InvalidInput
 from optionsmatrix.limits import MAX_BALLOT_SAMPLE_NUMBERS, MAX_SESSION_SMAA_WORK, MAX_SMAA_SAMPLING_WORK
 from optionsmatrix.schemas.sensitivity import SMAA_ONLY, SessionSensitivityRequest
-from optionsmatrix.services.seminars import SessionSnapshot, get_round
+from optionsmatrix.services.seminars import SessionSnapshot
 from optionsmatrix.services.sensitivity import HowSure, SampledSmaa, how_sure_of
 from optionsmatrix.services.session_ranking import snapshot_problem
-from optionsmatrix.services.session_results import GroupResult, RoundBallots, group_result, load_round
+from optionsmatrix.services.session_results import GroupResult, RoundBallots, group_result_and_ballots
 
 NO_RANKING = "the group has no ranking in this round yet: every option must be scored on every criterion by someone"
 
@@ -43,7 +43,9 @@ def session_sensitivity(session: Session, snapshot: SessionSnapshot, body: Sessi
         for name in SMAA_ONLY:
             if getattr(body, name) is not None:
                 raise InvalidInput.on(name, f"'{name}' applies to analysis 'smaa' only")
-    result = group_result(session, snapshot, method=body.method, aggregation=body.aggregation, round_number=body.round)
+    loaded, result = group_result_and_ballots(
+        session, snapshot, method=body.method, aggregation=body.aggregation, round_number=body.round
+    )
     problem = _group_problem(snapshot, result)
     answer: dict[str, Any] = {
         "analysis": body.analysis,
@@ -60,7 +62,6 @@ def session_sensitivity(session: Session, snapshot: SessionSnapshot, body: Sessi
             return answer | dominance(problem).to_dict()
         if body.analysis == "methods":
             return answer | compare_methods(problem).to_dict()
-        loaded = load_round(session, snapshot, get_round(session, snapshot, result.round))
         room = room_smaa(snapshot, loaded, problem, result, body.samples, body.seed,
                          weight_bounds=body.weight_bounds, criteria_order=body.criteria_order)  # fmt: skip
     except AnalysisError as error:
@@ -78,11 +79,10 @@ def session_sensitivity(session: Session, snapshot: SessionSnapshot, body: Sessi
 
 def how_sure(session: Session, snapshot: SessionSnapshot, *, seed: int, sweep: int | None = None) -> HowSure | None:
     """The session's own method and the mean, current round; None while the group has no ranking."""
-    result = group_result(session, snapshot)
+    loaded, result = group_result_and_ballots(session, snapshot)
     if result.ranking is None or result.group_weights is None:
         return None
     problem = _group_problem(snapshot, result, short_names=True)
-    loaded = load_round(session, snapshot, get_round(session, snapshot, result.round))
     held = MAX_BALLOT_SAMPLE_NUMBERS // problem.scores.size
     samples = max(1, min(DEFAULT_SAMPLES, held, MAX_SESSION_SMAA_WORK // room_smaa_work(problem, result)))
     sampled = room_smaa(snapshot, loaded, problem, result, samples, seed)

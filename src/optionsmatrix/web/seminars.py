@@ -24,13 +24,14 @@ from optionsmatrix.services import ballots, seminars
 from optionsmatrix.services.seminars import SessionSnapshot, check_runs, get_snapshot
 from optionsmatrix.services.session_results import group_result
 from optionsmatrix.services.session_sensitivity import how_sure
+from optionsmatrix.services.session_tables import group_chart, heatmap, movement
 from optionsmatrix.services.session_views import fingerprint, participant_list, round_list
 from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import LoggedIn, PageMatrix
 from optionsmatrix.web.forms import SubmittedForm, errors_from, parse_form
 from optionsmatrix.web.guard import WebActor
 from optionsmatrix.web.rendering import is_htmx, render
-from optionsmatrix.web.seminar_view import group_chart, heatmap, label, method_words, movement, qr_svg
+from optionsmatrix.web.seminar_view import label, method_words, qr_svg
 from optionsmatrix.web.sensitivity_view import chosen_sweep, how_sure_view
 
 router = APIRouter()

@@ -23,7 +23,7 @@ from optionsmatrix.schemas.sessions import SessionCreate
 from optionsmatrix.services import ballots, seminars
 from optionsmatrix.services.seminars import SessionSnapshot, check_runs, get_snapshot
 from optionsmatrix.services.session_results import group_result
-from optionsmatrix.services.session_sensitivity import how_sure
+from optionsmatrix.services.session_sensitivity import HOW_SURE_SEED, how_sure
 from optionsmatrix.services.session_tables import group_chart, heatmap, movement
 from optionsmatrix.services.session_views import fingerprint, participant_list, round_list
 from optionsmatrix.web.context import matrix_context
@@ -55,8 +55,6 @@ def join_url(request: Request, code: str) -> str:
     return str(request.url_for("join_code_page", code=code))
 
 
-# One fixed seed, so the room sees the same SMAA figures each time the section opens for the same ballots.
-HOW_SURE_SEED = 20250101
 START_FIELDS = ("title", "weight_mode", "method", "normalization")
 
 

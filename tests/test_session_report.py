@@ -55,7 +55,7 @@ def test_the_report_shows_the_matrix_ranking_disagreement_sensitivity_and_round_
     for spec in METHODS.values():
         assert _escaped(spec.label) in html
     assert "<strong>4</strong> participants joined; 2 rounds." in html
-    assert re.search(r'<th scope="row">2</th>.*?<td class="num">3</td><td class="num">3</td>', html)
+    assert re.search(r'<th scope="row">2</th>.*?<td class="num nowrap">3</td><td class="num nowrap">3</td>', html)
     assert "Round 1 → round 2" in html and ("▲ up" in html or "▼ down" in html or "= same place" in html)
     assert "Share of samples ranking it first" in html and "seed 20250101" in html
 

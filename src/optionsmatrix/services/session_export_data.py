@@ -11,7 +11,7 @@ so an exported file never disagrees with the screen.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import numpy as np
 from sqlmodel import Session, col, select
@@ -105,6 +105,14 @@ class SessionExport:
 
     def participant_name(self, participant_id: int) -> str:
         return self.participant_names.get(int(participant_id), f"Participant {participant_id}")
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A timestamp in UTC, without its zone (files state "UTC" in words; XLSX cells cannot hold a zone).
+
+    SQLite hands stored timestamps back without a zone; they were stored in UTC.
+    """
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo is not None else moment
 
 
 def gather_session_export(db: Session, seminar: SeminarSession) -> SessionExport:

@@ -26,7 +26,7 @@ from optionsmatrix.models import SeminarSession
 from optionsmatrix.services.labels import display_name
 from optionsmatrix.services.ranking_chart import BarChart
 from optionsmatrix.services.sensitivity import HowSure
-from optionsmatrix.services.session_export_data import SessionExport, gather_session_export
+from optionsmatrix.services.session_export_data import SessionExport, as_utc, gather_session_export
 from optionsmatrix.services.session_sensitivity import HOW_SURE_SEED, how_sure
 from optionsmatrix.services.session_tables import HEAT_LEVELS, group_chart
 
@@ -124,6 +124,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )  # fmt: skip
     environment.filters["sig"] = significant
+    environment.filters["utc"] = lambda moment: f"{as_utc(moment):%Y-%m-%d %H:%M}"
     return environment
 
 

@@ -29,7 +29,7 @@ from optionsmatrix.analysis.ranks import TIE_TOLERANCE
 from optionsmatrix.models import SeminarSession
 from optionsmatrix.services.documents import CriterionData, MatrixData, OptionData
 from optionsmatrix.services.labels import display_name
-from optionsmatrix.services.session_export_data import SessionExport, gather_session_export
+from optionsmatrix.services.session_export_data import SessionExport, as_utc, gather_session_export
 from optionsmatrix.services.session_tables import HEAT_LEVELS
 from optionsmatrix.services.spreadsheet import FORMULA_STARTS, XLSX_SHEET_TITLE, column_letter, grid_rows
 
@@ -90,7 +90,7 @@ class SessionWorkbook:
         elif isinstance(value, np.floating | np.integer):
             value = value.item()
         elif isinstance(value, datetime):
-            value = value.replace(tzinfo=None)  # stored in UTC; the headers say so (XLSX has no time zones)
+            value = as_utc(value)  # the headers say "(UTC)"
         cell = sheet.cell(row=row, column=column, value=value)
         if isinstance(value, str):
             cell.data_type = "s"

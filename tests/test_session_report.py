@@ -11,6 +11,7 @@ import re
 import pytest
 
 from optionsmatrix.analysis import METHODS
+from optionsmatrix.analysis.explain import significant
 from optionsmatrix.models import SeminarSession
 from optionsmatrix.services.session_report import MAX_COLUMNS, write_session_report
 from tests.support.seminars import run_session
@@ -116,3 +117,19 @@ def test_a_session_without_ballots_still_reports_its_matrix(client, session, cas
     assert "Not available yet: the group has no ranking in this round." in html
     assert "One round so far: nothing to compare yet." in html
     assert html.count("<td class=\"num\">—</td>") >= len(seminar["options"]) * len(seminar["criteria"])
+
+
+def test_participant_weights_and_another_method_are_reported_as_the_api_computes_them(app, client, session,
+                                                                                     case_study_id):  # fmt: skip
+    seminar, _ = run_session(app, client, case_study_id, weight_mode="participant", method="topsis")
+    results = client.get(f"/api/v1/sessions/{seminar['id']}/results").json()
+
+    html = _report(session, seminar)
+
+    assert "Weights: each participant&#39;s own, combined as shares." in html
+    assert "Method: <strong>TOPSIS (closeness to the ideal option)</strong>" in html
+    for criterion in seminar["criteria"]:
+        assert f"{results['group_weights'][str(criterion['id'])] * 100:.1f} %" in html
+    for option in seminar["options"]:
+        rank, score = results["ranking"]["ranks"][str(option["id"])], results["ranking"]["scores"][str(option["id"])]
+        assert f"#{rank} <span class=\"sub\">{significant(score)}</span>" in html

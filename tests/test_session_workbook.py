@@ -15,13 +15,15 @@ import zipfile
 import numpy as np
 import openpyxl
 import pytest
+from fastapi.testclient import TestClient
 
 from optionsmatrix.analysis import METHODS
 from optionsmatrix.models import SeminarSession
 from optionsmatrix.services.matrix_files import read_file
 from optionsmatrix.services.session_workbook import write_session_workbook
+from tests.api.test_sessions import _as, _join
 from tests.support.formulas import Evaluator
-from tests.support.seminars import run_session
+from tests.support.seminars import ballot_body, run_session
 
 SHEETS = ["Matrix", "Options", "Criteria", "Weights", "Scores", "Aggregated", "Normalised", "Results", "Ranking",
           "Disagreement", "Changes", "About"]  # fmt: skip
@@ -230,3 +232,26 @@ def test_libreoffice_recalculates_the_formulas_to_our_values(client, session, ca
     assert [recalculated["Weights"].cell(row=3, column=j).value for j in range(2, 2 + len(seminar["criteria"]))] == [
         pytest.approx(1 / len(seminar["criteria"]))
     ] * len(seminar["criteria"])
+
+
+def test_a_method_that_cannot_rank_says_why_while_the_live_weighted_sum_still_works(app, client, session,
+                                                                                    make_matrix):  # fmt: skip
+    matrix = make_matrix(criteria=[{"name": "Reach", "scale_min": 0, "scale_max": 10, "weight": 3},
+                                   {"name": "Cost", "direction": "cost"}])  # fmt: skip
+    seminar = client.post(f"/api/v1/matrices/{matrix['id']}/sessions", json={"method": "vikor"}).json()
+    ann = _as(app, _join(TestClient(app), seminar["join_code"], "Ann")["participant_token"])
+    grid = np.array([[0.0, 2], [10, 5], [4, 1]])  # a zero: the weighted product multiplies it away
+    assert ann.put(f"/api/v1/sessions/{seminar['id']}/ballot", json=ballot_body(seminar, grid)).status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(_workbook(session, seminar)))
+    results = workbook["Results"]
+
+    notes = [results.cell(row=r, column=1).value for r in range(7, 12)]
+    assert any(n.startswith("Weighted product (WPM): normalisation") and "cannot rank" in n for n in notes)
+    headers = [c.value for c in results[2]]
+    assert _column(results, headers.index("Weighted product (WPM): score") + 1, 3, 3) == ["—"] * 3
+    normalised = np.array([[0.0, 0.75], [1.0, 0.0], [0.4, 1.0]])  # scale 0–10, and cost on 1–5
+    expected = normalised @ np.array([0.75, 0.25])
+    live = [Evaluator(workbook).value("Results", f"B{r}") for r in range(3, 6)]
+    np.testing.assert_allclose(live, expected)
+    np.testing.assert_allclose(_column(results, 4, 3, 3), expected)
+    assert workbook["Ranking"]["A1"].value.endswith("by VIKOR (compromise ranking) (lower Q ranks first)")

@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from optionsmatrix import __version__
 from optionsmatrix.analysis import METHODS, AnalysisError
-from optionsmatrix.analysis.explain import NORMALIZATION_LABELS, significant
+from optionsmatrix.analysis.explain import significant
 from optionsmatrix.core.resources import TEMPLATES_DIR
 from optionsmatrix.errors import InvalidInput
 from optionsmatrix.models import SeminarSession
@@ -28,7 +28,7 @@ from optionsmatrix.services.ranking_chart import BarChart
 from optionsmatrix.services.sensitivity import HowSure
 from optionsmatrix.services.session_export_data import SessionExport, as_utc, gather_session_export
 from optionsmatrix.services.session_sensitivity import HOW_SURE_SEED, how_sure
-from optionsmatrix.services.session_tables import HEAT_LEVELS, group_chart
+from optionsmatrix.services.session_tables import HEAT_LEVELS, group_chart, normalisation_words
 
 MAX_COLUMNS = 6  # criteria per table: about 30 mm each beside the option column on A4 portrait
 CHART_WIDTH = 640
@@ -106,7 +106,7 @@ def render_session_report(data: SessionExport, sure: HowSure | str | None) -> st
         "methods": list(latest.methods.values()),
         "method_cells": _method_cells(data),
         "method_label": METHODS[data.seminar.method].label,
-        "normalisation": _normalisation_words(latest.result.normalization),
+        "normalisation": normalisation_words(latest.result.normalization),
         "sure": _sure_view(data, sure) if isinstance(sure, HowSure) else None,
         "sure_problem": sure if isinstance(sure, str) else None,
         "heat_levels": HEAT_LEVELS,
@@ -143,12 +143,6 @@ def _method_cells(data: SessionExport) -> list[list[MethodCell]]:
             row.append(cell)
         rows.append(row)
     return rows
-
-
-def _normalisation_words(normalization: str | None) -> str:
-    if normalization is None:
-        return "none (the method works on the raw scores)"
-    return NORMALIZATION_LABELS.get(normalization, normalization)
 
 
 def _sure_view(data: SessionExport, sure: HowSure) -> SureView:

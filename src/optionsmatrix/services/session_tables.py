@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from optionsmatrix.analysis.explain import ranked_options
+from optionsmatrix.analysis.explain import NORMALIZATION_LABELS, ranked_options
 from optionsmatrix.services.labels import display_name
 from optionsmatrix.services.ranking_chart import WIDTH, BarChart, ranking_chart
 from optionsmatrix.services.seminars import SessionSnapshot
@@ -87,3 +87,10 @@ def group_chart(result: GroupResult, snapshot: SessionSnapshot, *, width: int = 
         return None
     labels = {o.name: display_name(o) for o in snapshot.options}
     return ranking_chart(result.core_ranking, ranked_options(result.core_ranking), labels=labels, width=width)
+
+
+def normalisation_words(normalization: str | None) -> str:
+    """A result's normalisation as exports say it: the word and what it does."""
+    if normalization is None:
+        return "none: the method works on the raw scores"
+    return NORMALIZATION_LABELS.get(normalization, normalization)

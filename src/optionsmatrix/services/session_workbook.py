@@ -14,9 +14,6 @@ even when it starts with "=", "+", "-" or "@".
 
 from __future__ import annotations
 
-import io
-import math
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -25,16 +22,15 @@ from sqlmodel import Session
 
 from optionsmatrix.analysis import METHODS
 from optionsmatrix.analysis.explain import NORMALIZATION_LABELS
-from optionsmatrix.analysis.ranks import TIE_TOLERANCE
 from optionsmatrix.models import SeminarSession
 from optionsmatrix.services.documents import CriterionData, MatrixData, OptionData
 from optionsmatrix.services.labels import display_name
-from optionsmatrix.services.session_export_data import SessionExport, as_utc, gather_session_export
-from optionsmatrix.services.session_tables import HEAT_LEVELS
-from optionsmatrix.services.spreadsheet import FORMULA_STARTS, XLSX_SHEET_TITLE, column_letter, grid_rows
+from optionsmatrix.services.session_export_data import MethodResult, SessionExport, gather_session_export
+from optionsmatrix.services.session_tables import HEAT_LEVELS, normalisation_words
+from optionsmatrix.services.sheet_writer import SheetWriter
+from optionsmatrix.services.spreadsheet import XLSX_SHEET_TITLE, column_letter, grid_rows
+from optionsmatrix.services.wsm_formulas import normalised_formula, rank_formula, weighted_sum_formula
 
-HEADER_FILL = "DDE4EE"
-INPUT_FILL = "FFF4C2"  # the cells meant to be changed: the weights
 HEAT_FILLS = ("F7F4F9", "E0D5EA", "C0A8D6", "8C62B0", "4F2477")  # the dashboard's five shades
 AGGREGATED_FIRST_ROW = 6  # Aggregated sheet: caption, header, direction, scale_min, scale_max, then the options
 RESULTS_FIRST_ROW = 3  # Results and Normalised sheets: caption, header, then the options
@@ -45,22 +41,11 @@ def write_session_workbook(db: Session, seminar: SeminarSession) -> bytes:
     return SessionWorkbook(gather_session_export(db, seminar)).save()
 
 
-class SessionWorkbook:
+class SessionWorkbook(SheetWriter):
     def __init__(self, data: SessionExport) -> None:
-        import openpyxl  # only when a workbook is asked for: it is slow to import and large in memory
-        from openpyxl.styles import Alignment, Font, PatternFill
-
+        super().__init__(data.seminar.title)
         self.data = data
         self.snapshot = data.snapshot
-        self.workbook = openpyxl.Workbook()
-        self.workbook.properties.title = data.seminar.title
-        self.header_font = Font(bold=True)
-        self.header_fill = PatternFill("solid", fgColor=HEADER_FILL)
-        self.input_fill = PatternFill("solid", fgColor=INPUT_FILL)
-        self.caption_font = Font(italic=True, color="444444")
-        self.wrap = Alignment(wrap_text=True, vertical="top")
-        self.fill = PatternFill
-        self.font = Font
         self.n = len(self.snapshot.criteria)
         self.m = len(self.snapshot.options)
         self.last_criterion = column_letter(self.n + 1)
@@ -77,55 +62,7 @@ class SessionWorkbook:
         self.disagreement_sheet()
         self.changes_sheet()
         self.about_sheet()
-        buffer = io.BytesIO()
-        self.workbook.save(buffer)
-        return buffer.getvalue()
-
-    # Writing cells ----------------------------------------------------------------------
-
-    def put(self, sheet: Any, row: int, column: int, value: object, *, number_format: str | None = None) -> Any:  # noqa: ANN401
-        """One cell. Text stays text: openpyxl would store "=…" as a formula, which a spreadsheet would run."""
-        if isinstance(value, float) and not math.isfinite(value):
-            value = None  # an empty cell: nobody scored it
-        elif isinstance(value, np.floating | np.integer):
-            value = value.item()
-        elif isinstance(value, datetime):
-            value = as_utc(value)  # the headers say "(UTC)"
-        cell = sheet.cell(row=row, column=column, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"
-            if value.startswith(FORMULA_STARTS):
-                cell.number_format = "@"  # formatted as text too, so editing it in Excel keeps it text
-        if number_format:
-            cell.number_format = number_format
-        return cell
-
-    def formula(self, sheet: Any, row: int, column: int, text: str, *, number_format: str = "0.0000") -> None:  # noqa: ANN401
-        cell = sheet.cell(row=row, column=column, value=text)
-        cell.number_format = number_format
-
-    def row(self, sheet: Any, row: int, values: Sequence[object], *, first: int = 1, header: bool = False) -> None:  # noqa: ANN401
-        for offset, value in enumerate(values):
-            cell = self.put(sheet, row, first + offset, value)
-            if header:
-                cell.font = self.header_font
-                cell.fill = self.header_fill
-                cell.alignment = self.wrap
-
-    def caption(self, sheet: Any, row: int, text: str) -> None:  # noqa: ANN401
-        self.put(sheet, row, 1, text).font = self.caption_font
-
-    def widths(self, sheet: Any, first: int = 28, rest: int = 14, most: int = 50) -> None:  # noqa: ANN401
-        """Each column as wide as its longest short value (captions in column A do not count), within bounds."""
-        for index, column in enumerate(sheet.iter_cols(), start=1):
-            lengths = [len(str(c.value)) for c in column if c.value is not None and not str(c.value).startswith("=")]
-            if index == 1:
-                lengths = [n for n in lengths if n <= most]
-            wanted = max(lengths, default=0) + 2
-            sheet.column_dimensions[column_letter(index)].width = min(max(wanted, first if index == 1 else rest), most)
-
-    def new_sheet(self, title: str) -> Any:  # noqa: ANN401
-        return self.workbook.create_sheet(title)
+        return self.to_bytes()
 
     # The sheets -------------------------------------------------------------------------
 
@@ -276,7 +213,7 @@ class SessionWorkbook:
             self.put(sheet, r, 1, option.name)
             for j in range(self.n):
                 text = normalised_formula(
-                    kind, column_letter(j + 2), AGGREGATED_FIRST_ROW + i, AGGREGATED_FIRST_ROW,
+                    kind, "Aggregated", column_letter(j + 2), AGGREGATED_FIRST_ROW + i, AGGREGATED_FIRST_ROW,
                     AGGREGATED_FIRST_ROW + self.m - 1,
                 )  # fmt: skip
                 self.formula(sheet, r, j + 2, text)
@@ -302,11 +239,8 @@ class SessionWorkbook:
             r = first + i
             self.put(sheet, r, 1, option.name)
             if self.wsm_normalization() is not None:
-                normalised = f"Normalised!B{r}:{self.last_criterion}{r}"
-                self.formula(sheet, r, 2, f"=SUMPRODUCT({weights},{normalised})/SUM({weights})")
-                # Competition ranks with the engine's tie rule: 1 + how many score clearly higher.
-                higher = f"$B${first}:$B${last}>B{r}+{TIE_TOLERANCE:.0E}*MAX(1,ABS(B{r}))"
-                self.formula(sheet, r, 3, f"=SUMPRODUCT(--({higher}))+1", number_format="0")
+                self.formula(sheet, r, 2, weighted_sum_formula(weights, f"Normalised!B{r}:{self.last_criterion}{r}"))
+                self.formula(sheet, r, 3, rank_formula(f"$B${first}:$B${last}", f"B{r}"), number_format="0")
             for column, found in enumerate([wsm, *others]):
                 self.method_cells(sheet, r, 4 + 2 * column, found, i)
         notes = [f"{r.label}: normalisation {normalisation_words(r.result.normalization)}" + (
@@ -317,7 +251,7 @@ class SessionWorkbook:
         sheet.freeze_panes = "B3"
         self.widths(sheet, rest=16, most=30)
 
-    def method_cells(self, sheet: Any, row: int, column: int, found: Any, i: int) -> None:  # noqa: ANN401
+    def method_cells(self, sheet: Any, row: int, column: int, found: MethodResult, i: int) -> None:  # noqa: ANN401
         ranking = found.result.core_ranking
         if ranking is None:
             self.put(sheet, row, column, "—")
@@ -447,28 +381,3 @@ class SessionWorkbook:
                 sheet.cell(row=r + k, column=column).number_format = "yyyy-mm-dd hh:mm"
         self.widths(sheet, first=20, rest=16, most=60)
 
-
-def normalisation_words(normalization: str | None) -> str:
-    if normalization is None:
-        return "none: the method works on the raw scores"
-    return NORMALIZATION_LABELS.get(normalization, normalization)
-
-
-def normalised_formula(kind: str, letter: str, row: int, first: int, last: int) -> str:
-    """One cell of analysis/normalize.py's `kind` as a formula over the Aggregated sheet's column `letter`."""
-    x = f"Aggregated!{letter}{row}"
-    cost = f'Aggregated!{letter}$3="cost"'
-    low, high = f"Aggregated!{letter}$4", f"Aggregated!{letter}$5"
-    column = f"Aggregated!{letter}${first}:{letter}${last}"
-    least, most = f"MIN({column})", f"MAX({column})"
-    if kind == "scale":
-        return f"=IF({cost},({high}-{x})/({high}-{low}),({x}-{low})/({high}-{low}))"
-    if kind == "minmax":  # a column where every option is equal separates nobody: 1 for all
-        return f"=IF({most}={least},1,IF({cost},({most}-{x})/({most}-{least}),({x}-{least})/({most}-{least})))"
-    if kind == "sum":  # cost: (min/x)/Σ(min/x), which equals (1/x)/Σ(1/x)
-        return f"=IF({cost},({least}/{x})/SUMPRODUCT({least}/{column}),{x}/SUM({column}))"
-    if kind == "max":
-        return f"=IF({cost},{least}/{x},{x}/{most})"
-    if kind == "none":
-        return f"={x}"
-    raise ValueError(f"the weighted sum has no normalisation {kind!r}")

@@ -18,45 +18,18 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import log_in
-
-TAU_HAND = 3 / math.sqrt(30)
-
-
-def _join_and_score(app, seminar: dict, values: dict[str, float]) -> str:
-    with TestClient(app) as room:
-        joined = room.post("/api/v1/sessions/join", json={"join_code": seminar["join_code"]}).json()
-        room.headers["Authorization"] = f"Bearer {joined['participant_token']}"
-        _score(room, seminar, values)
-        return joined["participant_token"]
-
-
-def _score(room: TestClient, seminar: dict, values: dict[str, float]) -> None:
-    criterion = str(seminar["criteria"][0]["id"])
-    scores = {str(o["id"]): {criterion: values[o["name"]]} for o in seminar["options"]}
-    response = room.put(f"/api/v1/sessions/{seminar['id']}/ballot", json={"scores": scores})
-    assert response.status_code == 200, response.text
+from tests.support.comparison_example import TAU_HAND, join_and_score, score, worked_example
 
 
 @pytest.fixture
 def worked(app, client, make_matrix):
-    matrix = make_matrix(
-        title="Library site",
-        options=[{"name": n} for n in "ABCD"],
-        criteria=[{"name": "Quality", "direction": "benefit", "weight": 1}],
-    )
-    first = client.post(f"/api/v1/matrices/{matrix['id']}/sessions", json={"title": "Seminar A"}).json()
-    token = _join_and_score(app, first, {"A": 5, "B": 4, "C": 3, "D": 2})
-    client.post(f"/api/v1/matrices/{matrix['id']}/options", json={"name": "E"})
-    second = client.post(f"/api/v1/matrices/{matrix['id']}/sessions", json={"title": "Seminar B"}).json()
-    _join_and_score(app, second, {"A": 4, "B": 5, "C": 2, "D": 2, "E": 3})
-    return {"matrix": matrix, "first": first, "second": second, "first_token": token}
+    return worked_example(app, client, make_matrix)
 
 
 def test_two_sessions_side_by_side_match_the_hand_computed_ranks_and_tau_b(client, worked):
@@ -112,7 +85,7 @@ def test_the_rounds_of_one_session_and_an_empty_round_marked_not_refused(client,
 
     with TestClient(client.app) as room:
         room.headers["Authorization"] = f"Bearer {worked['first_token']}"
-        _score(room, first, {"A": 2, "B": 3, "C": 4, "D": 5})
+        score(room, first, {"A": 2, "B": 3, "C": 4, "D": 5})
     body = client.get(f"/api/v1/comparisons?session={first['id']}&rounds=1,2").json()
 
     assert [o["name"] for o in body["options"]] == ["A", "D", "B", "C"]
@@ -286,7 +259,7 @@ def test_the_xlsx_export_opens_with_a_sheet_per_section(client, worked):
 def test_a_title_that_looks_like_a_formula_stays_text_in_every_export(client, make_matrix, app):
     matrix = make_matrix(options=[{"name": "=1+1"}, {"name": "B"}], criteria=[{"name": "Q"}])
     seminar = client.post(f"/api/v1/matrices/{matrix['id']}/sessions", json={}).json()
-    _join_and_score(app, seminar, {"=1+1": 4, "B": 2})
+    join_and_score(app, seminar, {"=1+1": 4, "B": 2})
     query = f"session={seminar['id']}&method=all"
 
     text = client.get(f"/api/v1/comparisons/export?{query}&format=csv").content.decode("utf-8-sig")

@@ -26,11 +26,12 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from optionsmatrix.analysis import METHOD_NAMES, METHODS, AnalysisError, Ranking, rank
 from optionsmatrix.analysis.comparison import RankingComparison, compare_rankings
 from optionsmatrix.errors import InvalidInput
+from optionsmatrix.models import SeminarSession
 from optionsmatrix.schemas.comparisons import MAX_COLUMNS, ComparisonKind, ComparisonQuery
 from optionsmatrix.services.access import Actor
 from optionsmatrix.services.seminars import SessionSnapshot, check_runs, get_snapshot
@@ -94,11 +95,16 @@ class Comparison:
         return max((o.spread or 0 for o in self.options), default=0)
 
     @property
-    def titles(self) -> list[str]:
-        seen: dict[int, str] = {}
+    def seminars(self) -> list[SeminarSession]:
+        """The sessions compared, each once, in the columns' order."""
+        seen: dict[int, SeminarSession] = {}
         for column in self.columns:
-            seen.setdefault(column.snapshot.seminar.id, column.snapshot.seminar.title)  # type: ignore[arg-type]
+            seen.setdefault(column.snapshot.seminar.id, column.snapshot.seminar)  # type: ignore[arg-type]
         return list(seen.values())
+
+    @property
+    def titles(self) -> list[str]:
+        return [s.title for s in self.seminars]
 
 
 def agreement_words(tau: float | None) -> str:
@@ -324,3 +330,19 @@ def _notes(kind: ComparisonKind, columns: list[Column]) -> list[str]:
     if len(ranked) < 2:
         notes.append("Fewer than two columns have a ranking, so there is nothing to compare yet.")
     return notes
+
+
+def comparable_sessions(session: Session, snapshot: SessionSnapshot) -> list[SeminarSession]:
+    """The same instructor's other sessions of the same matrix, newest first: what the dashboard offers to compare."""
+    seminar = snapshot.seminar
+    if seminar.matrix_id is None:
+        return []
+    return list(
+        session.exec(
+            select(SeminarSession)
+            .where(SeminarSession.matrix_id == seminar.matrix_id, SeminarSession.owner_id == seminar.owner_id,
+                   col(SeminarSession.id) != seminar.id)
+            .order_by(col(SeminarSession.created_at).desc(), col(SeminarSession.id).desc())
+            .limit(20)
+        )
+    )  # fmt: skip

@@ -31,8 +31,14 @@ router = APIRouter()
 
 
 def _joined(request: Request, name: str) -> str | None:
-    """`name=3,5` or `name=3&name=5` (checkboxes) as one comma-separated value; None when not sent."""
+    """`name=3,5` or `name=3&name=5` (checkboxes) as one comma-separated value; None when not sent.
+
+    Ticked on a list shown newest first, values come newest first; the columns read better oldest
+    first, which for ids is ascending. A comma list keeps the order it was written in.
+    """
     values = request.query_params.getlist(name)
+    if len(values) > 1 and all(v.isdigit() for v in values):
+        values = sorted(values, key=int)
     return ",".join(values) if values else None
 
 

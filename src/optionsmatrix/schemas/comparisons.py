@@ -37,15 +37,17 @@ class ComparisonQuery:
         return "methods" if self.method == ALL_METHODS else "rounds"
 
 
-def _id_list(field: str, text: str, noun: str) -> tuple[int, ...]:
+def _id_list(field: str, text: str, noun: str, example: str = "3,5") -> tuple[int, ...]:
+    """Comma-separated positive integers; `noun` is one of them ("session id")."""
     parts = [p.strip() for p in text.split(",")]
     if not text.strip() or any(not _ID.fullmatch(p) or int(p) > _MAX_ID for p in parts):
-        raise InvalidInput.on(field, f"'{field}' takes {noun} separated by commas, such as 3,5; got {text[:40]!r}")
+        what = f"one {noun}" if "," not in example else f"{noun}s separated by commas"
+        raise InvalidInput.on(field, f"'{field}' takes {what}, such as {example}; got {text[:40]!r}")
     values = tuple(int(p) for p in parts)
     if len(set(values)) != len(values):
-        raise InvalidInput.on(field, f"'{field}' names the same {noun.removesuffix('s')} twice")
+        raise InvalidInput.on(field, f"'{field}' names the same {noun} twice")
     if len(values) > MAX_COLUMNS:
-        raise InvalidInput.on(field, f"'{field}' takes at most {MAX_COLUMNS} {noun}; got {len(values)}")
+        raise InvalidInput.on(field, f"'{field}' takes at most {MAX_COLUMNS} {noun}s; got {len(values)}")
     return values
 
 
@@ -71,19 +73,19 @@ def parse_query(
     if sessions is not None and session is not None:
         problems.append(FieldError(("session",), "send either 'sessions' (two or more) or 'session', not both"))
     elif sessions is not None:
-        ids = check(lambda: _id_list("sessions", sessions, "session ids"))  # type: ignore[assignment]
+        ids = check(lambda: _id_list("sessions", sessions, "session id"))  # type: ignore[assignment]
         if ids is not None and len(ids) < 2:
             problems.append(FieldError(("sessions",), "'sessions' compares two or more sessions, such as 3,5; "
                                        "for the rounds of one session send 'session'"))  # fmt: skip
     elif session is not None:
-        ids = check(lambda: _id_list("session", session, "session id"))  # type: ignore[assignment]
+        ids = check(lambda: _id_list("session", session, "session id", "3"))  # type: ignore[assignment]
         if ids is not None and len(ids) != 1:
             problems.append(FieldError(("session",), "'session' names one session; to compare several send "
                                        "'sessions'"))  # fmt: skip
     else:
         problems.append(FieldError(("sessions",), "name the sessions to compare ('sessions=3,5'), or one session "
                                    "whose rounds or methods to compare ('session=3')"))  # fmt: skip
-    round_numbers = check(lambda: _id_list("rounds", rounds, "round numbers")) if rounds is not None else None
+    round_numbers = check(lambda: _id_list("rounds", rounds, "round number", "1,2")) if rounds is not None else None
     chosen = method or None
     if chosen is not None and chosen != ALL_METHODS and chosen not in METHOD_NAMES:
         problems.append(FieldError(("method",), f"unknown method {chosen[:40]!r}; choose one of "

@@ -110,3 +110,10 @@ def test_the_matrix_page_lets_the_instructor_tick_sessions_to_compare(client, wo
 
     assert page.count('type="checkbox" name="sessions"') == 2
     assert "Compare the sessions ticked" in page
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "3\x00", "-1", "9" * 30])
+def test_odd_session_values_from_a_form_are_explained_not_a_crash(client, pair, value):
+    page = client.get("/comparisons", params=[("sessions", str(pair[0])), ("sessions", value)])
+
+    assert page.status_code == 422 and "This comparison cannot be made" in page.text

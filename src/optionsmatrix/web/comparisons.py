@@ -37,7 +37,7 @@ def _joined(request: Request, name: str) -> str | None:
     first, which for ids is ascending. A comma list keeps the order it was written in.
     """
     values = request.query_params.getlist(name)
-    if len(values) > 1 and all(v.isdigit() for v in values):
+    if len(values) > 1 and all(v.isascii() and v.isdigit() for v in values):
         values = sorted(values, key=int)
     return ",".join(values) if values else None
 

@@ -21,6 +21,7 @@ from optionsmatrix.errors import InvalidInput
 from optionsmatrix.http.deps import SessionDep, path_id
 from optionsmatrix.schemas.sessions import SessionCreate
 from optionsmatrix.services import ballots, seminars
+from optionsmatrix.services.comparisons import comparable_sessions
 from optionsmatrix.services.seminars import SessionSnapshot, check_runs, get_snapshot
 from optionsmatrix.services.session_results import group_result
 from optionsmatrix.services.session_sensitivity import HOW_SURE_SEED, how_sure
@@ -126,7 +127,8 @@ def _dashboard_context(request: Request, session: Session, snapshot: SessionSnap
 
 @router.get("/sessions/{session_id}", name="session_dashboard")
 def dashboard(request: Request, snapshot: RunPageSession, session: SessionDep) -> Response:
-    return render(request, "sessions/dashboard.html", _dashboard_context(request, session, snapshot))
+    context = {**_dashboard_context(request, session, snapshot), "compare_with": comparable_sessions(session, snapshot)}
+    return render(request, "sessions/dashboard.html", context)
 
 
 @router.get("/sessions/{session_id}/live", name="session_live")

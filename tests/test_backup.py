@@ -24,6 +24,9 @@ from optionsmatrix.core import migrate
 from optionsmatrix.core.db import create_db_engine, normalize_database_url
 from optionsmatrix.settings import Settings
 from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
+from tests.support.ballots import ballot_table_problems, join_participants, start_session, stream_ballots_until
+from tests.support.load import run_async
+from tests.support.server import ServerProcess
 
 
 @pytest.fixture
@@ -222,3 +225,24 @@ def test_backup_will_not_overwrite_a_file_unless_forced(database_url, tmp_path, 
     assert existing.read_bytes() == b"yesterday's backup"
     assert main(["backup", str(existing), "--database-url", database_url, "--force"]) == 0
     assert backups.inspect_backup(existing).revision == migrate.head_revision()
+
+
+@pytest.mark.slow
+def test_a_backup_taken_while_ballots_pour_in_is_whole_and_holds_every_ballot_acknowledged_before_it(
+    empty_database, tmp_path
+):
+    backup_file = tmp_path / "live.backup"
+    with ServerProcess(TEST_DATABASE_URL if ON_POSTGRES else "sqlite") as server:  # type: ignore[arg-type]
+        seminar = start_session(server)
+        ids = run_async(join_participants(server.url, seminar, 30))
+
+        def back_up() -> None:
+            backups.backup(server.database_url, backup_file)
+
+        stream = run_async(stream_ballots_until(server.url, seminar, list(ids), after=1.0, interruption=back_up))
+        target = empty_database(server.database_url)
+
+    assert stream.refused == [] and stream.total_unknown == 0  # the server never noticed
+    assert main(["restore", str(backup_file), "--database-url", target]) == 0
+    assert sum(map(len, stream.acknowledged_before.values())) >= 30
+    assert ballot_table_problems(target, seminar, stream.acknowledged_before, ids) == []

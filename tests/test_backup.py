@@ -246,3 +246,15 @@ def test_a_backup_taken_while_ballots_pour_in_is_whole_and_holds_every_ballot_ac
     assert main(["restore", str(backup_file), "--database-url", target]) == 0
     assert sum(map(len, stream.acknowledged_before.values())) >= 30
     assert ballot_table_problems(target, seminar, stream.acknowledged_before, ids) == []
+
+
+def test_a_database_that_cannot_be_reached_is_a_clear_message_not_a_traceback(engine, database_url, tmp_path, capsys):
+    assert main(["backup", str(tmp_path / "b.backup"), "--database-url", database_url]) == 0
+    unreachable = "postgresql://postgres@127.0.0.1:1/test" if ON_POSTGRES else f"sqlite:///{tmp_path / 'gone' / 'x.db'}"
+
+    assert main(["backup", str(tmp_path / "c.backup"), "--database-url", unreachable]) == 1
+    assert main(["restore", str(tmp_path / "b.backup"), "--database-url", unreachable]) == 1
+
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and not (tmp_path / "c.backup").exists()
+    assert err.count("optionsmatrix backup: ") == 1 and err.count("optionsmatrix restore: ") == 1

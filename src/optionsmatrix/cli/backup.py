@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from optionsmatrix.cli.accounts import _database_option
 from optionsmatrix.core import backup as backups
 from optionsmatrix.settings import Settings
@@ -55,6 +57,9 @@ def _backup(args: argparse.Namespace) -> int:
     except (backups.BackupFailed, backups.NotABackup) as problem:
         print(f"optionsmatrix backup: {problem}", file=sys.stderr)
         return REFUSED
+    except SQLAlchemyError as error:
+        print(f"optionsmatrix backup: cannot read the database: {_reason(error)}", file=sys.stderr)
+        return REFUSED
     print(f"wrote a backup of the {info.kind} database to {args.file}: schema revision {info.revision}, "
           f"{_counted(counts)}")  # fmt: skip
     return 0
@@ -70,6 +75,10 @@ def _restore(args: argparse.Namespace) -> int:
     except backups.BackupFailed as problem:
         print(f"optionsmatrix restore: {problem}", file=sys.stderr)
         return REFUSED
+    except SQLAlchemyError as error:
+        print(f"optionsmatrix restore: cannot open the database to restore into, nothing was changed: "
+              f"{_reason(error)}", file=sys.stderr)  # fmt: skip
+        return REFUSED
     print(plan.describe())
     if plan.target.holds_data and not args.force:
         print("optionsmatrix restore: refused, nothing was changed: the database holds data; "
@@ -80,8 +89,16 @@ def _restore(args: argparse.Namespace) -> int:
     except (backups.BackupFailed, backups.RestoreRefused) as problem:
         print(f"optionsmatrix restore: {problem}", file=sys.stderr)
         return REFUSED
+    except SQLAlchemyError as error:  # the restore is in; migrating it failed
+        print(f"optionsmatrix restore: the backup was restored, but migrating it to this version's schema failed: "
+              f"{_reason(error)}", file=sys.stderr)  # fmt: skip
+        return REFUSED
     print(f"restored: {_counted(counts)}")
     return 0
+
+
+def _reason(error: SQLAlchemyError) -> str:
+    return str(getattr(error, "orig", None) or error).strip()
 
 
 def _counted(counts: dict[str, int]) -> str:

@@ -34,7 +34,7 @@ from typing import Literal
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from psycopg.conninfo import make_conninfo
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine, make_url
 
 from optionsmatrix.core import migrate
@@ -204,10 +204,13 @@ def database_state(url: str) -> DatabaseState:
 
 
 def count_rows(url: str) -> dict[str, int]:
-    """How many matrices, sessions, participants and ballots the database holds."""
+    """How many matrices, sessions, participants and ballots the database holds (0 for a table that an
+    older schema does not have yet)."""
     with _engine(url) as engine, engine.connect() as connection:
+        present = set(inspect(connection).get_table_names())
         return {
-            name: connection.execute(text(f'SELECT COUNT(*) FROM "{name}"')).scalar_one() for name in COUNTED_TABLES
+            name: connection.execute(text(f'SELECT COUNT(*) FROM "{name}"')).scalar_one() if name in present else 0
+            for name in COUNTED_TABLES
         }
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from optionsmatrix.app import create_app
 from optionsmatrix.cli import main
 from optionsmatrix.core import backup as backups
-from optionsmatrix.core import migrate
+from optionsmatrix.core import migrate, pg_tools
 from optionsmatrix.core.db import create_db_engine, normalize_database_url
 from optionsmatrix.settings import Settings
 from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
@@ -29,22 +29,39 @@ from tests.support.load import run_async
 from tests.support.server import ServerProcess
 
 
+@pytest.fixture(scope="module")
+def restore_database() -> Iterator[str | None]:
+    """PostgreSQL: a throwaway database to restore into, dropped at the end (once per module: dropping a
+    database forces a checkpoint, seconds on a busy machine)."""
+    if not ON_POSTGRES:
+        yield None
+        return
+    name = f"restore_{uuid.uuid4().hex[:12]}"
+    _admin_execute(f'CREATE DATABASE "{name}"')
+    yield name
+    _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
-def empty_database(tmp_path: Path) -> Iterator[callable]:
-    """Makes empty databases to restore into, on the suite's back end, with the same schema as `like_url`."""
+def empty_database(tmp_path: Path, restore_database: str | None) -> Iterator[callable]:
+    """Makes empty databases to restore into, on the suite's back end: a new SQLite file, or on PostgreSQL
+    the throwaway database with `like_url`'s search_path, whose schema (made by the restore) goes afterwards."""
     made: list[str] = []
 
     def make(like_url: str) -> str:
         if not ON_POSTGRES:
             return f"sqlite:///{tmp_path / f'restored-{uuid.uuid4().hex[:8]}.db'}"
-        name = f"restore_{uuid.uuid4().hex[:12]}"
-        _admin_execute(f'CREATE DATABASE "{name}"')
-        made.append(name)
-        return make_url(normalize_database_url(like_url)).set(database=name).render_as_string(hide_password=False)
+        url = make_url(normalize_database_url(like_url)).set(database=restore_database)
+        made.append(url.render_as_string(hide_password=False))
+        return made[-1]
 
     yield make
-    for name in made:
-        _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    for url in made:
+        engine = create_db_engine(url)
+        with engine.begin() as connection:
+            schema = connection.execute(text("SHOW search_path")).scalar().split(",")[0].strip()
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        engine.dispose()
 
 
 def _admin_execute(statement: str) -> None:
@@ -210,7 +227,7 @@ def test_an_sqlite_backup_is_not_restored_into_postgresql(database_url, tmp_path
 
 
 def test_the_password_reaches_pg_tools_through_the_environment_not_the_command_line():
-    conninfo, env = backups.libpq_connection("postgresql://ann:s3cret%21@db.example.org:6543/om?sslmode=require")
+    conninfo, env = pg_tools.libpq_connection("postgresql://ann:s3cret%21@db.example.org:6543/om?sslmode=require")
 
     assert "s3cret" not in conninfo
     assert env["PGPASSWORD"] == "s3cret!"

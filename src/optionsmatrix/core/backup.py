@@ -18,10 +18,8 @@ older version to the current schema.
 
 from __future__ import annotations
 
-import glob
 import os
 import re
-import shutil
 import sqlite3
 import subprocess
 import tempfile
@@ -33,11 +31,10 @@ from typing import Literal
 
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from psycopg.conninfo import make_conninfo
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine, make_url
 
-from optionsmatrix.core import migrate
+from optionsmatrix.core import migrate, pg_tools
 from optionsmatrix.core.db import create_db_engine, normalize_database_url
 
 Kind = Literal["sqlite", "postgresql"]
@@ -46,7 +43,6 @@ PG_DUMP_MAGIC = b"PGDMP"
 # What a restore reports, and what makes a database "hold data".
 COUNTED_TABLES = ("matrix", "seminar_session", "participant", "ballot")
 _BOOKKEEPING = {"alembic_version"}
-_TOOL_TIMEOUT = 3600  # seconds; a dump of a large database takes a while, a hung one must still end
 
 
 class NotABackup(Exception):
@@ -158,7 +154,7 @@ _TOC_TABLE = re.compile(r"^\d+; \d+ \d+ TABLE (\S+) (\S+) ", re.MULTILINE)
 
 
 def _inspect_pg_dump(file: Path) -> BackupInfo:
-    tools = postgresql_tools()
+    tools = _tools()
     listing = _run([tools.pg_restore, "--list", str(file)], problem=NotABackup, what=f"{file} cannot be read")
     schemas = {schema for schema, table in _TOC_TABLE.findall(listing) if table == "alembic_version"}
     if len(schemas) != 1 or (next(iter(schemas)), "matrix") not in set(_TOC_TABLE.findall(listing)):
@@ -266,8 +262,8 @@ def _backup_sqlite(database: Path, partial: Path) -> None:
 
 
 def _backup_postgresql(url: str, partial: Path) -> None:
-    tools = postgresql_tools()
-    conninfo, env = libpq_connection(url)
+    tools = _tools()
+    conninfo, env = pg_tools.libpq_connection(url)
     with _engine(url) as engine, engine.connect() as connection:
         schema = connection.execute(text("SELECT current_schema()")).scalar()
     if schema is None:
@@ -338,8 +334,8 @@ def _target_schema(url: str) -> str | None:
 
 
 def _restore_postgresql(plan: RestorePlan) -> None:
-    tools = postgresql_tools()
-    conninfo, env = libpq_connection(plan.database_url)
+    tools = _tools()
+    conninfo, env = pg_tools.libpq_connection(plan.database_url)
     schema = plan.backup.schema or "public"
     listing = _run([tools.pg_restore, "--list", str(plan.file)], problem=NotABackup, what=f"{plan.file} cannot be read")
     # The schema itself may exist already (public always does): make it if need be, not from the archive.
@@ -347,84 +343,46 @@ def _restore_postgresql(plan: RestorePlan) -> None:
         f";{line}" if re.match(rf"^\d+; \d+ \d+ (SCHEMA - |COMMENT - SCHEMA ){re.escape(schema)} ", line) else line
         for line in listing.splitlines()
     )
-    drops = f"DROP TABLE IF EXISTS {', '.join(_quoted(schema, t) for t in plan.target.tables)} CASCADE;"
-    preamble = f'CREATE SCHEMA IF NOT EXISTS "{schema}";' + (drops if plan.target.tables else "")
-    with tempfile.NamedTemporaryFile("w", suffix=".list") as use_list:
+    # What the target holds now goes in the same transaction as the restore, so a failure changes nothing.
+    drops = f"DROP TABLE IF EXISTS {', '.join(f'{_quoted(schema)}.{_quoted(t)}' for t in plan.target.tables)} CASCADE;"
+    preamble = f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)};" + (drops if plan.target.tables else "")
+    with tempfile.NamedTemporaryFile("w", suffix=".list") as use_list, tempfile.TemporaryFile() as script_errors:
         use_list.write(wanted)
         use_list.flush()
-        with subprocess.Popen(
-            [tools.pg_restore, "--no-owner", "--no-acl", f"--use-list={use_list.name}", "--file=-", str(plan.file)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        ) as script:  # fmt: skip
-            applied = subprocess.run(
-                [tools.psql, "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", "--single-transaction",
-                 f"--command={preamble}", "--file=-", f"--dbname={conninfo}"],
-                stdin=script.stdout, capture_output=True, env=env, timeout=_TOOL_TIMEOUT, check=False,
-            )  # fmt: skip
-            script_errors = script.stderr.read().decode(errors="replace")  # type: ignore[union-attr]
-    if script.returncode != 0:
-        raise BackupFailed(f"pg_restore failed, nothing was changed: {script_errors.strip()}")
-    if applied.returncode != 0:
+        try:
+            with subprocess.Popen(
+                [tools.pg_restore, "--no-owner", "--no-acl", f"--use-list={use_list.name}", "--file=-", str(plan.file)],
+                stdout=subprocess.PIPE, stderr=script_errors,
+            ) as script:  # fmt: skip
+                applied = subprocess.run(
+                    [tools.psql, "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", "--single-transaction",
+                     f"--command={preamble}", "--file=-", f"--dbname={conninfo}"],
+                    stdin=script.stdout, capture_output=True, env=env, timeout=pg_tools.TOOL_TIMEOUT, check=False,
+                )  # fmt: skip
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise BackupFailed(f"the restore could not run to the end, nothing was changed: {error}") from None
+        script_errors.seek(0)
+        script_problem = script_errors.read().decode(errors="replace").strip()
+    if applied.returncode != 0:  # first: when psql fails, pg_restore fails too, writing to nobody
         problem = applied.stderr.decode(errors="replace").strip()
         raise BackupFailed(f"the restore failed, nothing was changed: {problem}")
+    if script.returncode != 0:
+        raise BackupFailed(f"pg_restore failed, nothing was changed: {script_problem}")
 
 
-def _quoted(schema: str, table: str) -> str:
-    return '"{}"."{}"'.format(schema.replace('"', '""'), table.replace('"', '""'))
+def _quoted(identifier: str) -> str:
+    return '"{}"'.format(identifier.replace('"', '""'))
 
 
-# PostgreSQL's tools --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PostgresqlTools:
-    pg_dump: str
-    pg_restore: str
-    psql: str
-
-
-def postgresql_tools() -> PostgresqlTools:
-    """pg_dump, pg_restore and psql from one place: the PATH, else the newest /usr/lib/postgresql/*/bin."""
-    names = ("pg_dump", "pg_restore", "psql")
-    found = [shutil.which(name) for name in names]
-    if all(found):
-        return PostgresqlTools(*found)  # type: ignore[arg-type]
-    for folder in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version_of, reverse=True):
-        paths = [os.path.join(folder, name) for name in names]
-        if all(os.access(path, os.X_OK) for path in paths):
-            return PostgresqlTools(*paths)
-    raise BackupFailed(
-        "PostgreSQL's client tools (pg_dump, pg_restore, psql) are not on the PATH nor in /usr/lib/postgresql/*/bin: "
-        "install them (Debian/Ubuntu: apt install postgresql-client), in a version at least the server's"
-    )
-
-
-def _version_of(folder: str) -> tuple[int, ...]:
-    digits = re.findall(r"\d+", Path(folder).parent.name)
-    return tuple(int(d) for d in digits)
-
-
-def libpq_connection(url: str) -> tuple[str, dict[str, str]]:
-    """The connection string for libpq's tools, without the password, and the environment carrying it."""
-    parsed = make_url(normalize_database_url(url))
-    params: dict[str, object] = {
-        "host": parsed.host, "port": parsed.port, "user": parsed.username, "dbname": parsed.database,
-    }  # fmt: skip
-    for key, value in parsed.query.items():
-        params[key] = value if isinstance(value, str) else value[-1]
-    env = dict(os.environ)
-    if parsed.password is not None:
-        env["PGPASSWORD"] = str(parsed.password)
-    env.setdefault("PGCONNECT_TIMEOUT", "10")
-    return make_conninfo(**{k: v for k, v in params.items() if v is not None}), env
+def _tools() -> pg_tools.PostgresqlTools:
+    try:
+        return pg_tools.postgresql_tools()
+    except pg_tools.ToolFailed as missing:
+        raise BackupFailed(str(missing)) from None
 
 
 def _run(command: list[str], *, problem: type[Exception], what: str, env: dict[str, str] | None = None) -> str:
     try:
-        done = subprocess.run(command, capture_output=True, env=env, timeout=_TOOL_TIMEOUT, check=False)
-    except OSError as error:
-        raise BackupFailed(f"cannot run {command[0]}: {error}") from None
-    if done.returncode != 0:
-        message = done.stderr.decode(errors="replace").strip().replace(f"{Path(command[0]).name}: ", "")
-        raise problem(f"{what}: {message}")
-    return done.stdout.decode(errors="replace")
+        return pg_tools.run(command, env=env)
+    except pg_tools.ToolFailed as failure:
+        raise problem(f"{what}: {failure}") from None

@@ -82,11 +82,15 @@ class ServerProcess:
         self._start()
         return self
 
-    def _start(self) -> None:
-        command = [
+    def command(self) -> list[str]:
+        """What starts the server (a subclass may start it another way, e.g. under gunicorn)."""
+        return [
             sys.executable, "-m", "optionsmatrix", "serve",
             "--port", str(self.port), "--database-url", self.database_url, "--workers", str(self.workers),
         ]
+
+    def _start(self) -> None:
+        command = self.command()
         # A session of its own, so that crash() can kill the server and its workers together.
         self._process = subprocess.Popen(
             command, cwd=self._folder.name, env=self._env, stdout=self._log, stderr=subprocess.STDOUT,
@@ -150,6 +154,12 @@ class ServerProcess:
             secret = tokens.issue(session, instructor=instructor, kind=TokenKind.API, name="load").secret
         engine.dispose()
         return secret
+
+    @property
+    def pid(self) -> int:
+        """The `optionsmatrix serve` process (with several workers, their parent)."""
+        assert self._process is not None, "the server is not running"
+        return self._process.pid
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")

@@ -256,12 +256,12 @@ def test_a_backup_taken_while_ballots_pour_in_is_whole_and_holds_every_ballot_ac
         def back_up() -> None:
             backups.backup(server.database_url, backup_file)
 
-        stream = run_async(stream_ballots_until(server.url, seminar, list(ids), after=1.0, interruption=back_up))
+        stream = run_async(stream_ballots_until(server.url, seminar, list(ids), acknowledged=60, interruption=back_up))
         target = empty_database(server.database_url)
 
     assert stream.refused == [] and stream.total_unknown == 0  # the server never noticed
     assert main(["restore", str(backup_file), "--database-url", target]) == 0
-    assert sum(map(len, stream.acknowledged_before.values())) >= 30
+    assert sum(map(len, stream.acknowledged_before.values())) >= 60
     assert ballot_table_problems(target, seminar, stream.acknowledged_before, ids) == []
 
 

@@ -36,7 +36,7 @@ from tests.support.server import ServerProcess
 pytestmark = pytest.mark.slow
 
 PARTICIPANTS = 60
-KILL_AFTER_SECONDS = 1.5
+KILL_AFTER_BALLOTS = 2 * PARTICIPANTS  # every participant twice, on average, before the kill
 
 
 def _problems_with_stored_ballots(base_url: str, seminar: dict, burst: BallotStream, tokens: list[str]) -> list[str]:
@@ -73,7 +73,7 @@ def _sqlite_integrity(database_url: str) -> list[str]:
 def _assert_nothing_acknowledged_was_lost(server: ServerProcess, seminar: dict, burst: BallotStream, ids: dict) -> None:
     tokens = list(ids)
     print(f"{burst.total_acknowledged} ballots acknowledged before the kill, {burst.total_unknown} in flight")
-    assert burst.total_acknowledged >= PARTICIPANTS, "the burst never got going before the kill"
+    assert burst.total_acknowledged >= KILL_AFTER_BALLOTS, "the burst never got going before the kill"
     assert burst.total_unknown > 0, "no request was in flight: the kill missed the burst"
     assert burst.refused == [], f"a live server refused ballots: {sorted(set(burst.refused))}"
     assert _problems_with_stored_ballots(server.url, seminar, burst, tokens) == []
@@ -93,7 +93,7 @@ def test_kill_9_of_the_server_mid_burst_on_sqlite_keeps_every_acknowledged_ballo
         seminar = start_session(server)
         ids = run_async(join_participants(server.url, seminar, PARTICIPANTS))
 
-        burst = run_async(stream_ballots_until(server.url, seminar, list(ids), after=KILL_AFTER_SECONDS,
+        burst = run_async(stream_ballots_until(server.url, seminar, list(ids), acknowledged=KILL_AFTER_BALLOTS,
                                                interruption=server.crash))
         assert _sqlite_integrity(server.database_url) == ["ok"]  # before anyone opens it again
         server.restart()
@@ -113,7 +113,7 @@ def test_kill_9_of_every_worker_mid_burst_on_postgresql_keeps_every_acknowledged
 
         killed: list[int] = []
         kill = lambda: killed.extend(server.kill_workers())  # noqa: E731
-        burst = run_async(stream_ballots_until(server.url, seminar, list(ids), after=KILL_AFTER_SECONDS,
+        burst = run_async(stream_ballots_until(server.url, seminar, list(ids), acknowledged=KILL_AFTER_BALLOTS,
                                                interruption=kill))
         assert sorted(killed) == sorted(workers)
         server.wait_until_healthy(60)  # uvicorn's supervisor starts new workers by itself

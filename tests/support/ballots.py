@@ -94,10 +94,14 @@ async def join_participants(base_url: str, seminar: dict, participants: int) -> 
 
 
 async def stream_ballots_until(
-    base_url: str, seminar: dict, tokens: list[str], *, after: float, interruption: Callable[[], object]
+    base_url: str, seminar: dict, tokens: list[str], *, acknowledged: int, interruption: Callable[[], object],
+    at_most: float = 60,
 ) -> BallotStream:
-    """Every participant submits full ballots back to back; `after` seconds in, `interruption` runs (in a
-    thread), and once it returns everyone stops after their current request."""
+    """Every participant submits full ballots back to back; once `acknowledged` ballots have been answered
+    200 (or `at_most` seconds in: the caller's check of the count then fails), `interruption` runs in a
+    thread, and once it returns everyone stops after their current request.
+
+    A count, not a time: on a busy machine a second may hold ten ballots or two hundred."""
     stream, done = BallotStream(), asyncio.Event()
     limits = httpx.Limits(max_connections=len(tokens), max_keepalive_connections=len(tokens))
 
@@ -116,7 +120,9 @@ async def stream_ballots_until(
                 stream.refused.append(saved.status_code)
 
     async def interrupt() -> None:
-        await asyncio.sleep(after)
+        deadline = asyncio.get_running_loop().time() + at_most
+        while stream.total_acknowledged < acknowledged and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.02)
         stream.acknowledged_before = {t: [v for v, _ in revisions] for t, revisions in stream.acknowledged.items()}
         await asyncio.to_thread(interruption)
         done.set()

@@ -275,3 +275,14 @@ def test_a_database_that_cannot_be_reached_is_a_clear_message_not_a_traceback(en
     err = capsys.readouterr().err
     assert "Traceback" not in err and not (tmp_path / "c.backup").exists()
     assert err.count("optionsmatrix backup: ") == 1 and err.count("optionsmatrix restore: ") == 1
+
+
+def test_missing_postgresql_tools_are_named_with_how_to_install_them(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(pg_tools.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(pg_tools.glob, "glob", lambda _pattern: [])
+
+    with pytest.raises(pg_tools.ToolFailed, match=r"\(pg_dump, pg_restore, psql\) are not on the PATH.*apt install"):
+        pg_tools.postgresql_tools()
+    if ON_POSTGRES:
+        assert main(["backup", str(tmp_path / "x.backup"), "--database-url", TEST_DATABASE_URL]) == 1
+        assert "apt install postgresql-client" in capsys.readouterr().err

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from optionsmatrix import __version__
 from optionsmatrix.cli import accounts as cli_accounts
+from optionsmatrix.cli import backup as cli_backup
 from optionsmatrix.cli import files as cli_files
 from optionsmatrix.cli import rank as cli_rank
 
@@ -53,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_accounts.add_commands(commands)
     cli_rank.add_command(commands)
     cli_files.add_commands(commands)
+    cli_backup.add_commands(commands)
     return parser
 
 

@@ -11,6 +11,7 @@ from optionsmatrix.api import (
     matrices,
     options,
     sensitivity,
+    session_files,
     sessions,
     sharing,
     tokens,
@@ -19,5 +20,6 @@ from optionsmatrix.api.errors import API_PREFIX
 
 router = APIRouter(prefix=API_PREFIX)
 # files before matrices: POST /matrices/import is no matrix id.
-for module in (health, auth, tokens, files, matrices, options, criteria, sharing, sessions, analysis, sensitivity):
+for module in (health, auth, tokens, files, matrices, options, criteria, sharing, sessions, session_files, analysis,
+               sensitivity):
     router.include_router(module.router)

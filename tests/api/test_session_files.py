@@ -108,6 +108,7 @@ def test_json_export_is_a_versioned_session_document_with_every_revision(client,
         "attachment; filename=\"cafe-library-site.json\"; filename*=UTF-8''Caf%C3%A9%20%E2%80%94%20Library%20site.json"
     )
     assert (document["format"], document["version"], document["kind"]) == ("optionsmatrix", 1, "session")
+    assert response.text.count('\n    {"participant": ') == 6  # one line per ballot revision, indented
     assert document["session"] | {"created_at": None} == {
         "title": "Café — Library site", "method": "topsis", "normalization": "vector", "weight_mode": "participant",
         "status": "closed", "reveal_new_rounds": False, "max_participants": 500, "current_round": 2,

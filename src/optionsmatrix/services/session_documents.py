@@ -333,8 +333,16 @@ def moment(value: datetime | None) -> str | None:
 
 
 def write_json(document: dict[str, Any]) -> bytes:
-    """UTF-8, indented so that it diffs well, like a matrix document."""
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """UTF-8, indented so that it diffs well, like a matrix document; but one line per ballot.
+
+    Indented, every cell of every ballot took a line of its own: a room of 300
+    over three rounds came to 4.6 MiB, close to what an import accepts; one
+    line per ballot keeps it to about a third of that, and still diffs well.
+    """
+    head = json.dumps({k: v for k, v in document.items() if k != "ballots"}, ensure_ascii=False, indent=2)
+    ballots = ",\n".join(f"    {json.dumps(b, ensure_ascii=False)}" for b in document["ballots"])
+    listed = f"[\n{ballots}\n  ]" if ballots else "[]"
+    return (head.removesuffix("\n}") + f',\n  "ballots": {listed}\n}}\n').encode("utf-8")
 
 
 def latest_ballots(document: dict[str, Any]) -> list[dict[str, Any]]:

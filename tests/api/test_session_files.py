@@ -6,6 +6,8 @@ import copy
 import csv
 import io
 import json
+import sys
+import types
 
 import pytest
 from fastapi.testclient import TestClient
@@ -210,6 +212,32 @@ def test_an_empty_session_exports_a_header_and_a_document_without_ballots(client
 
     assert rows == [CSV_HEADER]
     assert (document["participants"], document["ballots"], len(document["rounds"])) == ([], [], 1)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "module", "writer", "media_type"),
+    [
+        ("xlsx", "session_workbook", "write_session_workbook",
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("html", "session_report", "write_session_report", "text/html; charset=utf-8"),
+    ],
+)  # fmt: skip
+def test_the_workbook_and_the_report_come_from_their_writers(client, monkeypatch, weighted, fmt, module, writer,
+                                                             media_type):  # fmt: skip
+    """The contract with services/session_workbook.py and session_report.py: (db session, seminar row) -> bytes."""
+    calls = []
+
+    def write(db, seminar):
+        calls.append((type(db).__name__, type(seminar).__name__, seminar.id))
+        return b"the file"
+
+    monkeypatch.setitem(sys.modules, f"optionsmatrix.services.{module}", types.SimpleNamespace(**{writer: write}))
+
+    response = _export(client, weighted["id"], fmt)
+
+    assert calls == [("Session", "SeminarSession", weighted["id"])]
+    assert response.content == b"the file" and response.headers["content-type"] == media_type
+    assert response.headers["content-disposition"].startswith(f'attachment; filename="cafe-library-site.{fmt}"')
 
 
 def test_an_unknown_format_is_422(client, weighted):

@@ -36,7 +36,7 @@ from optionsmatrix.services import items, session_documents
 from optionsmatrix.services.documents import FileTooLarge, InvalidFile, file_problem, json_path, parse_json
 from optionsmatrix.services.matrix_files import CONTENT_TYPES, Download, _safe_file_name, slug
 from optionsmatrix.services.seminars import JOIN_ALPHABET, JOIN_CODE_LENGTH, SessionSnapshot, get_snapshot
-from optionsmatrix.services.session_documents import SessionDocument, session_from_document
+from optionsmatrix.services.session_documents import BallotEntry, SessionDocument, session_from_document
 from optionsmatrix.services.session_results import participants_of
 
 SessionExportFormat = Literal["json", "csv", "xlsx", "html"]
@@ -177,16 +177,11 @@ def read_session_body(raw: object) -> SessionDocument:
 def import_session(session: Session, *, document: SessionDocument, owner_id: int) -> SessionSnapshot:
     """Recreate the session, closed and owned by `owner_id`, with a new private matrix; all of it or nothing."""
     _check_labels(document)
-    body, frozen = document.matrix, document.snapshot
+    settings = document.session
     with write_transaction(session):
-        matrix = Matrix(title=body.title, description=body.description, source=body.source, owner_id=owner_id)
-        matrix.options = [Option(**o.model_dump(exclude={"source_option_id"}), position=i)
-                          for i, o in enumerate(frozen.options)]  # fmt: skip
-        matrix.criteria = [Criterion(**c.model_dump(exclude={"source_criterion_id"}), position=j)
-                           for j, c in enumerate(frozen.criteria)]  # fmt: skip
+        matrix = _matrix_of(document, owner_id)
         session.add(matrix)
         session.flush()
-        settings = document.session
         seminar = SeminarSession(
             owner_id=owner_id, matrix_id=matrix.id, title=settings.title, join_code=_join_code(), status="closed",
             weight_mode=settings.weight_mode, method=settings.method, normalization=settings.normalization,
@@ -195,15 +190,7 @@ def import_session(session: Session, *, document: SessionDocument, owner_id: int
         )  # fmt: skip
         session.add(seminar)
         session.flush()
-        # The snapshot points at the new matrix's items: sessions of one matrix are compared by these ids.
-        session.add_all(
-            [SessionOption(session_id=seminar.id, source_option_id=option.id, position=i,  # type: ignore[arg-type]
-                           **o.model_dump(exclude={"source_option_id"}))
-             for i, (o, option) in enumerate(zip(frozen.options, matrix.options, strict=True))]
-            + [SessionCriterion(session_id=seminar.id, source_criterion_id=criterion.id, position=j,  # type: ignore[arg-type]
-                                **c.model_dump(exclude={"source_criterion_id"}))
-               for j, (c, criterion) in enumerate(zip(frozen.criteria, matrix.criteria, strict=True))]
-        )  # fmt: skip
+        session.add_all(_snapshot_rows(document, matrix, seminar.id))  # type: ignore[arg-type]
         rounds = [
             SessionRound(session_id=seminar.id, number=r.number, revealed=r.revealed, opened_at=r.opened_at,  # type: ignore[arg-type]
                          closed_at=r.closed_at)
@@ -220,14 +207,43 @@ def import_session(session: Session, *, document: SessionDocument, owner_id: int
         round_ids = {r.number: r.id for r in rounds}
         participant_ids = {entry.id: p.id for entry, p in zip(document.participants, participants, strict=True)}
         participant_weights = settings.weight_mode == "participant"
-        rows = [_ballot_row(b, participant_ids[b.participant], round_ids[b.round], participant_weights)
+        rows = [_ballot_row(b, participant_ids[b.participant], round_ids[b.round], participant_weights)  # type: ignore[arg-type]
                 for b in document.ballots]  # fmt: skip
         if rows:
-            session.execute(insert(Ballot), rows)
+            session.execute(insert(Ballot), rows)  # one statement for every revision, however many
     return get_snapshot(session, seminar.id)  # type: ignore[arg-type]
 
 
-def _ballot_row(ballot: Any, participant_id: int, round_id: int, participant_weights: bool) -> dict[str, Any]:  # noqa: ANN401
+def _matrix_of(document: SessionDocument, owner_id: int) -> Matrix:
+    """A new private matrix: the document's matrix title and texts, the snapshot's options and criteria."""
+    body, frozen = document.matrix, document.snapshot
+    matrix = Matrix(title=body.title, description=body.description, source=body.source, owner_id=owner_id)
+    matrix.options = [Option(**o.model_dump(exclude={"source_option_id"}), position=i)
+                      for i, o in enumerate(frozen.options)]  # fmt: skip
+    matrix.criteria = [Criterion(**c.model_dump(exclude={"source_criterion_id"}), position=j)
+                       for j, c in enumerate(frozen.criteria)]  # fmt: skip
+    return matrix
+
+
+def _snapshot_rows(
+    document: SessionDocument, matrix: Matrix, session_id: int
+) -> list[SessionOption | SessionCriterion]:
+    """The snapshot, its source ids pointing at the new matrix's items (sessions of a matrix compare by them)."""
+    frozen = document.snapshot
+    options = [
+        SessionOption(session_id=session_id, source_option_id=option.id, position=i,
+                      **o.model_dump(exclude={"source_option_id"}))
+        for i, (o, option) in enumerate(zip(frozen.options, matrix.options, strict=True))
+    ]  # fmt: skip
+    criteria = [
+        SessionCriterion(session_id=session_id, source_criterion_id=criterion.id, position=j,
+                         **c.model_dump(exclude={"source_criterion_id"}))
+        for j, (c, criterion) in enumerate(zip(frozen.criteria, matrix.criteria, strict=True))
+    ]  # fmt: skip
+    return [*options, *criteria]
+
+
+def _ballot_row(ballot: BallotEntry, participant_id: int, round_id: int, participant_weights: bool) -> dict[str, Any]:
     """A ballot as the database keeps it; `scored_cells` and `complete` as save_ballot would have counted them."""
     cells = [v for row in ballot.scores for v in row]
     scored = sum(v is not None for v in cells)

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from optionsmatrix.api import (
     analysis,
     auth,
+    comparisons,
     criteria,
     files,
     health,
@@ -23,3 +24,4 @@ router = APIRouter(prefix=API_PREFIX)
 for module in (health, auth, tokens, files, matrices, options, criteria, sharing, sessions, session_files, analysis,
                sensitivity):
     router.include_router(module.router)
+router.include_router(comparisons.router)

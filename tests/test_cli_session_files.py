@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from openpyxl import load_workbook
 from sqlmodel import Session
 
 from optionsmatrix.cli import main
@@ -109,3 +110,14 @@ def test_import_of_a_session_for_an_unknown_owner(url, tmp_path, capsys):
 
     assert main(["import", str(path), "--owner", "nobody@example.org", "--database-url", url]) == 1
     assert "no active instructor nobody@example.org to own the session" in capsys.readouterr().err
+
+
+def test_export_session_as_a_workbook_and_a_report_by_their_extensions(url, tmp_path):
+    workbook, report = tmp_path / "seminar.xlsx", tmp_path / "seminar.html"
+
+    assert main(["export", "session", "1", "-o", str(workbook), "--database-url", url]) == 0
+    assert main(["export", "session", "1", "-o", str(report), "--database-url", url]) == 0
+
+    assert "Matrix" in load_workbook(io.BytesIO(workbook.read_bytes())).sheetnames
+    page = report.read_text(encoding="utf-8")
+    assert page.lstrip().lower().startswith("<!doctype html") and "Seminar A" in page and "<script" not in page

@@ -21,7 +21,7 @@ from optionsmatrix.api.errors import API_PREFIX
 
 router = APIRouter(prefix=API_PREFIX)
 # files before matrices: POST /matrices/import is no matrix id.
-for module in (health, auth, tokens, files, matrices, options, criteria, sharing, sessions, session_files, analysis,
-               sensitivity):
+for module in (health, auth, tokens, files, matrices, options, criteria, sharing, sessions, analysis, sensitivity):
     router.include_router(module.router)
 router.include_router(comparisons.router)
+router.include_router(session_files.router)

@@ -11,10 +11,6 @@ keyed by full names and free of ids, so a document moves between
 installations. Reading it back gives the same document (export → import →
 export differs only in ids and timestamps, which it never holds).
 
-A session document (`"kind": "session"`, services/session_documents.py)
-holds the same `"matrix"` object, its snapshot's matrix: read here, it gives
-that matrix, so a session document imports as a matrix too.
-
 Scores: every reader parses them and every writer accepts them, but matrices
 do not keep scores yet (a later step adds a Score table and
 PUT /api/v1/matrices/{id}/scores). Until then an import validates them and
@@ -40,7 +36,9 @@ from optionsmatrix.schemas.text import comparison_key
 FORMAT = "optionsmatrix"
 VERSION = 1
 BOM = b"\xef\xbb\xbf"
-KINDS = ("matrix", "session")  # a session document carries its matrix too (services/session_documents.py)
+# A session document (services/session_documents.py) holds the same "matrix" object, its snapshot's
+# matrix: read here, it gives that matrix, so a session document imports as a matrix too.
+KINDS = ("matrix", "session")
 MAX_PROBLEMS = 20  # a file with hundreds of bad cells gets the first few, not a wall of text
 
 # Scores keyed by full names: option → criterion → score.

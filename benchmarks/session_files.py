@@ -1,6 +1,7 @@
-"""A big session as files: export (JSON, CSV) and import of a 5 MiB-class document, on SQLite.
+"""A big session as files: its JSON and CSV exports and the import of its document, on SQLite.
 
-Run:  .venv/bin/python benchmarks/session_files.py [--participants 300 --rounds 3 --revisions 2 --options 12 --criteria 10]
+Run:  .venv/bin/python benchmarks/session_files.py [--participants 300 --rounds 3 --revisions 2]
+      (also --options 12 --criteria 10)
 
 Builds the session directly in a fresh SQLite database (participant weights,
 every ballot complete, a rationale per option), then times, in one process:
@@ -108,7 +109,7 @@ def main() -> None:
           f"CSV: {len(table.content) / 2**20:.2f} MiB")  # type: ignore[attr-defined]  # fmt: skip
     print(f"export json {json_seconds:.2f} s, csv {csv_seconds:.2f} s; check {check_seconds:.2f} s; "
           f"import {import_seconds:.2f} s")  # fmt: skip
-    assert session_documents.KIND == document.kind  # type: ignore[attr-defined]
+    assert document.kind == session_documents.KIND  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

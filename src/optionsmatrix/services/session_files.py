@@ -127,8 +127,8 @@ def session_document(session: Session, seminar: SeminarSession) -> dict[str, Any
         ],
         "ballots": [
             {"participant": local_ids[b.participant_id], "round": round_numbers[b.round_id], "version": b.version,
-             "scores": json.loads(b.scores),
-             "weights": json.loads(b.weights) if b.weights is not None else None,
+             "scores": _compact(json.loads(b.scores)),
+             "weights": _compact(json.loads(b.weights)) if b.weights is not None else None,
              "rationales": _padded(json.loads(b.rationales), m),
              "submitted_at": session_documents.moment(b.submitted_at)}
             for b in stored
@@ -149,6 +149,13 @@ def _option_fields(option: SessionOption) -> dict[str, Any]:
 
 def _criterion_fields(criterion: SessionCriterion) -> dict[str, Any]:
     return {name: getattr(criterion, name) for name in _CRITERION_FIELDS}
+
+
+def _compact(values: Any) -> Any:  # noqa: ANN401 (nested lists of numbers)
+    """4.0 written as 4: a full room's document then stays well inside the import limit (the value is the same)."""
+    if isinstance(values, list):
+        return [_compact(v) for v in values]
+    return int(values) if isinstance(values, float) and values.is_integer() and abs(values) < 2**53 else values
 
 
 def _padded(rationales: list[str | None], m: int) -> list[str | None]:

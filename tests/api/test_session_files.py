@@ -11,9 +11,12 @@ import types
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session as DatabaseSession
 from sqlmodel import func, select
 
 from optionsmatrix.models import Matrix, Participant, SeminarSession
+from optionsmatrix.schemas.sessions import BallotIn
+from optionsmatrix.services import ballots, seminars, session_files
 from tests.conftest import log_in
 
 CSV_HEADER = ["round", "participant_id", "participant", "option", "criterion", "score", "weight", "rationale",
@@ -479,3 +482,27 @@ def test_openapi_documents_both_routes(anonymous):
     assert set(imported["responses"]) >= {"201", "401", "413", "422"}
     assert "multipart/form-data" in imported["requestBody"]["content"]
     assert json.dumps(schema["components"]["schemas"]["SessionDocument"])
+
+
+def test_an_export_while_the_room_moves_on_still_agrees_with_itself(client, app, engine, monkeypatch, matrix):
+    """A round started and a ballot cast between the export's reads are left out, not half in."""
+    seminar = client.post(f"/api/v1/matrices/{matrix['id']}/sessions", json={}).json()
+    _put(_join(app, seminar["join_code"], "Ann"), seminar, _ballot(seminar, [[1, 2], [3, 4], [5, 1]]))
+    original = session_files.participants_of
+
+    def meanwhile(db, session_id):
+        with DatabaseSession(engine, expire_on_commit=False) as other:
+            stored = seminars.get_snapshot(other, session_id)
+            moved = seminars.new_round(other, seminar=stored.seminar)
+            late = ballots.join(other, code=seminar["join_code"], display_name="Late")
+            scores = {str(o.id): {str(c.id): 3.0 for c in moved.criteria} for o in moved.options}
+            ballots.save_ballot(other, participant=late.participant, body=BallotIn(scores=scores))
+        return original(db, session_id)
+
+    monkeypatch.setattr(session_files, "participants_of", meanwhile)
+    document = _export(client, seminar["id"]).json()
+    monkeypatch.undo()
+
+    assert (len(document["rounds"]), document["session"]["current_round"]) == (1, 1)
+    assert [b["round"] for b in document["ballots"]] == [1]
+    assert client.post("/api/v1/sessions/import", json=document).status_code == 201

@@ -78,20 +78,29 @@ def export_session(session: Session, seminar: SeminarSession, *, format: Session
 def session_document(session: Session, seminar: SeminarSession) -> dict[str, Any]:
     """Everything the session holds, as the versioned document (see session_documents.py)."""
     snapshot = get_snapshot(session, seminar.id)  # type: ignore[arg-type]
+    seminar = snapshot.seminar
+    # A live session moves on between these reads (each sees the latest commit on PostgreSQL): a round
+    # started, someone joined and voted. What came after the first read is left out, so that the
+    # document always agrees with itself and imports back.
     rounds = list(
         session.exec(
-            select(SessionRound).where(SessionRound.session_id == seminar.id).order_by(col(SessionRound.number))
+            select(SessionRound)
+            .where(SessionRound.session_id == seminar.id, col(SessionRound.number) <= seminar.current_round)
+            .order_by(col(SessionRound.number))
         )
     )
     participants = participants_of(session, seminar.id)  # type: ignore[arg-type]
     local_ids = {p.id: i for i, p in enumerate(participants, start=1)}
     round_numbers = {r.id: r.number for r in rounds}
-    stored = session.exec(
-        select(Ballot)
-        .join(SessionRound, col(SessionRound.id) == Ballot.round_id)
-        .where(SessionRound.session_id == seminar.id)
-        .order_by(col(SessionRound.number), col(Ballot.participant_id), col(Ballot.version))
-    ).all()
+    stored = [
+        b for b in session.exec(
+            select(Ballot)
+            .join(SessionRound, col(SessionRound.id) == Ballot.round_id)
+            .where(SessionRound.session_id == seminar.id)
+            .order_by(col(SessionRound.number), col(Ballot.participant_id), col(Ballot.version))
+        ).all()
+        if b.participant_id in local_ids and b.round_id in round_numbers
+    ]  # fmt: skip
     m = len(snapshot.options)
     options = [_option_fields(o) for o in snapshot.options]
     criteria = [_criterion_fields(c) for c in snapshot.criteria]

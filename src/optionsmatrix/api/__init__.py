@@ -12,6 +12,7 @@ from optionsmatrix.api import (
     matrices,
     options,
     sensitivity,
+    session_files,
     sessions,
     sharing,
     tokens,
@@ -23,3 +24,4 @@ router = APIRouter(prefix=API_PREFIX)
 for module in (health, auth, tokens, files, matrices, options, criteria, sharing, sessions, analysis, sensitivity):
     router.include_router(module.router)
 router.include_router(comparisons.router)
+router.include_router(session_files.router)

@@ -36,6 +36,9 @@ from optionsmatrix.schemas.text import comparison_key
 FORMAT = "optionsmatrix"
 VERSION = 1
 BOM = b"\xef\xbb\xbf"
+# A session document (services/session_documents.py) holds the same "matrix" object, its snapshot's
+# matrix: read here, it gives that matrix, so a session document imports as a matrix too.
+KINDS = ("matrix", "session")
 MAX_PROBLEMS = 20  # a file with hundreds of bad cells gets the first few, not a wall of text
 
 # Scores keyed by full names: option → criterion → score.
@@ -170,6 +173,11 @@ class MatrixDocument(_Strict):
 
 def read_json(content: bytes | str) -> MatrixData:
     """A matrix from a JSON document, or InvalidFile naming the path of each problem."""
+    return matrix_from_document(parse_json(content))
+
+
+def parse_json(content: bytes | str) -> object:
+    """The parsed JSON of a file (UTF-8, a byte order mark allowed), or InvalidFile saying why not."""
     if isinstance(content, bytes):
         try:
             content = content.removeprefix(BOM).decode("utf-8")
@@ -182,11 +190,14 @@ def read_json(content: bytes | str) -> MatrixData:
             from None
     except (ValueError, RecursionError):  # a 5,000-digit number, absurd nesting
         raise file_problem("the file is not usable JSON") from None
-    return matrix_from_document(raw)
+    return raw
 
 
 def matrix_from_document(raw: object) -> MatrixData:
+    """The matrix of a matrix document, or of a session document (its snapshot's matrix, under the same key)."""
     _check_envelope(raw)
+    if raw["kind"] == "session":  # type: ignore[index]  # its "matrix"; session_documents reads the rest
+        raw = {"format": FORMAT, "version": VERSION, "kind": "matrix", "matrix": raw.get("matrix")}
     try:
         document = MatrixDocument.model_validate(raw)
     except ValidationError as error:
@@ -219,8 +230,8 @@ def _check_envelope(raw: object) -> None:
             f"this installation reads version {VERSION}",
             ("version",),
         )
-    if raw.get("kind") != "matrix":
-        raise file_problem(f"this document holds a {raw.get('kind')!r}, not a matrix", ("kind",))
+    if raw.get("kind") not in KINDS:
+        raise file_problem(f"this document holds a {raw.get('kind')!r}, not a matrix or a session", ("kind",))
 
 
 def json_path(loc: tuple[str | int, ...] | list[str | int]) -> str:

@@ -108,6 +108,12 @@ class ServerProcess:
         engine.dispose()
         return secret
 
+    @property
+    def pid(self) -> int:
+        """The `optionsmatrix serve` process (with several workers, their parent)."""
+        assert self._process is not None, "the server is not running"
+        return self._process.pid
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 

@@ -29,7 +29,7 @@ from tests.support.server import ServerProcess
 CONFIG = Path(__file__).resolve().parent.parent / "api" / "schemathesis.toml"
 # A fixed budget, so a CI run takes about the same time every time: examples
 # per operation and phase, and one seed (the same inputs on every run).
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = 20
 SEED = 20261130
 
 

@@ -76,11 +76,15 @@ class ServerProcess:
     def backend(self) -> str:
         return "sqlite" if self._postgres_base is None else "postgresql"
 
-    def __enter__(self) -> ServerProcess:
-        command = [
+    def command(self) -> list[str]:
+        """What starts the server (a subclass may start it another way, e.g. under gunicorn)."""
+        return [
             sys.executable, "-m", "optionsmatrix", "serve",
             "--port", str(self.port), "--database-url", self.database_url, "--workers", str(self.workers),
         ]
+
+    def __enter__(self) -> ServerProcess:
+        command = self.command()
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in __exit__
         self._process = subprocess.Popen(
             command, cwd=self._folder.name, env=self._env, stdout=self._log, stderr=subprocess.STDOUT

@@ -101,7 +101,8 @@ def _without_surrogates(node: object) -> object:
 
 
 def run(target: FuzzTarget, *, max_examples: int = MAX_EXAMPLES, seed: int = SEED, report_dir: Path | None = None,
-        timeout: float = 300) -> subprocess.CompletedProcess[str]:  # fmt: skip
+        # A safety net on a machine busy with other work, not the budget: the example count is.
+        timeout: float = 900) -> subprocess.CompletedProcess[str]:  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="optionsmatrix-fuzz-") as folder:
         schema_file = Path(folder) / "openapi.json"
         schema_file.write_text(json.dumps(target.schema))

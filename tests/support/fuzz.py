@@ -64,12 +64,28 @@ def prepare(server: ServerProcess) -> FuzzTarget:
             "/api/v1/sessions/join", json={"join_code": seminar.json()["join_code"], "display_name": "Fuzzer"}
         )
         joined.raise_for_status()
+        # A second matrix whose options and criteria the item operations edit and delete (see
+        # schemathesis.toml): ids of real rows, which random ids almost never are.
+        items = client.post("/api/v1/matrices", json={
+            "title": "Fuzzed items",
+            "options": [{"name": "Edited option"}, {"name": "Deleted option"}],
+            "criteria": [{"name": "Edited criterion"}, {"name": "Deleted criterion"}],
+        })  # fmt: skip
+        items.raise_for_status()
+        shared = client.post(f"/api/v1/matrices/{items.json()['id']}/share-link").raise_for_status()
+    options = [o["id"] for o in items.json()["options"]]
+    criteria = [c["id"] for c in items.json()["criteria"]]
     env = {
         **os.environ,
         "OPTIONSMATRIX_FUZZ_INSTRUCTOR_TOKEN": instructor,
         "OPTIONSMATRIX_FUZZ_PARTICIPANT_TOKEN": joined.json()["participant_token"],
         "OPTIONSMATRIX_FUZZ_SESSION_ID": str(seminar.json()["id"]),
-        "OPTIONSMATRIX_FUZZ_MATRIX_ID": str(matrix.json()["id"]),
+        "OPTIONSMATRIX_FUZZ_ITEMS_MATRIX_ID": str(items.json()["id"]),
+        "OPTIONSMATRIX_FUZZ_EDITED_OPTION_ID": str(options[0]),
+        "OPTIONSMATRIX_FUZZ_DELETED_OPTION_ID": str(options[1]),
+        "OPTIONSMATRIX_FUZZ_EDITED_CRITERION_ID": str(criteria[0]),
+        "OPTIONSMATRIX_FUZZ_DELETED_CRITERION_ID": str(criteria[1]),
+        "OPTIONSMATRIX_FUZZ_SHARE_SECRET": shared.json()["url"].rsplit("/", 1)[1],
         # No colours or progress bars in a CI log.
         "NO_COLOR": "1",
     }

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from optionsmatrix.api import (
     analysis,
     auth,
+    comparisons,
     criteria,
     files,
     health,
@@ -21,3 +22,4 @@ router = APIRouter(prefix=API_PREFIX)
 # files before matrices: POST /matrices/import is no matrix id.
 for module in (health, auth, tokens, files, matrices, options, criteria, sharing, sessions, analysis, sensitivity):
     router.include_router(module.router)
+router.include_router(comparisons.router)

@@ -64,6 +64,7 @@ def _serve(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from optionsmatrix.app import prepare_database
+    from optionsmatrix.cli.logs import log_config
     from optionsmatrix.core.db import create_db_engine
     from optionsmatrix.services.app_settings import remember_base_url
     from optionsmatrix.settings import Settings
@@ -105,5 +106,6 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         proxy_headers=args.forwarded_allow_ips is not None,
         forwarded_allow_ips=args.forwarded_allow_ips,
+        log_config=log_config(),
     )
     return 0

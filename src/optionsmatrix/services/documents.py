@@ -24,10 +24,11 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema
 
 from optionsmatrix.errors import FieldError, InvalidInput, OptionsMatrixError
 from optionsmatrix.limits import MAX_CRITERIA, MAX_OPTIONS
+from optionsmatrix.models import NAME_MAX
 
 # The document's options and criteria are the API's own shapes: one set of rules for every way in.
 from optionsmatrix.schemas.matrices import CriterionCreate, Name, OptionCreate, Text, Title
@@ -122,6 +123,12 @@ class Problems:
 # The JSON document -------------------------------------------------------------
 
 Score = Annotated[float, Field(allow_inf_nan=False)]
+# A score's keys name an option and a criterion of the document, and are
+# checked by the same rules as those names. The schema states only their
+# length: as a regex key (`patternProperties`) the name rule's pattern breaks
+# validators whose regex engine has no lone surrogates (Rust's, Go's), which
+# then reject the whole document (schemathesis did, for export and import).
+NameKey = Annotated[Name, WithJsonSchema({"type": "string", "minLength": 1, "maxLength": NAME_MAX})]
 
 
 class _Strict(BaseModel):
@@ -134,7 +141,7 @@ class MatrixBody(_Strict):
     source: Text = ""
     options: list[OptionCreate] = Field(default_factory=list, max_length=MAX_OPTIONS)
     criteria: list[CriterionCreate] = Field(default_factory=list, max_length=MAX_CRITERIA)
-    scores: dict[Name, dict[Name, Score]] = Field(
+    scores: dict[NameKey, dict[NameKey, Score]] = Field(
         default_factory=dict,
         description="option name → criterion name → score on that criterion's scale; stored once matrices keep "
         "scores (until then an import reads and checks them and says how many as `scores_ignored`)",

@@ -372,8 +372,12 @@ BAD_DOCUMENTS = [
      "matrix.options[2].name: differs from snapshot.options[2].name; a session's matrix is its snapshot"),
     (lambda d: d["participants"][0].__setitem__("joined_at", "yesterday"),
      "participants[0].joined_at: Input should be a valid datetime"),
+    (lambda d: d["participants"][0].__setitem__("joined_at", 0),
+     "participants[0].joined_at: Value error, a timestamp is ISO 8601 text with an offset"),
     (lambda d: d.__setitem__("kind", "matrix"),
      "this document holds a matrix, not a session: import it as a matrix (POST /api/v1/matrices/import)"),
+    (lambda d: d.__setitem__("version", True),
+     "this document is version True of the optionsmatrix format; this installation reads version 1"),
     (lambda d: d.__setitem__("version", 2),
      "this document is version 2 of the optionsmatrix format; this installation reads version 1"),
 ]  # fmt: skip

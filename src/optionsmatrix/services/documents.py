@@ -231,7 +231,7 @@ def _check_envelope(raw: object) -> None:
             '"kind": "matrix"',
             ("format",),
         )
-    if raw.get("version") != VERSION:
+    if type(raw.get("version")) is not int or raw.get("version") != VERSION:  # true == 1 in Python
         raise file_problem(
             f"this document is version {raw.get('version')!r} of the optionsmatrix format; "
             f"this installation reads version {VERSION}",

@@ -29,7 +29,7 @@ import json
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from optionsmatrix.analysis import AnalysisError, allowed_normalizations
 from optionsmatrix.errors import FieldError
@@ -67,8 +67,16 @@ CSV_COLUMNS = (
     "round", "participant_id", "participant", "option", "criterion", "score", "weight", "rationale", "submitted_at",
 )  # fmt: skip
 
+
+def _text_only(value: object) -> object:
+    # The document's schema says text; a bare number would otherwise pass as Unix time.
+    if not isinstance(value, str):
+        raise ValueError("a timestamp is ISO 8601 text with an offset, e.g. 2026-11-30T09:00:00+00:00")
+    return value
+
+
 # Timestamps arrive as ISO 8601 text with an offset ("2026-11-30T22:20:40+00:00"): read leniently from text.
-Moment = Annotated[AwareDatetime, Field(strict=False)]
+Moment = Annotated[AwareDatetime, BeforeValidator(_text_only), Field(strict=False)]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 BallotWeight = Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False)]
 LocalId = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -206,7 +214,7 @@ def _check_envelope(raw: object) -> None:
             'and "kind": "session"',
             ("format",),
         )
-    if raw.get("version") != VERSION:
+    if type(raw.get("version")) is not int or raw.get("version") != VERSION:  # true == 1 in Python
         raise file_problem(
             f"this document is version {raw.get('version')!r} of the optionsmatrix format; "
             f"this installation reads version {VERSION}",

@@ -173,9 +173,12 @@ def wrk(url: str, request: Request, seconds: float, folder: Path) -> tuple[Run, 
         command += ["-H", f"{key}: {value}"]
     if request.method == "POST":
         script = folder / f"{request.name}.lua"
-        script.write_text(
-            f'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [==[{request.body}]==]\n'
-        )
+        lua = [
+            'wrk.method = "POST"',
+            'wrk.headers["Content-Type"] = "application/json"',
+            f"wrk.body = [==[{request.body}]==]",
+        ]
+        script.write_text("\n".join(lua) + "\n")
         command += ["-s", str(script)]
     completed = subprocess.run([*command, url], capture_output=True, text=True, check=True)
     return parse_wrk(completed.stdout), time.monotonic()
@@ -264,7 +267,8 @@ def main() -> int:
             sizes = {}
             for request in requests:
                 if request.method == "GET":
-                    sizes[request.bare_path.rsplit("/", 1)[1]] = len(fetch(ours.url + request.ours_path, request.headers))
+                    page = fetch(ours.url + request.ours_path, request.headers)
+                    sizes[request.bare_path.rsplit("/", 1)[1]] = len(page)
             bare_env = {**env, "BARE_PAGE_SIZES": ",".join(f"{k}={v}" for k, v in sizes.items())}
             bare = start("bare", [sys.executable, "-m", "uvicorn", "benchmarks.bare_app:app"], folder, bare_env)
             bare_rss = bare.rss_mib()

@@ -29,6 +29,20 @@ templates.env.filters["sig"] = significant  # numbers to four significant digits
 # The scoring component (scoring/_component.html) works on any page, the sessions' ballot included.
 templates.env.globals.update(scoring_field_id=field_id, score_field_name=score_name)
 
+
+def presentation_url(request: Request) -> str:
+    """This address with `present=1`: appended to the query as sent.
+
+    `URL.include_query_params` parses and re-encodes every field, which for
+    the scoring form's hundred fields cost more than the rest of its panel.
+    """
+    if "present" in request.query_params:
+        return str(request.url.include_query_params(present="1"))
+    return f"{request.url}{'&' if request.url.query else '?'}present=1"
+
+
+templates.env.globals["presentation_url"] = presentation_url
+
 CSRF_COOKIE = "om_csrf"
 # Pages for a logged-in instructor show private data (their matrices, tokens,
 # accounts, one-time links): no browser or proxy may keep a copy.

@@ -488,7 +488,7 @@ def test_arbitrary_numbers_never_produce_a_500_or_nan(anonymous):
     assert sum(valid for valid, _ in answers) >= len(answers) // 4
 
 
-@pytest.mark.parametrize("options", [3, 80])  # ranked on the event loop, and (80² cells) in a worker thread
+@pytest.mark.parametrize("options", [3, 80])
 def test_small_and_large_problems_answer_alike(client, options):
     body = {
         "options": [f"Site {i}" for i in range(options)],

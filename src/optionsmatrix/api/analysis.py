@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Response
-from starlette.concurrency import run_in_threadpool
 
 from optionsmatrix.api.analysis_examples import ANALYZE_EXAMPLES, WEIGHTS_EXAMPLES
 from optionsmatrix.api.responses import TOO_LARGE, UNPROCESSABLE, responses
@@ -23,13 +22,6 @@ from optionsmatrix.schemas.analysis import (
 from optionsmatrix.services.analysis import rank_request, weights_request
 
 router = APIRouter(tags=["analysis"])
-
-# Problems up to this many cells (options × criteria; options² × criteria for
-# PROMETHEE II, whose pairwise tensor is that big) are ranked on the event loop:
-# 20 × 10 takes about 0.1 ms, less than handing it to a worker thread and back.
-# Larger ones, up to the limits' 200 × 50, go to the threadpool so that no
-# request waits behind them.
-INLINE_CELLS = 5_000
 
 # The shared 422, with an example of the analysis core's own messages.
 ANALYSIS_ERRORS = responses(TOO_LARGE, UNPROCESSABLE) | {
@@ -59,7 +51,7 @@ ANALYSIS_ERRORS = responses(TOO_LARGE, UNPROCESSABLE) | {
     response_model_exclude_unset=True,  # `steps` appears only when explained
     responses=ANALYSIS_ERRORS,
 )
-async def analyze(body: Annotated[AnalyzeRequest, Body(openapi_examples=ANALYZE_EXAMPLES)]) -> Response:
+def analyze(body: Annotated[AnalyzeRequest, Body(openapi_examples=ANALYZE_EXAMPLES)]) -> Response:
     """Rank options scored against weighted criteria with one method, without storing anything.
 
     Methods: `wsm` (weighted sum), `wpm` (weighted product), `topsis`, `vikor`
@@ -71,8 +63,7 @@ async def analyze(body: Annotated[AnalyzeRequest, Body(openapi_examples=ANALYZE_
 
     At most 200 options and 50 criteria. Formulas and references: docs/methods.md.
     """
-    cells = len(body.options) * len(body.criteria) * (len(body.options) if body.method == "promethee2" else 1)
-    answer = _analyze(body) if cells <= INLINE_CELLS else await run_in_threadpool(_analyze, body)
+    answer = _analyze(body)
     # Validated once, here, and sent as it is: FastAPI would validate and serialise the model a second time.
     return Response(answer.model_dump_json(exclude_unset=True), media_type="application/json")
 

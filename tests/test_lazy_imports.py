@@ -13,11 +13,12 @@ def _modules_after(code: str) -> set[str]:
     return {name.split(".")[0] for name in result.stdout.split()}
 
 
-def test_importing_the_app_loads_neither_openpyxl_nor_alembic():
+def test_importing_the_app_loads_neither_openpyxl_nor_alembic_nor_segno():
     loaded = _modules_after("import optionsmatrix.app; optionsmatrix.app.create_app")
     assert "optionsmatrix" in loaded
     assert "openpyxl" not in loaded
     assert "alembic" not in loaded
+    assert "segno" not in loaded  # the QR code of a session's dashboard
 
 
 def test_a_worker_finds_the_database_at_head_without_loading_alembic(tmp_path):

@@ -486,3 +486,21 @@ def test_arbitrary_numbers_never_produce_a_500_or_nan(anonymous):
     # that random draws of 120 never miss (p < 1e-8), so this fails only if valid bodies stop ranking.
     assert statuses.count(200) >= len(statuses) // 4, statuses
     assert sum(valid for valid, _ in answers) >= len(answers) // 4
+
+
+@pytest.mark.parametrize("options", [3, 80])
+def test_small_and_large_problems_answer_alike(client, options):
+    body = {
+        "options": [f"Site {i}" for i in range(options)],
+        "criteria": [{"name": "Cost", "direction": "cost", "weight": 1, "scale_min": 0, "scale_max": 100}],
+        "scores": [[i % 100] for i in range(options)],
+        "method": "promethee2",
+    }
+
+    answer = client.post(URL, json=body)
+
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/json"
+    data = answer.json()
+    assert "steps" not in data and data["order"][0] == "Site 0" and data["ranks"][0] == 1
+    assert client.post(URL, json={**body, "explain": True}).json()["steps"]

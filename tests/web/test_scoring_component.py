@@ -227,3 +227,31 @@ def test_core_refusals_are_said_with_the_page_labels_never_field_names(message, 
 
     assert sentence.startswith(expected)
     assert not any(name in sentence for name in FIELD_NAMES)
+
+
+def test_an_edit_is_never_served_from_the_rendered_cells(client, make_matrix):
+    """The grid's cells are kept rendered; editing the matrix must show in them at once."""
+    matrix = make_matrix(
+        options=[{"name": "Riverside"}],
+        criteria=[{"name": "Cost", "direction": "cost", "scale_low_label": "cheap", "scale_high_label": "dear"}],
+    )
+    option, criterion = matrix["options"][0], matrix["criteria"][0]
+    page = f"/matrices/{matrix['id']}"
+    first = client.get(page).text
+    assert "1 = cheap" in first and '<span class="sc-cell-option">Riverside</span>' in first
+
+    renamed = client.patch(f"/api/v1/matrices/{matrix['id']}/options/{option['id']}", json={"name": "Harbour"})
+    relabelled = client.patch(
+        f"/api/v1/matrices/{matrix['id']}/criteria/{criterion['id']}",
+        json={"scale_low_label": "affordable", "scale_max": 7},
+    )
+    assert renamed.status_code == relabelled.status_code == 200
+    second = client.get(page).text
+
+    assert "1 = affordable" in second and "1 = cheap" not in second
+    assert "7 = dear" in second and 'value="7"' in second
+    assert '<span class="sc-cell-option">Harbour</span>' in second
+    assert '<span class="sc-cell-option">Riverside</span>' not in second
+    # and a typed score is checked in the refreshed fragment, not the blank cell seen before
+    scored = client.get(f"{page}/score?s.{option['id']}.{criterion['id']}=6", headers={"HX-Request": "true"}).text
+    assert f'name="s.{option["id"]}.{criterion["id"]}" value="6" checked' in scored

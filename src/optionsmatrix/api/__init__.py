@@ -20,8 +20,9 @@ from optionsmatrix.api import (
 from optionsmatrix.api.errors import API_PREFIX
 
 router = APIRouter(prefix=API_PREFIX)
-# files before matrices: POST /matrices/import is no matrix id.
-for module in (health, auth, tokens, files, matrices, options, criteria, sharing, sessions, analysis, sensitivity):
+# files before matrices: POST /matrices/import is no matrix id. analysis first: its two paths overlap no
+# other, and the router tries routes in order, so /analyze, the busiest public call, is found at once.
+for module in (analysis, health, auth, tokens, files, matrices, options, criteria, sharing, sessions, sensitivity):
     router.include_router(module.router)
 router.include_router(comparisons.router)
 router.include_router(session_files.router)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Response
 
 from optionsmatrix.api.analysis_examples import ANALYZE_EXAMPLES, WEIGHTS_EXAMPLES
 from optionsmatrix.api.responses import TOO_LARGE, UNPROCESSABLE, responses
@@ -51,7 +51,7 @@ ANALYSIS_ERRORS = responses(TOO_LARGE, UNPROCESSABLE) | {
     response_model_exclude_unset=True,  # `steps` appears only when explained
     responses=ANALYSIS_ERRORS,
 )
-def analyze(body: Annotated[AnalyzeRequest, Body(openapi_examples=ANALYZE_EXAMPLES)]) -> AnalyzeResponse:
+def analyze(body: Annotated[AnalyzeRequest, Body(openapi_examples=ANALYZE_EXAMPLES)]) -> Response:
     """Rank options scored against weighted criteria with one method, without storing anything.
 
     Methods: `wsm` (weighted sum), `wpm` (weighted product), `topsis`, `vikor`
@@ -63,9 +63,15 @@ def analyze(body: Annotated[AnalyzeRequest, Body(openapi_examples=ANALYZE_EXAMPL
 
     At most 200 options and 50 criteria. Formulas and references: docs/methods.md.
     """
+    answer = _analyze(body)
+    # Validated once, here, and sent as it is: FastAPI would validate and serialise the model a second time.
+    return Response(answer.model_dump_json(exclude_unset=True), media_type="application/json")
+
+
+def _analyze(body: AnalyzeRequest) -> AnalyzeResponse:
     result = rank_request(body).to_dict()
     if not body.explain:
-        del result["steps"]
+        del result["steps"]  # unset, so that `exclude_unset` leaves it out
     return AnalyzeResponse(**result)
 
 

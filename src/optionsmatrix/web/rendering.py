@@ -16,15 +16,32 @@ from optionsmatrix import __version__
 from optionsmatrix.analysis.explain import significant
 from optionsmatrix.core.resources import TEMPLATES_DIR
 from optionsmatrix.web.scoring.component import field_id, score_name
+from optionsmatrix.web.urls import template_url_for
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 # Templates ship with the package and change only with it: checking every
 # included file's date on every render cost a seventh of a page's CPU.
 templates.env.auto_reload = False
 templates.env.globals["app_version"] = __version__
+# Starlette's url_for walks the router raising NoMatchFound at every other route; this one looks the name up.
+templates.env.globals["url_for"] = template_url_for
 templates.env.filters["sig"] = significant  # numbers to four significant digits, as "show the working" prints
 # The scoring component (scoring/_component.html) works on any page, the sessions' ballot included.
 templates.env.globals.update(scoring_field_id=field_id, score_field_name=score_name)
+
+
+def presentation_url(request: Request) -> str:
+    """This address with `present=1`: appended to the query as sent.
+
+    `URL.include_query_params` parses and re-encodes every field, which for
+    the scoring form's hundred fields cost more than the rest of its panel.
+    """
+    if "present" in request.query_params:
+        return str(request.url.include_query_params(present="1"))
+    return f"{request.url}{'&' if request.url.query else '?'}present=1"
+
+
+templates.env.globals["presentation_url"] = presentation_url
 
 CSRF_COOKIE = "om_csrf"
 # Pages for a logged-in instructor show private data (their matrices, tokens,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-import segno
 from markupsafe import Markup
 
 from optionsmatrix.analysis import METHODS
@@ -23,6 +22,8 @@ label = display_name  # the name templates of session pages call it by
 
 def qr_svg(url: str) -> Markup:
     """The join link as a QR code: inline SVG drawn with attributes only (the CSP forbids inline styles)."""
+    import segno  # only the dashboard draws one: kept out of every worker's memory until then
+
     buffer = io.BytesIO()
     segno.make(url, error="m").save(
         buffer, kind="svg", scale=10, border=2, xmldecl=False, svgclass="qr-code", title=f"QR code for {url}",

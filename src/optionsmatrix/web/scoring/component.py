@@ -36,11 +36,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
+
+from markupsafe import Markup
 
 from optionsmatrix.analysis.explain import significant
 from optionsmatrix.services.ranking_chart import BarChart
 
+# Distinct cells kept rendered: a grid is options × criteria cells, each in a few states (value, error, current).
+CELL_CACHE_SIZE = 4096
 MAX_SCALE_BUTTONS = 11  # a scale of at most 11 whole steps gets buttons, any other a number field
 RATIONALE_MAX = 280
 
@@ -149,6 +154,34 @@ class ScoringView:
     def is_current(self, option: OptionColumn) -> bool:
         current = self.current if self.current is not None else (self.options[0].id if self.options else None)
         return option.id == current
+
+    def cell(self, option: OptionColumn, criterion: CriterionRow) -> Markup:
+        """The grid's cell for `option` on `criterion` (templates/scoring/_cell.html)."""
+        name = score_name(option.id, criterion.id)
+        error = str(self.errors.get(name) or "")
+        return _cell_html(option, criterion, self.value(name), error, self.is_current(option), self.disabled)
+
+
+@lru_cache(maxsize=CELL_CACHE_SIZE)
+def _cell_html(
+    option: OptionColumn, criterion: CriterionRow, value: str, error: str, current: bool, disabled: bool
+) -> Markup:
+    """One cell, rendered once for each distinct set of inputs.
+
+    A grid of 40 cells rendered through macros cost most of a matrix page's
+    CPU, and while someone types only one cell changes at a time. The key is
+    everything the cell shows — the option's and criterion's frozen rows
+    (names, scale, its ends' meanings), the value, the error, the state — so
+    an edit to the matrix or a new value is a new key, never a stale cell.
+    """
+    from optionsmatrix.web.rendering import templates  # rendering imports this module
+
+    name = score_name(option.id, criterion.id)
+    html = templates.get_template("scoring/_cell.html").render(
+        o=option, c=criterion, name=name, id=field_id(name), value=value, error=error, current=current,
+        disabled=disabled,
+    )  # fmt: skip
+    return Markup(html)
 
 
 def score_name(option_id: int, criterion_id: int) -> str:

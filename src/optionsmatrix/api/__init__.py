@@ -9,6 +9,7 @@ from optionsmatrix.api import (
     files,
     health,
     matrices,
+    matrix_scores,
     options,
     sensitivity,
     sessions,
@@ -19,5 +20,7 @@ from optionsmatrix.api.errors import API_PREFIX
 
 router = APIRouter(prefix=API_PREFIX)
 # files before matrices: POST /matrices/import is no matrix id.
-for module in (health, auth, tokens, files, matrices, options, criteria, sharing, sessions, analysis, sensitivity):
+for module in (
+    health, auth, tokens, files, matrices, matrix_scores, options, criteria, sharing, sessions, analysis, sensitivity,
+):  # fmt: skip
     router.include_router(module.router)

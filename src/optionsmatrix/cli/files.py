@@ -88,16 +88,12 @@ def _import(args: argparse.Namespace) -> int:
         except OptionsMatrixError as error:
             print(f"optionsmatrix import: {error.message}", file=sys.stderr)
             return BAD_INPUT
-    matrix = imported.matrix
+    matrix = imported
+    scored = sum(len(row) for row in matrix.stored_scores.values())
     print(
         f"imported matrix {matrix.id} \"{matrix.title}\" for {owner.email}: {len(matrix.options)} options, "
-        f"{len(matrix.criteria)} criteria"
+        f"{len(matrix.criteria)} criteria, {scored} scores"
     )
-    if imported.scores_ignored:
-        print(
-            f"{imported.scores_ignored} score cells were read and checked but not stored "
-            "(they will be, once matrices keep scores)"
-        )
     return 0
 
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from optionsmatrix.core.db import write_transaction
 from optionsmatrix.errors import FieldError, InvalidInput
-from optionsmatrix.models import TITLE_MAX, Criterion, Matrix, Option
+from optionsmatrix.models import TITLE_MAX, Criterion, Matrix, Option, Score
 from optionsmatrix.schemas.matrices import (
     CriterionCreate,
     CriterionUpdate,
@@ -18,7 +18,7 @@ from optionsmatrix.schemas.matrices import (
     OptionCreate,
     OptionUpdate,
 )
-from optionsmatrix.services import items
+from optionsmatrix.services import items, matrix_scores
 from optionsmatrix.services.access import Actor, readable_by
 from optionsmatrix.services.items import (
     add_child,
@@ -53,7 +53,15 @@ def count_matrices(session: Session) -> int:
     return session.exec(select(func.count()).select_from(Matrix)).one()
 
 
-def create_matrix(session: Session, *, data: MatrixCreate, owner_id: int | None, is_public: bool = False) -> Matrix:
+def create_matrix(
+    session: Session,
+    *,
+    data: MatrixCreate,
+    owner_id: int | None,
+    is_public: bool = False,
+    scores: Mapping[tuple[int, int], float] | None = None,
+) -> Matrix:
+    """A new matrix with its options and criteria, and `scores` keyed by (option index, criterion index)."""
     items.check_unique_names(Option, [o.name for o in data.options], ("options",))
     items.check_unique_names(Criterion, [c.name for c in data.criteria], ("criteria",))
     items.check_unique_labels(Option, [(o.name, o.short_name) for o in data.options], ("options",))
@@ -65,6 +73,12 @@ def create_matrix(session: Session, *, data: MatrixCreate, owner_id: int | None,
     )
     matrix.options = [Option(**o.model_dump(), position=i) for i, o in enumerate(data.options)]
     matrix.criteria = [Criterion(**c.model_dump(), position=i) for i, c in enumerate(data.criteria)]
+    for (i, j), value in (scores or {}).items():
+        criterion = matrix.criteria[j]
+        problem = matrix_scores.scale_problem(value, criterion)
+        if problem:
+            raise InvalidInput([FieldError(("scores", i, j), f"{data.options[i].name!r}: {problem}")])
+        matrix.options[i].scores.append(Score(criterion=criterion, value=value))
     with write_transaction(session):
         session.add(matrix)
     return get_matrix(session, matrix_id=matrix.id)  # type: ignore[arg-type]
@@ -87,11 +101,12 @@ def delete_matrix(session: Session, *, matrix: Matrix) -> None:
 
 
 def copy_matrix(session: Session, *, matrix: Matrix, owner_id: int, title: str | None = None) -> Matrix:
-    """A new, private matrix with the same content, owned by whoever copied it; nothing links the two."""
+    """A new, private matrix with the same content and scores, owned by whoever copied it; nothing links the two."""
     copy_title = title or _copy_title(matrix.title)
     duplicate = Matrix(title=copy_title, description=matrix.description, source=matrix.source, owner_id=owner_id)
     duplicate.options = [Option(**o.model_dump(exclude={"id", "matrix_id"})) for o in matrix.options]
     duplicate.criteria = [Criterion(**c.model_dump(exclude={"id", "matrix_id"})) for c in matrix.criteria]
+    matrix_scores.copy_scores(matrix, duplicate.options, duplicate.criteria)
     with write_transaction(session):
         session.add(duplicate)
     return get_matrix(session, matrix_id=duplicate.id)  # type: ignore[arg-type]
@@ -191,11 +206,14 @@ def _check_scale_edit(criterion: Criterion, values: Mapping[str, object]) -> Non
     # the bound the caller actually changed (a form sends both every time).
     changed = {f for f in ("scale_min", "scale_max") if f in values and values[f] != getattr(criterion, f)}
     blamed = "scale_min" if changed == {"scale_min"} else "scale_max"
-    _check_scale(
-        values.get("scale_min", criterion.scale_min),  # type: ignore[arg-type]
-        values.get("scale_max", criterion.scale_max),  # type: ignore[arg-type]
-        loc=(blamed,),
-    )
+    scale_min = float(values.get("scale_min", criterion.scale_min))  # type: ignore[arg-type]
+    scale_max = float(values.get("scale_max", criterion.scale_max))  # type: ignore[arg-type]
+    _check_scale(scale_min, scale_max, loc=(blamed,))
+    if changed:
+        # A stored score the new scale would leave outside is refused, not clipped or dropped.
+        stranded = matrix_scores.stranded_by_scale(criterion, scale_min, scale_max)
+        if stranded:
+            raise InvalidInput([FieldError((blamed,), sentence) for sentence in stranded])
 
 
 def delete_criterion(

@@ -9,11 +9,11 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from optionsmatrix.errors import Conflict, NotFound
-from optionsmatrix.models import Matrix, utcnow
+from optionsmatrix.models import Matrix, Option, utcnow
 
 
 def get_matrix(session: Session, *, matrix_id: int, for_update: bool = False) -> Matrix:
-    """The matrix with its options and criteria.
+    """The matrix with its options (and their stored scores) and criteria.
 
     `for_update`, inside `write_transaction`, locks its row until the
     transaction commits (PostgreSQL; on SQLite the transaction already holds
@@ -24,7 +24,9 @@ def get_matrix(session: Session, *, matrix_id: int, for_update: bool = False) ->
         select(Matrix)
         .where(Matrix.id == matrix_id)
         .options(
-            selectinload(Matrix.options), selectinload(Matrix.criteria), selectinload(Matrix.share_link)  # type: ignore[arg-type]
+            selectinload(Matrix.options).selectinload(Option.scores),  # type: ignore[arg-type]
+            selectinload(Matrix.criteria),  # type: ignore[arg-type]
+            selectinload(Matrix.share_link),  # type: ignore[arg-type]
         )
         .execution_options(populate_existing=True)
     )

@@ -22,8 +22,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    inspect,
+    select,
     text,
 )
+from sqlalchemy.orm import object_session
 from sqlmodel import Field, Relationship, SQLModel
 
 from optionsmatrix.vocabulary import Direction  # the one definition of benefit / cost
@@ -191,12 +194,27 @@ class Matrix(SQLModel, table=True):
 
     @property
     def stored_scores(self) -> dict[int, dict[int, float]]:
-        """The owner's scores, option id → criterion id → score; only scored cells, options in list order."""
-        return {
-            o.id: {s.criterion_id: s.value for s in o.scores}  # type: ignore[misc]
-            for o in sorted(self.options, key=lambda o: o.position)
-            if o.scores
-        }
+        """The owner's scores, option id → criterion id → score, in list order; only scored cells.
+
+        Read fresh from the database at each use, as plain rows: a full matrix
+        holds 10,000 scores, which as ORM objects took longer to load than the
+        rest of the matrix together, on every write that locks it too.
+        """
+        session = object_session(self)
+        identity = inspect(self).identity
+        if session is None or identity is None:
+            return {}  # not stored yet: no scores either
+        rows = session.execute(
+            select(Score.option_id, Score.criterion_id, Score.value)  # type: ignore[call-overload]
+            .join(Option, Option.id == Score.option_id)  # type: ignore[arg-type]
+            .join(Criterion, Criterion.id == Score.criterion_id)  # type: ignore[arg-type]
+            .where(Option.matrix_id == identity[0])
+            .order_by(Option.position, Option.id, Criterion.position, Criterion.id)
+        )
+        table: dict[int, dict[int, float]] = {}
+        for option_id, criterion_id, value in rows:
+            table.setdefault(option_id, {})[criterion_id] = value
+        return table
 
 
 class Option(SQLModel, table=True):

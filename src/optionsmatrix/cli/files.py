@@ -84,12 +84,11 @@ def _import(args: argparse.Namespace) -> int:
             print(f"optionsmatrix import: no active instructor {who} to own the matrix", file=sys.stderr)
             return 1
         try:
-            imported = matrix_files.import_matrix(session, data=data, owner_id=owner.id)
+            matrix = matrix_files.import_matrix(session, data=data, owner_id=owner.id)
         except OptionsMatrixError as error:
             print(f"optionsmatrix import: {error.message}", file=sys.stderr)
             return BAD_INPUT
-    matrix = imported
-    scored = sum(len(row) for row in matrix.stored_scores.values())
+        scored = sum(len(row) for row in matrix.stored_scores.values())  # read from the database, so here
     print(
         f"imported matrix {matrix.id} \"{matrix.title}\" for {owner.email}: {len(matrix.options)} options, "
         f"{len(matrix.criteria)} criteria, {scored} scores"

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from optionsmatrix.core.db import write_transaction
 from optionsmatrix.errors import FieldError, InvalidInput
-from optionsmatrix.models import TITLE_MAX, Criterion, Matrix, Option, Score
+from optionsmatrix.models import TITLE_MAX, Criterion, Matrix, Option
 from optionsmatrix.schemas.matrices import (
     CriterionCreate,
     CriterionUpdate,
@@ -27,7 +27,7 @@ from optionsmatrix.services.items import (
     reorder_children,
     update_child,
 )
-from optionsmatrix.services.matrix_rows import get_matrix, lock_matrix, touch
+from optionsmatrix.services.matrix_rows import get_matrix, id_of, lock_matrix, touch
 
 COPY_SUFFIX = " (copy)"
 
@@ -74,14 +74,14 @@ def create_matrix(
     matrix.options = [Option(**o.model_dump(), position=i) for i, o in enumerate(data.options)]
     matrix.criteria = [Criterion(**c.model_dump(), position=i) for i, c in enumerate(data.criteria)]
     for (i, j), value in (scores or {}).items():
-        criterion = matrix.criteria[j]
-        problem = matrix_scores.scale_problem(value, criterion)
+        problem = matrix_scores.scale_problem(value, matrix.criteria[j])
         if problem:
             raise InvalidInput([FieldError(("scores", i, j), f"{data.options[i].name!r}: {problem}")])
-        matrix.options[i].scores.append(Score(criterion=criterion, value=value))
     with write_transaction(session):
         session.add(matrix)
-    return get_matrix(session, matrix_id=matrix.id)  # type: ignore[arg-type]
+        session.flush()  # the ids the scores refer to
+        matrix_scores.insert_scores(session, matrix_scores.cells_at(scores or {}, matrix.options, matrix.criteria))
+    return get_matrix(session, matrix_id=id_of(matrix))
 
 
 def update_matrix(
@@ -92,12 +92,14 @@ def update_matrix(
         for field, value in changes.model_dump(exclude_unset=True).items():
             setattr(matrix, field, value)
         touch(session, matrix)
-    return get_matrix(session, matrix_id=matrix.id)  # type: ignore[arg-type]
+    return get_matrix(session, matrix_id=id_of(matrix))
 
 
 def delete_matrix(session: Session, *, matrix: Matrix) -> None:
     with write_transaction(session):
-        session.delete(lock_matrix(session, matrix))
+        locked = lock_matrix(session, matrix)
+        matrix_scores.clear_scores(session, locked)  # one statement, not one per loaded row
+        session.delete(locked)
 
 
 def copy_matrix(session: Session, *, matrix: Matrix, owner_id: int, title: str | None = None) -> Matrix:
@@ -106,10 +108,12 @@ def copy_matrix(session: Session, *, matrix: Matrix, owner_id: int, title: str |
     duplicate = Matrix(title=copy_title, description=matrix.description, source=matrix.source, owner_id=owner_id)
     duplicate.options = [Option(**o.model_dump(exclude={"id", "matrix_id"})) for o in matrix.options]
     duplicate.criteria = [Criterion(**c.model_dump(exclude={"id", "matrix_id"})) for c in matrix.criteria]
-    matrix_scores.copy_scores(matrix, duplicate.options, duplicate.criteria)
+    scores = matrix_scores.scores_by_position(matrix)  # read with the options and criteria copied above
     with write_transaction(session):
         session.add(duplicate)
-    return get_matrix(session, matrix_id=duplicate.id)  # type: ignore[arg-type]
+        session.flush()  # the copies' ids
+        matrix_scores.insert_scores(session, matrix_scores.cells_at(scores, duplicate.options, duplicate.criteria))
+    return get_matrix(session, matrix_id=id_of(duplicate))
 
 
 def _copy_title(title: str) -> str:

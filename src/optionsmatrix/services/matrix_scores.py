@@ -9,14 +9,15 @@ is refused here (`stranded_by_scale`), naming the option and the criterion.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
-from sqlmodel import Session
+from sqlalchemy import delete, insert
+from sqlmodel import Session, col, select
 
 from optionsmatrix.core.db import write_transaction
 from optionsmatrix.errors import FieldError, InvalidInput
 from optionsmatrix.models import Criterion, Matrix, Option, Score
-from optionsmatrix.services.matrix_rows import get_matrix, lock_matrix, touch
+from optionsmatrix.services.matrix_rows import get_matrix, id_of, lock_matrix, touch
 
 # option id → criterion id → score, or None for "not scored"; ids as the API's JSON keys them.
 ScoreInput = Mapping[str, Mapping[str, float | None]]
@@ -80,38 +81,59 @@ def replace_scores(
     with write_transaction(session):
         matrix = lock_matrix(session, matrix, expected_version=expected_version)
         wanted = read_scores(matrix, scores)
-        set_scores(session, matrix, wanted)
+        clear_scores(session, matrix)
+        insert_scores(session, [(o, c, value) for o, row in wanted.items() for c, value in row.items()])
         touch(session, matrix)
-    return get_matrix(session, matrix_id=matrix.id)  # type: ignore[arg-type]
+    return get_matrix(session, matrix_id=id_of(matrix))
 
 
-def set_scores(session: Session, matrix: Matrix, wanted: Mapping[int, Mapping[int, float]]) -> None:
-    """Make the stored rows match `wanted`, inside the caller's transaction.
+# Rows are written with single statements, not one ORM object each: a full
+# 200 × 50 matrix is 10,000 rows, which the ORM took seconds to add one by one.
 
-    Rows are updated in place, deleted or added, never deleted and added
-    again: one flush inserts before it deletes, and a new row for a cell
-    whose old row still stood would break the unique constraint.
+
+def clear_scores(session: Session, matrix: Matrix) -> None:
+    """Delete every score row of `matrix` in one statement, inside the caller's transaction.
+
+    The options' loaded `scores` are expired, so that the ORM neither shows
+    the deleted rows nor tries to delete them again (a matrix being deleted
+    cascades to its options' loaded scores).
     """
-    criteria = {c.id: c for c in matrix.criteria}
+    option_ids = select(Option.id).where(Option.matrix_id == matrix.id)
+    session.execute(
+        delete(Score).where(col(Score.option_id).in_(option_ids)), execution_options={"synchronize_session": False}
+    )
     for option in matrix.options:
-        row = wanted.get(option.id, {})  # type: ignore[arg-type]
-        for score in list(option.scores):
-            if score.criterion_id in row:
-                score.value = row[score.criterion_id]
-                session.add(score)
-            else:
-                option.scores.remove(score)  # delete-orphan: the row goes
-        stored = {s.criterion_id for s in option.scores}
-        for criterion_id, value in row.items():
-            if criterion_id not in stored:
-                option.scores.append(Score(criterion=criteria[criterion_id], value=value))
+        session.expire(option, ["scores"])
 
 
-def copy_scores(source: Matrix, options: list[Option], criteria: list[Criterion]) -> None:
-    """Give the copies `options` and `criteria` (in `source`'s order) `source`'s scores."""
-    criterion_at = {c.id: copy for c, copy in zip(source.criteria, criteria, strict=True)}
-    for original, copy in zip(source.options, options, strict=True):
-        copy.scores = [Score(criterion=criterion_at[s.criterion_id], value=s.value) for s in original.scores]
+def insert_scores(session: Session, cells: Iterable[tuple[int, int, float]]) -> None:
+    """Add (option id, criterion id, score) rows in one statement, inside the caller's transaction."""
+    rows = [{"option_id": o, "criterion_id": c, "value": value} for o, c, value in cells]
+    if rows:
+        session.execute(insert(Score), rows)
+
+
+def scores_by_position(matrix: Matrix) -> dict[tuple[int, int], float]:
+    """The matrix's scores keyed by (option index, criterion index) in its loaded lists, e.g. to copy them.
+
+    Read before a copy's write begins, with the lists it copies; a score
+    whose option or criterion is not in them (added since) is left out.
+    """
+    option_at = {o.id: i for i, o in enumerate(matrix.options)}
+    criterion_at = {c.id: j for j, c in enumerate(matrix.criteria)}
+    return {
+        (option_at[o], criterion_at[c]): value
+        for o, row in matrix.stored_scores.items()
+        for c, value in row.items()
+        if o in option_at and c in criterion_at
+    }
+
+
+def cells_at(
+    scores: Mapping[tuple[int, int], float], options: list[Option], criteria: list[Criterion]
+) -> list[tuple[int, int, float]]:
+    """(option id, criterion id, score) rows for scores keyed by position in `options` and `criteria` (ids assigned)."""
+    return [(options[i].id, criteria[j].id, value) for (i, j), value in scores.items()]  # type: ignore[misc]
 
 
 def stranded_by_scale(criterion: Criterion, scale_min: float, scale_max: float) -> list[str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import func, select
 
 from optionsmatrix.models import Ballot, Score
@@ -233,3 +235,31 @@ def test_openapi_documents_the_route_and_the_scores_field(anonymous):
     scores = schema["components"]["schemas"]["MatrixPublic"]["properties"]["scores"]
     assert scores["examples"] == [{"11": {"21": 4, "22": 2.5}, "12": {"21": 1}}]
     assert "MatrixScores" in put["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+
+
+_cell_value = st.one_of(
+    st.none(), st.integers(-3, 12), st.floats(allow_nan=False, allow_infinity=False, width=32), st.booleans(),
+    st.text(max_size=4),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_map_is_stored_exactly_or_refused_whole_never_a_500(client, scored, data):
+    options, criteria = _ids(scored)
+    option_keys = st.sampled_from([*options, "999999", "0", "x"])
+    criterion_keys = st.sampled_from([*criteria, "999999", "01"])
+    body = data.draw(st.dictionaries(option_keys, st.dictionaries(criterion_keys, _cell_value, max_size=3), max_size=4))
+    before = client.get(f"/api/v1/matrices/{scored['id']}").json()
+
+    response = _put(client, scored, body)
+
+    assert response.status_code in (200, 422), response.text
+    after = client.get(f"/api/v1/matrices/{scored['id']}").json()
+    if response.status_code == 422:
+        assert (after["scores"], after["version"]) == (before["scores"], before["version"])
+        return
+    expected = {o: {c: float(v) for c, v in row.items() if v is not None} for o, row in body.items()}
+    assert after["scores"] == {o: row for o, row in expected.items() if row}
+    assert all(1 <= v <= 5 for row in after["scores"].values() for v in row.values())  # both criteria are 1–5
+    assert after["version"] == before["version"] + 1

@@ -6,6 +6,8 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import csrf_token_of, log_in
 
@@ -173,3 +175,22 @@ def test_the_criterion_form_refuses_a_scale_that_strands_a_saved_score(client, l
     assert response.status_code == 422
     assert "&#39;Riverside&#39; is scored 5 on &#39;Cost&#39;, outside a scale from 1 to 4" in response.text
     assert client.get(f"/api/v1/matrices/{library['id']}").json()["criteria"][0]["scale_max"] == 5.0
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_grid_is_saved_exactly_or_refused_with_nothing_stored_never_a_500(client, library, data):
+    texts = st.sampled_from(["", "1", "3", "5", "0", "6", "2.5", "1e999", "nan", "abc", " 4 ", "1_0", "\uff12"])
+    fields = {name: data.draw(texts, label=name) for name in _cells(library, [[0, 0], [0, 0], [0, 0]])}
+    fields = {name: text for name, text in fields.items() if data.draw(st.booleans(), label=f"send {name}")}
+    before = client.get(f"/api/v1/matrices/{library['id']}").json()
+
+    response = _save(client, library, fields)
+
+    assert response.status_code in (200, 422), response.text
+    after = client.get(f"/api/v1/matrices/{library['id']}").json()
+    if response.status_code == 422:
+        assert after["scores"] == before["scores"]
+        return
+    stored = {f"s.{o}.{c}": value for o, row in after["scores"].items() for c, value in row.items()}
+    assert stored == {name: float(text) for name, text in fields.items() if text.strip()}

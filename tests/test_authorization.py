@@ -335,6 +335,16 @@ ROWS = [
         session_roles(401, 404, 204, 204, 403, 404),
         path="/api/v1/sessions/{session_id}/participants/{participant_id}",
     ),
+    # API: comparisons (instructors only; a session of someone else's is 404 even beside one's own)
+    Row("GET", "/api/v1/comparisons", PRIVATE, path="/api/v1/comparisons?session={session_id}&method=all"),
+    Row(
+        "GET", "/api/v1/comparisons", roles(401, 404, 404, 422),
+        path="/api/v1/comparisons?sessions={session_id},{elsewhere_id}",
+    ),
+    Row(
+        "GET", "/api/v1/comparisons/export", PRIVATE,
+        path="/api/v1/comparisons/export?session={session_id}&method=all&format=json",
+    ),
     # Pages: matrices
     Row("POST", "/matrices", roles(LOGIN, 303, 303, 303), data={"title": "New"}),
     Row("GET", "/matrices/{matrix_id}", PAGE_PRIVATE),
@@ -436,6 +446,12 @@ ROWS = [
         "/sessions/{session_id}/participants/{participant_id}/remove",
         roles(LOGIN, 404, 303, 303),
     ),
+    # Pages: comparisons (only sessions the caller runs; an admin runs them all)
+    Row("GET", "/comparisons", roles(LOGIN, 404, 200, 200), path="/comparisons?session={session_id}&method=all"),
+    Row(
+        "GET", "/comparisons/export", roles(LOGIN, 404, 200, 200),
+        path="/comparisons/export?session={session_id}&method=all&format=csv",
+    ),
     Row("GET", "/join", everyone(200)),
     # A participant's page knows them by the cookie set when they joined; without it, off to join.
     Row("GET", "/s/{session_id}", everyone(303)),
@@ -522,6 +538,7 @@ def world(session, make_instructor):  # noqa: ANN001, ANN201
         "public_order": {"ids": [o.id for o in public.options]},
         "criterion_order": {"ids": [c.id for c in matrix.criteria][::-1]},
         "session_id": seminar.seminar.id, "participant_id": participant.participant.id,
+        "elsewhere_id": elsewhere.seminar.id,
         "join_body": {"join_code": seminar.seminar.join_code}, "join_code": seminar.seminar.join_code,
         "ballot": {"scores": scores}, "share_secret": share_link.secret,
     }

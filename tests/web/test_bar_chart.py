@@ -4,7 +4,7 @@ import pytest
 
 from optionsmatrix.analysis import Problem, rank
 from optionsmatrix.analysis.explain import ranked_options
-from optionsmatrix.web.scoring.chart import ranking_chart
+from optionsmatrix.services.ranking_chart import ranking_chart
 
 
 def _chart(options, scores, method="wsm", directions=("benefit",)):

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from optionsmatrix.api import (
     analysis,
     auth,
+    comparisons,
     criteria,
     files,
     health,
@@ -24,3 +25,4 @@ for module in (
     health, auth, tokens, files, matrices, matrix_scores, options, criteria, sharing, sessions, analysis, sensitivity,
 ):  # fmt: skip
     router.include_router(module.router)
+router.include_router(comparisons.router)

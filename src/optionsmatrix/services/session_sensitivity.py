@@ -34,6 +34,8 @@ from optionsmatrix.services.sensitivity import HowSure, SampledSmaa, how_sure_of
 from optionsmatrix.services.session_ranking import snapshot_problem
 from optionsmatrix.services.session_results import GroupResult, RoundBallots, group_result_and_ballots
 
+# One fixed seed, so the room (the dashboard) and the printed report see the same SMAA figures for the same ballots.
+HOW_SURE_SEED = 20250101
 NO_RANKING = "the group has no ranking in this round yet: every option must be scored on every criterion by someone"
 
 

@@ -8,6 +8,7 @@ lack the CSRF token.
 from fastapi import APIRouter, Depends
 
 from optionsmatrix.web import admin, auth, docs, files, join, matrix_edits, pages, seminars, sharing, tokens
+from optionsmatrix.web import comparisons as comparison_pages
 from optionsmatrix.web.guard import web_context
 from optionsmatrix.web.scoring import saving as scores
 from optionsmatrix.web.scoring import view as scoring
@@ -19,3 +20,4 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(web_context)])
 # scores' POST /matrices/{id}/scores, likewise, before /matrices/{id}/{section}.
 for module in (files, pages, scoring, scores, seminars, sharing, join, matrix_edits, auth, tokens, admin, docs):
     router.include_router(module.router)
+router.include_router(comparison_pages.router)

@@ -23,8 +23,9 @@ from optionsmatrix.services import ballots
 from optionsmatrix.services.seminars import SessionSnapshot, get_snapshot
 from optionsmatrix.services.session_ranking import SnapshotRanking
 from optionsmatrix.services.session_results import GroupResult, group_result
+from optionsmatrix.services.session_tables import group_chart
 from optionsmatrix.web.scoring.component import RankingPanel, ballot_view, score_name
-from optionsmatrix.web.seminar_view import group_chart, label, method_words
+from optionsmatrix.web.seminar_view import label, method_words
 
 RATIONALE_MAX = 280
 STATUS_SECONDS = 6  # participants check for a reveal no more often than every 5 s

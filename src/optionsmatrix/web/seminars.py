@@ -21,16 +21,18 @@ from optionsmatrix.errors import InvalidInput
 from optionsmatrix.http.deps import SessionDep, path_id
 from optionsmatrix.schemas.sessions import SessionCreate
 from optionsmatrix.services import ballots, seminars
+from optionsmatrix.services.comparisons import comparable_sessions
 from optionsmatrix.services.seminars import SessionSnapshot, check_runs, get_snapshot
 from optionsmatrix.services.session_results import group_result
-from optionsmatrix.services.session_sensitivity import how_sure
+from optionsmatrix.services.session_sensitivity import HOW_SURE_SEED, how_sure
+from optionsmatrix.services.session_tables import group_chart, heatmap, movement
 from optionsmatrix.services.session_views import fingerprint, participant_list, round_list
 from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import LoggedIn, PageMatrix
 from optionsmatrix.web.forms import SubmittedForm, errors_from, parse_form
 from optionsmatrix.web.guard import WebActor
 from optionsmatrix.web.rendering import is_htmx, render
-from optionsmatrix.web.seminar_view import group_chart, heatmap, label, method_words, movement, qr_svg
+from optionsmatrix.web.seminar_view import label, method_words, qr_svg
 from optionsmatrix.web.sensitivity_view import chosen_sweep, how_sure_view
 
 router = APIRouter()
@@ -54,8 +56,6 @@ def join_url(request: Request, code: str) -> str:
     return str(request.url_for("join_code_page", code=code))
 
 
-# One fixed seed, so the room sees the same SMAA figures each time the section opens for the same ballots.
-HOW_SURE_SEED = 20250101
 START_FIELDS = ("title", "weight_mode", "method", "normalization")
 
 
@@ -127,7 +127,8 @@ def _dashboard_context(request: Request, session: Session, snapshot: SessionSnap
 
 @router.get("/sessions/{session_id}", name="session_dashboard")
 def dashboard(request: Request, snapshot: RunPageSession, session: SessionDep) -> Response:
-    return render(request, "sessions/dashboard.html", _dashboard_context(request, session, snapshot))
+    context = {**_dashboard_context(request, session, snapshot), "compare_with": comparable_sessions(session, snapshot)}
+    return render(request, "sessions/dashboard.html", context)
 
 
 @router.get("/sessions/{session_id}/live", name="session_live")

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from optionsmatrix.analysis.explain import significant
-from optionsmatrix.web.scoring.chart import BarChart
+from optionsmatrix.services.ranking_chart import BarChart
 
 MAX_SCALE_BUTTONS = 11  # a scale of at most 11 whole steps gets buttons, any other a number field
 RATIONALE_MAX = 280

@@ -44,7 +44,7 @@ from optionsmatrix.models import Criterion, Matrix, Option
 from optionsmatrix.schemas.analysis import AnalyzeRequest
 from optionsmatrix.services.analysis import rank_request
 from optionsmatrix.services.matrices import options_in_order
-from optionsmatrix.web.scoring.chart import BarChart, ranking_chart
+from optionsmatrix.services.ranking_chart import BarChart, ranking_chart
 from optionsmatrix.web.scoring.component import explore_view, label_of, score_name
 from optionsmatrix.web.scoring.messages import as_sentence, plain_message
 from optionsmatrix.web.scoring.weighting import (

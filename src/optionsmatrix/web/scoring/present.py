@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from optionsmatrix.analysis import Ranking
 from optionsmatrix.analysis.explain import RankedOption, describe_method
-from optionsmatrix.web.scoring.chart import PRESENT_FONT_SIZE, PRESENT_WIDTH, BarChart, ranking_chart
+from optionsmatrix.services.ranking_chart import PRESENT_FONT_SIZE, PRESENT_WIDTH, BarChart, ranking_chart
 
 
 @dataclass(frozen=True)

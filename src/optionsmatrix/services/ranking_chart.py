@@ -8,6 +8,8 @@ lines as it needs (a short name keeps it to one); the full name is in the
 bar's tooltip and the table.
 
 Sizes are in SVG user units; CSS scales the whole drawing to its column.
+It sits below the web layer because the printable session report, which the
+CLI writes too, draws the same chart as the pages.
 """
 
 from __future__ import annotations

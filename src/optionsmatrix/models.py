@@ -200,10 +200,12 @@ class Matrix(SQLModel, table=True):
         holds 10,000 scores, which as ORM objects took longer to load than the
         rest of the matrix together, on every write that locks it too.
         """
-        session = object_session(self)
         identity = inspect(self).identity
-        if session is None or identity is None:
+        if identity is None:
             return {}  # not stored yet: no scores either
+        session = object_session(self)
+        if session is None:  # an empty answer here would look like "no scores"
+            raise RuntimeError("a matrix's stored scores are read through its database session, which has closed")
         rows = session.execute(
             select(Score.option_id, Score.criterion_id, Score.value)  # type: ignore[call-overload]
             .join(Option, Option.id == Score.option_id)  # type: ignore[arg-type]

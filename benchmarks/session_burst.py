@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.sup
 
 import httpx2 as httpx  # noqa: E402
 
+from tests.support.ballots import count_not_stored_as_sent, random_scores  # noqa: E402
 from tests.support.load import Outcome, percentile, run_async  # noqa: E402
 from tests.support.server import ServerProcess  # noqa: E402
 
@@ -49,12 +50,7 @@ async def burst(
         if joined.status_code != 201:
             return
         token = joined.json()["participant_token"]
-        scores = {
-            str(o["id"]): {
-                str(c["id"]): rng.randint(int(c["scale_min"]), int(c["scale_max"])) for c in seminar["criteria"]
-            }
-            for o in seminar["options"]
-        }
+        scores = random_scores(seminar, rng)
         start = time.perf_counter()
         try:
             saved = await client.put(
@@ -74,20 +70,6 @@ async def burst(
     return joins, puts, acknowledged, time.perf_counter() - started
 
 
-def verify(base_url: str, seminar: dict, acknowledged: list) -> int:
-    """How many acknowledged ballots are not stored exactly as sent."""
-    lost = 0
-    with httpx.Client(base_url=base_url, timeout=30) as client:
-        for token, scores in acknowledged:
-            stored = client.get(
-                f"/api/v1/sessions/{seminar['id']}/ballot", headers={"Authorization": f"Bearer {token}"}
-            )
-            sent = {o: {c: float(v) for c, v in row.items()} for o, row in scores.items()}
-            if stored.status_code != 200 or stored.json()["scores"] != sent:
-                lost += 1
-    return lost
-
-
 def run(label: str, database: str, workers: int, participants: int, spread: float) -> bool:
     env = {"OPTIONSMATRIX_MAX_PARTICIPANTS": str(max(500, participants))}
     with ServerProcess(database, workers=workers, env=env) as server:
@@ -95,7 +77,7 @@ def run(label: str, database: str, workers: int, participants: int, spread: floa
         with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}) as client:
             seminar = client.post("/api/v1/matrices/1/sessions", json={}).json()
         joins, puts, acknowledged, seconds = run_async(burst(server.url, seminar, participants, spread))
-        lost = verify(server.url, seminar, acknowledged)
+        lost = count_not_stored_as_sent(server.url, seminar, acknowledged)
     errors = joins.total - joins.statuses.get("201", 0) + puts.total - puts.statuses.get("200", 0)
     p99 = percentile(puts.latencies, 0.99)
     print(f"{label}: {participants} participants arriving over {spread:g} s joined and submitted in {seconds:.2f} s "

@@ -15,7 +15,7 @@ from starlette.routing import Mount
 from optionsmatrix.models import TokenKind
 from optionsmatrix.schemas.matrices import MatrixCreate
 from optionsmatrix.schemas.sessions import BallotIn, SessionCreate
-from optionsmatrix.services import ballots, seminars, sharing, tokens
+from optionsmatrix.services import ballots, seminars, session_files, sharing, tokens
 from optionsmatrix.services.matrices import create_matrix, get_matrix
 from tests.conftest import csrf_token_of, log_in
 
@@ -335,6 +335,14 @@ ROWS = [
         session_roles(401, 404, 204, 204, 403, 404),
         path="/api/v1/sessions/{session_id}/participants/{participant_id}",
     ),
+    # API: session files (everyone's ballots: the session's instructor and admins only)
+    Row(
+        "GET",
+        "/api/v1/sessions/{session_id:digits}/export",
+        session_roles(401, 404, 200, 200, 403, 404),
+        path="/api/v1/sessions/{session_id}/export?format=csv",
+    ),
+    Row("POST", "/api/v1/sessions/import", roles(401, 201, 201, 201), json="session_document"),
     # API: comparisons (instructors only; a session of someone else's is 404 even beside one's own)
     Row("GET", "/api/v1/comparisons", PRIVATE, path="/api/v1/comparisons?session={session_id}&method=all"),
     Row(
@@ -439,6 +447,7 @@ ROWS = [
     Row("GET", "/sessions/{session_id}", roles(LOGIN, 404, 200, 200)),
     Row("GET", "/sessions/{session_id}/live", roles(LOGIN, 404, 200, 200)),
     Row("GET", "/sessions/{session_id}/how-sure", roles(LOGIN, 404, 200, 200)),
+    Row("GET", "/sessions/{session_id}/export", roles(LOGIN, 404, 200, 200)),
     Row("POST", "/sessions/{session_id}/{action}", roles(LOGIN, 404, 303, 303), path="/sessions/{session_id}/reveal"),
     Row("POST", "/sessions/{session_id}/delete", roles(LOGIN, 404, 303, 303)),
     Row(
@@ -541,6 +550,7 @@ def world(session, make_instructor):  # noqa: ANN001, ANN201
         "elsewhere_id": elsewhere.seminar.id,
         "join_body": {"join_code": seminar.seminar.join_code}, "join_code": seminar.seminar.join_code,
         "ballot": {"scores": scores}, "share_secret": share_link.secret,
+        "session_document": session_files.session_document(session, seminar.seminar),
     }
     people = {
         "anonymous": None, "other": other, "owner": owner, "admin": admin,

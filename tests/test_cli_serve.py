@@ -5,6 +5,9 @@ arguments the command passes, then build uvicorn's own Config from them to
 see what uvicorn would do with them.
 """
 
+import logging
+import os
+
 import pytest
 import uvicorn
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -50,3 +53,14 @@ def test_serve_trusts_forwarded_headers_from_exactly_the_proxies_it_is_given(uvi
     assert isinstance(app, ProxyHeadersMiddleware)
     assert "10.1.2.3" in app.trusted_hosts and "10.1.2.4" in app.trusted_hosts
     assert "127.0.0.1" not in app.trusted_hosts
+
+
+def test_serve_logs_every_line_with_the_pid_of_the_worker_that_wrote_it(uvicorn_runs, capsys):
+    assert cli.main(["serve", "--workers", "1"]) == 0
+
+    [(_args, kwargs)] = uvicorn_runs
+    formats = {name: f["fmt"] for name, f in kwargs["log_config"]["formatters"].items()}
+    assert set(formats) == {"default", "access"} and all("[worker %(process)d]" in f for f in formats.values())
+    record = logging.LogRecord("uvicorn.error", logging.INFO, __file__, 1, "Started", None, None)
+    assert f"[worker {os.getpid()}] Started" in logging.Formatter(formats["default"].replace("%(levelprefix)s ", "")
+                                                                  ).format(record)  # fmt: skip

@@ -183,6 +183,8 @@ def test_the_ranking_sheet_has_a_native_bar_chart_of_the_group_ranking(client, s
         chart = archive.read(charts[0]).decode()
     assert len(charts) == 1 and "<barChart>" in chart and '<barDir val="bar"' in chart
     assert "<f>'Ranking'!$B$3:$B$7</f>" in chart and "<f>'Ranking'!$C$3:$C$7</f>" in chart
+    # The score axis starts at zero: a truncated axis would exaggerate small differences.
+    assert '<min val="0"' in chart
 
 
 def test_text_that_looks_like_a_formula_stays_text(app, client, session, make_matrix):

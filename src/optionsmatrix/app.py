@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from optionsmatrix import __version__, api, web
 from optionsmatrix.api.errors import API_ERRORS, API_PREFIX
 from optionsmatrix.api.files import IMPORT_PATH as API_IMPORT_PATH
+from optionsmatrix.api.session_files import IMPORT_PATH as API_SESSION_IMPORT_PATH
 from optionsmatrix.core import migrate
 from optionsmatrix.core.db import AdmissionGate, create_db_engine
 from optionsmatrix.core.resources import static_dir
@@ -97,7 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # 413 before anything parses an oversized body; inside SecurityHeaders so the
     # answer carries them (FastAPI's max_body_size would answer outside it).
     # The routes that import a file alone take up to max_upload_bytes.
-    uploads = {("POST", path): settings.max_upload_bytes for path in (API_IMPORT_PATH, PAGE_IMPORT_PATH)}
+    import_paths = (API_IMPORT_PATH, API_SESSION_IMPORT_PATH, PAGE_IMPORT_PATH)
+    uploads = {("POST", path): settings.max_upload_bytes for path in import_paths}
     app.add_middleware(
         BodyLimit, max_bytes=settings.max_body_bytes, too_large=too_large_responder(surfaces), uploads=uploads
     )

@@ -7,6 +7,7 @@ server's interpreter lock, or the measurement would be of both at once.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -77,25 +78,71 @@ class ServerProcess:
         return "sqlite" if self._postgres_base is None else "postgresql"
 
     def __enter__(self) -> ServerProcess:
-        command = [
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in __exit__
+        self._start()
+        return self
+
+    def command(self) -> list[str]:
+        """What starts the server (a subclass may start it another way, e.g. under gunicorn)."""
+        return [
             sys.executable, "-m", "optionsmatrix", "serve",
             "--port", str(self.port), "--database-url", self.database_url, "--workers", str(self.workers),
         ]
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in __exit__
+
+    def _start(self) -> None:
+        command = self.command()
+        # A session of its own, so that crash() can kill the server and its workers together.
         self._process = subprocess.Popen(
-            command, cwd=self._folder.name, env=self._env, stdout=self._log, stderr=subprocess.STDOUT
-        )
-        deadline = time.monotonic() + 60
+            command, cwd=self._folder.name, env=self._env, stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        self.wait_until_healthy(60)
+
+    def wait_until_healthy(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
                 raise RuntimeError(f"the server exited: {self.log_path.read_text()[-2000:]}")
             try:
                 with urllib.request.urlopen(f"{self.url}/api/v1/health", timeout=2) as response:
                     if response.status == 200:
-                        return self
+                        return
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError("the server did not answer /api/v1/health within 60 s")
+        raise RuntimeError(f"the server did not answer /api/v1/health within {seconds:g} s")
+
+    # Crashes ---------------------------------------------------------------------------
+
+    def crash(self) -> None:
+        """`kill -9` the server and every worker it started: no shutdown, no cleanup, as when a machine dies."""
+        assert self._process is not None
+        os.killpg(self._process.pid, signal.SIGKILL)
+        self._process.wait()
+
+    def restart(self) -> None:
+        """Start the server again on the same database and port, after crash()."""
+        self._start()
+
+    def worker_pids(self) -> list[int]:
+        """The worker processes of a server started with several workers (uvicorn's supervisor is the parent)."""
+        assert self._process is not None
+        workers = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+                command = (stat.parent / "cmdline").read_bytes()
+            except (OSError, IndexError, ValueError):
+                continue  # gone meanwhile
+            if parent == self._process.pid and b"spawn_main" in command:
+                workers.append(int(stat.parent.name))
+        return workers
+
+    def kill_workers(self) -> list[int]:
+        """`kill -9` every worker, leaving the supervisor, which starts new ones; returns the pids killed."""
+        killed = self.worker_pids()
+        for pid in killed:
+            os.kill(pid, signal.SIGKILL)
+        return killed
 
     def instructor_token(self, email: str = "load@example.org") -> str:
         """A bearer token of a new instructor, made directly in the server's database."""
@@ -108,6 +155,12 @@ class ServerProcess:
         engine.dispose()
         return secret
 
+    @property
+    def pid(self) -> int:
+        """The `optionsmatrix serve` process (with several workers, their parent)."""
+        assert self._process is not None, "the server is not running"
+        return self._process.pid
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
@@ -117,7 +170,7 @@ class ServerProcess:
             try:
                 self._process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self._process.kill()
+                os.killpg(self._process.pid, signal.SIGKILL)  # the workers too, not only their supervisor
                 self._process.wait()
         self._log.close()
         if self._postgres_base is not None and self._schema is not None:

@@ -13,6 +13,7 @@ from optionsmatrix.api import (
     matrix_scores,
     options,
     sensitivity,
+    session_files,
     sessions,
     sharing,
     tokens,
@@ -26,3 +27,4 @@ for module in (
 ):  # fmt: skip
     router.include_router(module.router)
 router.include_router(comparisons.router)
+router.include_router(session_files.router)

@@ -10,10 +10,11 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import WithJsonSchema
 
 from optionsmatrix.http.deps import SessionDep, path_id
 from optionsmatrix.models import Instructor, Matrix
-from optionsmatrix.schemas.matrices import VersionTag
+from optionsmatrix.schemas.matrices import VERSION_TAG_PATTERN, VersionTag
 from optionsmatrix.services import tokens
 from optionsmatrix.services.access import (
     ANONYMOUS,
@@ -81,6 +82,7 @@ WritableMatrix = Annotated[Matrix, Depends(writable_matrix)]
 # Optional; a stale one is a 409 and a malformed one a 422, never ignored.
 IfMatch = Annotated[
     VersionTag,
+    WithJsonSchema({"type": "string", "pattern": VERSION_TAG_PATTERN, "examples": ["7", '"7"', "*"]}),
     Header(
         alias="If-Match",
         description="The matrix's `version` you last saw (7 or \"7\"): the write is refused with 409 if the "

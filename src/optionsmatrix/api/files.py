@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from optionsmatrix.api.deps import TOKEN_OPTIONAL, InstructorDep, ReadableMatrix
 from optionsmatrix.api.errors import API_PREFIX
@@ -141,7 +142,10 @@ async def uploaded(request: Request) -> Upload:
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     limit = request.app.state.settings.max_upload_bytes
     if kind == "multipart/form-data":
-        form = await request.form(max_files=1, max_fields=5)
+        try:
+            form = await request.form(max_files=1, max_fields=5)
+        except StarletteHTTPException as malformed:  # Starlette's 400: too many parts, a broken boundary...
+            return Upload(problem=file_problem(f"the multipart body cannot be read: {malformed.detail}"))
         try:
             upload = form.get("file")
             if not isinstance(upload, UploadFile):

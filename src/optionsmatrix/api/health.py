@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from optionsmatrix import __version__
-from optionsmatrix.core.db import backend_of
+from optionsmatrix.core.db import DatabaseUnavailable, backend_of
 
 router = APIRouter(tags=["health"])
 
@@ -20,7 +20,11 @@ class Health(BaseModel):
     version: str
 
 
-@router.get("/health", response_model=Health, responses={503: {"model": Health}})
+@router.get(
+    "/health",
+    response_model=Health,
+    responses={503: {"model": Health, "description": "The database cannot be reached (answered within seconds)"}},
+)
 def health(request: Request) -> Health | JSONResponse:
     """Liveness and database reachability, for load balancers and the CI smoke test."""
     engine = request.app.state.engine
@@ -29,5 +33,10 @@ def health(request: Request) -> Health | JSONResponse:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except SQLAlchemyError:
-        return JSONResponse(result.model_copy(update={"status": "unavailable"}).model_dump(), status_code=503)
+        # Promptly: a PostgreSQL that does not answer fails the connection after a few seconds (db.py).
+        return JSONResponse(
+            result.model_copy(update={"status": "unavailable"}).model_dump(),
+            status_code=503,
+            headers={"Retry-After": str(DatabaseUnavailable.retry_after_seconds)},
+        )
     return result

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from optionsmatrix import __version__
 from optionsmatrix.cli import accounts as cli_accounts
+from optionsmatrix.cli import backup as cli_backup
 from optionsmatrix.cli import files as cli_files
 from optionsmatrix.cli import rank as cli_rank
 
@@ -53,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_accounts.add_commands(commands)
     cli_rank.add_command(commands)
     cli_files.add_commands(commands)
+    cli_backup.add_commands(commands)
     return parser
 
 
@@ -62,6 +64,7 @@ def _serve(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from optionsmatrix.app import prepare_database
+    from optionsmatrix.cli.logs import log_config
     from optionsmatrix.core.db import create_db_engine
     from optionsmatrix.services.app_settings import remember_base_url
     from optionsmatrix.settings import Settings
@@ -103,5 +106,6 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         proxy_headers=args.forwarded_allow_ips is not None,
         forwarded_allow_ips=args.forwarded_allow_ips,
+        log_config=log_config(),
     )
     return 0

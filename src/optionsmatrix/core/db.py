@@ -29,7 +29,7 @@ from typing import Literal
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlmodel import Session, create_engine
 
 from optionsmatrix.errors import OptionsMatrixError
@@ -55,6 +55,7 @@ class DatabaseLimits:
 
 
 DEFAULT_LIMITS = DatabaseLimits()
+CONNECT_TIMEOUT_SECONDS = 3
 
 
 class DatabaseBusy(OptionsMatrixError):
@@ -100,7 +101,10 @@ def create_db_engine(url: str, limits: DatabaseLimits = DEFAULT_LIMITS) -> Engin
         event.listen(engine, "connect", lambda connection, _record: _configure_sqlite(connection, busy_ms))
         _SQLITE_WRITE_LOCKS[engine] = _write_lock_for(make_url(url).database or ":memory:")
     else:
-        engine = create_engine(url, pool_pre_ping=True, **pool)
+        # A database that does not answer (a dropped link, a host gone) fails a
+        # connection in seconds, not after the operating system's minutes-long TCP timeout.
+        timeout = {} if "connect_timeout" in make_url(url).query else {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+        engine = create_engine(url, pool_pre_ping=True, connect_args=timeout, **pool)
         lock_ms = int(limits.lock_wait * 1000)
         event.listen(engine, "connect", lambda connection, _record: _configure_postgresql(connection, lock_ms))
     _LOCK_WAIT[engine] = limits.lock_wait
@@ -229,3 +233,38 @@ class AdmissionGate:
             yield
         finally:
             semaphore.release()
+
+
+# The database gone ------------------------------------------------------------------
+
+
+class DatabaseUnavailable(OptionsMatrixError):
+    """The database cannot be reached: nothing was done; the pool reconnects by itself once it is back."""
+
+    status_code = 503
+    retry_after_seconds = 5
+
+    def __init__(self, message: str = "The database cannot be reached just now; please try again shortly.") -> None:
+        super().__init__(message)
+
+
+# PostgreSQL's SQLSTATEs for a connection that failed or was ended by the
+# server (class 08; an administrator's shutdown; a server starting or crashing).
+_CONNECTION_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+_SQLITE_UNREACHABLE = {"SQLITE_CANTOPEN", "SQLITE_NOTADB", "SQLITE_IOERR"}
+
+
+def database_unreachable(error: BaseException) -> bool:
+    """Whether `error` says the database could not be reached (as opposed to busy, or a bug of ours)."""
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated or isinstance(error, InterfaceError):
+        return True  # SQLAlchemy saw the connection drop; or the driver found it closed
+    if not isinstance(error, OperationalError):
+        return False
+    original = error.orig
+    if type(original).__module__.startswith("psycopg"):
+        sqlstate = getattr(original, "sqlstate", None)
+        # No SQLSTATE: the client never got a server's answer (refused, timed out, cut).
+        return sqlstate is None or sqlstate.startswith(_CONNECTION_SQLSTATES)
+    return getattr(original, "sqlite_errorname", None) in _SQLITE_UNREACHABLE

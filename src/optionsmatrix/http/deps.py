@@ -9,9 +9,12 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Request
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.convertors import StringConvertor, register_url_convertor
+
+from optionsmatrix.core.db import database_unreachable
 
 # Ids are 32-bit integers in both databases; a larger one cannot exist, and
 # passing it through would overflow PostgreSQL's integer type.
@@ -29,7 +32,18 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         try:
             yield session
         finally:
-            await run_in_threadpool(session.close)
+            await run_in_threadpool(_close, session)
+
+
+def _close(session: Session) -> None:
+    """Closing rolls back what the request left open. If the database went away meanwhile, the
+    rollback fails; the answer may be on its way already, and the pool has discarded the connection,
+    so there is nothing to undo and no one to tell (raising here would cut the client's connection)."""
+    try:
+        session.close()
+    except DBAPIError as error:
+        if not database_unreachable(error):
+            raise
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -9,22 +9,25 @@ traceback.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import Scope
 
 from optionsmatrix.analysis import AnalysisError
-from optionsmatrix.core.db import DatabaseBusy
+from optionsmatrix.core.db import DatabaseBusy, DatabaseUnavailable, database_unreachable
 from optionsmatrix.errors import OptionsMatrixError
 from optionsmatrix.http.middleware import SECURITY_HEADERS, BodyTooLarge, too_large_message
+
+logger = logging.getLogger("optionsmatrix")
 
 
 @dataclass(frozen=True)
@@ -94,10 +97,17 @@ def install_error_handlers(app: FastAPI, surfaces: Sequence[ErrorSurface]) -> No
         return surface_for(request).invalid_request(request, error)
 
     @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
     @app.exception_handler(PoolTimeoutError)
-    async def database_busy(request: Request, _error: Exception) -> Response:
-        """A lock wait that timed out, a conflict between workers, no free connection:
+    async def database_trouble(request: Request, error: Exception) -> Response:
+        """The database unreachable (refused, timed out, the connection cut): a 503 that says so;
+        the pool's pre-ping replaces dead connections once it answers again. Otherwise a lock
+        wait that timed out, a conflict between workers, no free connection. Either way
         nothing was written, and the request can simply be retried."""
+        if database_unreachable(error):
+            logger.warning("database unreachable during %s %s: %s", request.method, request.url.path,
+                           getattr(error, "orig", error))  # fmt: skip
+            return surface_for(request).domain(request, DatabaseUnavailable())
         return surface_for(request).domain(request, DatabaseBusy("The database is busy; please try again in a moment."))
 
     @app.exception_handler(StarletteHTTPException)

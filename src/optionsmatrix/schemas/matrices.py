@@ -186,6 +186,13 @@ def read_version(value: object) -> object:
 
 VersionTag = Annotated[int | None, BeforeValidator(read_version)]
 
+# What `read_version` takes, for a header's schema (a header is text, never a
+# JSON null or number): 1 to 9 digits, not all zeros, optionally quoted as an
+# ETag (W/ for a weak one), or *. Spelled without lookahead, which not every
+# JSON Schema regex engine has.
+_NOT_ALL_ZEROS = "|".join(f"0{{{zeros}}}[1-9][0-9]{{0,{8 - zeros}}}" for zeros in range(9))
+VERSION_TAG_PATTERN = f'^(?:\\*|(?:W/)?"?(?:{_NOT_ALL_ZEROS})"?)$'
+
 
 class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)

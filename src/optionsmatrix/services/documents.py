@@ -23,10 +23,11 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema
 
 from optionsmatrix.errors import FieldError, InvalidInput, OptionsMatrixError
 from optionsmatrix.limits import MAX_CRITERIA, MAX_OPTIONS
+from optionsmatrix.models import NAME_MAX
 
 # The document's options and criteria are the API's own shapes: one set of rules for every way in.
 from optionsmatrix.schemas.matrices import CriterionCreate, Name, OptionCreate, Text, Title
@@ -35,6 +36,9 @@ from optionsmatrix.schemas.text import comparison_key
 FORMAT = "optionsmatrix"
 VERSION = 1
 BOM = b"\xef\xbb\xbf"
+# A session document (services/session_documents.py) holds the same "matrix" object, its snapshot's
+# matrix: read here, it gives that matrix, so a session document imports as a matrix too.
+KINDS = ("matrix", "session")
 MAX_PROBLEMS = 20  # a file with hundreds of bad cells gets the first few, not a wall of text
 
 # Scores keyed by full names: option → criterion → score.
@@ -118,6 +122,12 @@ class Problems:
 # The JSON document -------------------------------------------------------------
 
 Score = Annotated[float, Field(allow_inf_nan=False)]
+# A score's keys name an option and a criterion of the document, and are
+# checked by the same rules as those names. The schema states only their
+# length: as a regex key (`patternProperties`) the name rule's pattern breaks
+# validators whose regex engine has no lone surrogates (Rust's, Go's), which
+# then reject the whole document (schemathesis did, for export and import).
+NameKey = Annotated[Name, WithJsonSchema({"type": "string", "minLength": 1, "maxLength": NAME_MAX})]
 
 
 class _Strict(BaseModel):
@@ -130,7 +140,7 @@ class MatrixBody(_Strict):
     source: Text = ""
     options: list[OptionCreate] = Field(default_factory=list, max_length=MAX_OPTIONS)
     criteria: list[CriterionCreate] = Field(default_factory=list, max_length=MAX_CRITERIA)
-    scores: dict[Name, dict[Name, Score]] = Field(
+    scores: dict[NameKey, dict[NameKey, Score]] = Field(
         default_factory=dict,
         description="option name → criterion name → score on that criterion's scale: the owner's own scores, "
         "stored with the imported matrix (a cell left out is not scored)",
@@ -169,6 +179,11 @@ class MatrixDocument(_Strict):
 
 def read_json(content: bytes | str) -> MatrixData:
     """A matrix from a JSON document, or InvalidFile naming the path of each problem."""
+    return matrix_from_document(parse_json(content))
+
+
+def parse_json(content: bytes | str) -> object:
+    """The parsed JSON of a file (UTF-8, a byte order mark allowed), or InvalidFile saying why not."""
     if isinstance(content, bytes):
         try:
             content = content.removeprefix(BOM).decode("utf-8")
@@ -181,11 +196,14 @@ def read_json(content: bytes | str) -> MatrixData:
             from None
     except (ValueError, RecursionError):  # a 5,000-digit number, absurd nesting
         raise file_problem("the file is not usable JSON") from None
-    return matrix_from_document(raw)
+    return raw
 
 
 def matrix_from_document(raw: object) -> MatrixData:
+    """The matrix of a matrix document, or of a session document (its snapshot's matrix, under the same key)."""
     _check_envelope(raw)
+    if raw["kind"] == "session":  # type: ignore[index]  # its "matrix"; session_documents reads the rest
+        raw = {"format": FORMAT, "version": VERSION, "kind": "matrix", "matrix": raw.get("matrix")}
     try:
         document = MatrixDocument.model_validate(raw)
     except ValidationError as error:
@@ -218,8 +236,8 @@ def _check_envelope(raw: object) -> None:
             f"this installation reads version {VERSION}",
             ("version",),
         )
-    if raw.get("kind") != "matrix":
-        raise file_problem(f"this document holds a {raw.get('kind')!r}, not a matrix", ("kind",))
+    if raw.get("kind") not in KINDS:
+        raise file_problem(f"this document holds a {raw.get('kind')!r}, not a matrix or a session", ("kind",))
 
 
 def json_path(loc: tuple[str | int, ...] | list[str | int]) -> str:

@@ -286,6 +286,9 @@ class SessionWorkbook(SheetWriter):
         chart.title = f"Group ranking, round {result.round} ({spec.label})"
         chart.y_axis.title = f"{spec.score_label} ({better} ranks first)"
         chart.x_axis.scaling.orientation = "maxMin"  # the first ranked at the top
+        # From zero (or the lowest score, when scores go negative): an axis starting near the
+        # smallest bar would make small differences look large, which a neutral tool must not do.
+        chart.y_axis.scaling.min = min(0.0, float(ranking.scores.min()))
         chart.legend = None
         chart.add_data(Reference(sheet, min_col=3, min_row=2, max_row=2 + self.m), titles_from_data=True)
         chart.set_categories(Reference(sheet, min_col=2, min_row=3, max_row=2 + self.m))

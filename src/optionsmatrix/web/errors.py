@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from optionsmatrix.analysis import AnalysisError
+from optionsmatrix.core.db import DatabaseUnavailable
 from optionsmatrix.errors import OptionsMatrixError
 from optionsmatrix.http.errors import ErrorSurface, retry_headers
 from optionsmatrix.services.access import NotAuthenticated
@@ -39,6 +40,8 @@ def _local_path(url: str) -> str:
 def _domain(request: Request, error: OptionsMatrixError) -> Response:
     if isinstance(error, NotAuthenticated):
         return _to_login(request)
+    if isinstance(error, DatabaseUnavailable):
+        return _plain_page(request, "The database is not answering", error.message, 503, retry_headers(error))
     response = render_error_page(request, status_code=error.status_code, message=error.message)
     response.headers.update(retry_headers(error))
     return response
@@ -72,19 +75,27 @@ def _unexpected(_request: Request, headers: dict[str, str]) -> Response:
 
 
 def _too_large(request: Request, message: str) -> Response:
+    # Plain, not the site's template: the request was refused before anything
+    # (the login, the CSRF seed) that a page of ours would show was read.
+    return _plain_page(request, "Too large", message, 413)
+
+
+def _plain_page(
+    request: Request, title: str, message: str, status_code: int, headers: dict[str, str] | None = None
+) -> Response:
+    """A page that needs nothing but the message: not who is logged in, not the database."""
     if is_htmx(request):
         return HTMLResponse(
             f'<p class="error-message" role="alert">{escape(message)}</p>',
-            status_code=413,
-            headers={"HX-Retarget": "#page-alert", "HX-Reswap": "innerHTML"},
+            status_code=status_code,
+            headers={**(headers or {}), "HX-Retarget": "#page-alert", "HX-Reswap": "innerHTML"},
         )
-    # Plain, not the site's template: the request was refused before anything
-    # (the login, the CSRF seed) that a page of ours would show was read.
     page = (
-        f'<!doctype html><html lang="en"><title>Too large</title><p>{escape(message)}</p>'
-        '<p><a href="/">Back</a></p></html>'
+        f'<!doctype html><html lang="en"><title>{escape(title)}</title>'
+        f'<link rel="stylesheet" href="/static/app.css"><main id="main"><h1>{escape(title)}</h1>'
+        f'<p>{escape(message)}</p><p><a href="/">Back</a></p></main></html>'
     )
-    return HTMLResponse(page, status_code=413)
+    return HTMLResponse(page, status_code=status_code, headers=headers)
 
 
 WEB_ERRORS = ErrorSurface(

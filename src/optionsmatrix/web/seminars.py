@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import FormData
@@ -20,9 +20,10 @@ from optionsmatrix.analysis.explain import NORMALIZATION_LABELS
 from optionsmatrix.errors import InvalidInput
 from optionsmatrix.http.deps import SessionDep, path_id
 from optionsmatrix.schemas.sessions import SessionCreate
-from optionsmatrix.services import ballots, seminars
+from optionsmatrix.services import ballots, seminars, session_files
 from optionsmatrix.services.comparisons import comparable_sessions
 from optionsmatrix.services.seminars import SessionSnapshot, check_runs, get_snapshot
+from optionsmatrix.services.session_files import SessionExportFormat
 from optionsmatrix.services.session_results import group_result
 from optionsmatrix.services.session_sensitivity import HOW_SURE_SEED, how_sure
 from optionsmatrix.services.session_tables import group_chart, heatmap, movement
@@ -31,7 +32,7 @@ from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import LoggedIn, PageMatrix
 from optionsmatrix.web.forms import SubmittedForm, errors_from, parse_form
 from optionsmatrix.web.guard import WebActor
-from optionsmatrix.web.rendering import is_htmx, render
+from optionsmatrix.web.rendering import PRIVATE, is_htmx, render
 from optionsmatrix.web.seminar_view import label, method_words, qr_svg
 from optionsmatrix.web.sensitivity_view import chosen_sweep, how_sure_view
 
@@ -155,6 +156,16 @@ def how_sure_page(request: Request, snapshot: RunPageSession, session: SessionDe
     context = {"seminar": snapshot.seminar, "round": snapshot.round, "how": view}
     fragment = "sensitivity/_how_sure.html" if is_htmx(request) else None
     return render(request, "sessions/how_sure.html", context, fragment=fragment)
+
+
+@router.get("/sessions/{session_id}/export", name="session_export")
+def export(
+    snapshot: RunPageSession, session: SessionDep, format: Annotated[SessionExportFormat, Query()] = "json"  # noqa: A002
+) -> Response:
+    """The dashboard's Export links: the same files as GET /api/v1/sessions/{id}/export, for the logged-in browser."""
+    download = session_files.export_session(session, snapshot.seminar, format=format)
+    headers = {"Content-Disposition": download.content_disposition, **PRIVATE}  # everyone's ballots: never cached
+    return Response(download.content, media_type=download.media_type, headers=headers)
 
 
 def _back(request: Request, snapshot: SessionSnapshot) -> Response:

@@ -203,6 +203,11 @@ ROWS = [
         path="/api/v1/matrices/{public_id}",
         json={"is_public": False},
     ),
+    Row("PUT", "/api/v1/matrices/{matrix_id}/scores", PRIVATE, json={}),
+    Row(
+        "PUT", "/api/v1/matrices/{matrix_id}/scores", roles(401, 403, 403, 200),
+        path="/api/v1/matrices/{public_id}/scores", json={},  # nobody owns it: only admins change it
+    ),
     Row("POST", "/api/v1/matrices/{matrix_id}/share-link", PRIVATE_CREATED),
     Row(
         "POST", "/api/v1/matrices/{matrix_id}/share-link", roles(401, 403, 403, 201),
@@ -357,6 +362,8 @@ ROWS = [
     Row("GET", "/matrices/{matrix_id}/how-sure", roles(404, 404, 200, 200)),
     Row("GET", "/matrices/{matrix_id}/how-sure", everyone(200), path="/matrices/{public_id}/how-sure"),
     Row("POST", "/matrices/{matrix_id}/copy", PAGE_PRIVATE_POST),
+    Row("POST", "/matrices/{matrix_id}/scores", PAGE_PRIVATE_POST, data={}),
+    Row("POST", "/matrices/{matrix_id}/scores", roles(LOGIN, 403, 403, 303), path="/matrices/{public_id}/scores"),
     Row("GET", "/matrices/{matrix_id}/export", PAGE_PRIVATE),
     Row("GET", "/matrices/{matrix_id}/export", everyone(200), path="/matrices/{public_id}/export"),
     Row("POST", "/matrices/import", roles(LOGIN, 303, 303, 303), files={"file": ("m.csv", b"option,C\nA,1\n")}),

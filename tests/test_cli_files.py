@@ -48,7 +48,7 @@ def test_export_of_an_unknown_matrix(url, tmp_path, capsys):
     assert capsys.readouterr().err == "optionsmatrix: Matrix 99 not found\n"
 
 
-def test_import_a_csv_for_an_owner_reports_scores_not_stored(url, tmp_path, capsys):
+def test_import_a_csv_for_an_owner_stores_and_reports_its_scores(url, tmp_path, capsys):
     path = tmp_path / "Library sites.csv"
     path.write_text(SCORED_CSV, encoding="utf-8")
 
@@ -57,10 +57,10 @@ def test_import_a_csv_for_an_owner_reports_scores_not_stored(url, tmp_path, caps
     assert main(["import", str(path), "--database-url", url]) == 0
 
     out = capsys.readouterr().out
-    assert out == (
-        'imported matrix 2 "Library sites" for admin@localhost: 3 options, 2 criteria\n'
-        "6 score cells were read and checked but not stored (they will be, once matrices keep scores)\n"
-    )
+    assert out == 'imported matrix 2 "Library sites" for admin@localhost: 3 options, 2 criteria, 6 scores\n'
+    exported = tmp_path / "again.csv"
+    assert main(["export", "matrix", "2", "-o", str(exported), "--database-url", url]) == 0
+    assert exported.read_bytes().decode("utf-8-sig").splitlines()[-3:] == SCORED_CSV.strip().splitlines()[-3:]
 
 
 def test_import_of_a_bad_file_exits_2_and_creates_nothing(url, tmp_path, capsys):

@@ -12,7 +12,7 @@ from optionsmatrix.core import migrate
 from optionsmatrix.core.db import DEFAULT_LIMITS, create_db_engine
 from optionsmatrix.models import metadata
 
-APP_TABLES = {"matrix", "option", "criterion"}
+APP_TABLES = {"matrix", "option", "criterion", "score"}
 
 
 def test_upgrade_from_empty_to_head_and_back_to_base(databases):
@@ -208,3 +208,43 @@ def test_the_short_name_index_lets_empty_short_names_repeat_but_not_set_ones(eng
     with engine.begin() as connection, pytest.raises(IntegrityError):
         connection.execute(text("INSERT INTO option (matrix_id, name, short_name, description, escalation_level, "
                                 "position, evidence) VALUES (1, 'D', 'S', '', 1, 3, '')"))  # fmt: skip
+
+
+def test_upgrading_from_0005_adds_an_empty_score_table_that_cascades_and_downgrading_drops_it(databases):
+    from sqlalchemy.exc import IntegrityError
+
+    engine = create_db_engine(databases.new_url())
+    migrate.upgrade(engine, "0005")
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO matrix (id, title, description, source, created_at, updated_at) "
+            "VALUES (1, 'Budget', '', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        ))
+        for option_id, name in ((1, "Raise taxes"), (2, "Cut spending")):
+            connection.execute(text(
+                "INSERT INTO option (id, matrix_id, name, description, escalation_level, position, evidence) "
+                "VALUES (:id, 1, :n, '', 1, :id, '')"
+            ), {"id": option_id, "n": name})
+        connection.execute(text(
+            "INSERT INTO criterion (id, matrix_id, name, description, direction, weight, scale_min, scale_max, "
+            "position, evidence) VALUES (1, 1, 'Fairness', '', 'benefit', 1, 1, 5, 0, '')"
+        ))
+
+    migrate.upgrade(engine)
+
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT count(*) FROM score")).scalar() == 0  # no matrix gains scores
+        connection.execute(text("INSERT INTO score (option_id, criterion_id, value) VALUES (1, 1, 4), (2, 1, 2)"))
+    with engine.begin() as connection, pytest.raises(IntegrityError):
+        connection.execute(text("INSERT INTO score (option_id, criterion_id, value) VALUES (1, 1, 3)"))
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM option WHERE id = 1"))
+        assert connection.execute(text("SELECT option_id FROM score")).scalars().all() == [2]
+        connection.execute(text("DELETE FROM criterion WHERE id = 1"))
+        assert connection.execute(text("SELECT count(*) FROM score")).scalar() == 0
+
+    migrate.downgrade(engine, "0005")
+    with engine.connect() as connection:
+        assert "score" not in inspect(connection).get_table_names()
+        assert connection.execute(text("SELECT name FROM option")).scalars().all() == ["Cut spending"]
+    engine.dispose()

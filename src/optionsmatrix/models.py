@@ -22,8 +22,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    inspect,
+    select,
     text,
 )
+from sqlalchemy.orm import object_session
 from sqlmodel import Field, Relationship, SQLModel
 
 from optionsmatrix.vocabulary import Direction  # the one definition of benefit / cost
@@ -189,6 +192,32 @@ class Matrix(SQLModel, table=True):
         back_populates="matrix", sa_relationship_kwargs={"uselist": False, "cascade": "all, delete-orphan"}
     )
 
+    @property
+    def stored_scores(self) -> dict[int, dict[int, float]]:
+        """The owner's scores, option id → criterion id → score, in list order; only scored cells.
+
+        Read fresh from the database at each use, as plain rows: a full matrix
+        holds 10,000 scores, which as ORM objects took longer to load than the
+        rest of the matrix together, on every write that locks it too.
+        """
+        identity = inspect(self).identity
+        if identity is None:
+            return {}  # not stored yet: no scores either
+        session = object_session(self)
+        if session is None:  # an empty answer here would look like "no scores"
+            raise RuntimeError("a matrix's stored scores are read through its database session, which has closed")
+        rows = session.execute(
+            select(Score.option_id, Score.criterion_id, Score.value)  # type: ignore[call-overload]
+            .join(Option, Option.id == Score.option_id)  # type: ignore[arg-type]
+            .join(Criterion, Criterion.id == Score.criterion_id)  # type: ignore[arg-type]
+            .where(Option.matrix_id == identity[0])
+            .order_by(Option.position, Option.id, Criterion.position, Criterion.id)
+        )
+        table: dict[int, dict[int, float]] = {}
+        for option_id, criterion_id, value in rows:
+            table.setdefault(option_id, {})[criterion_id] = value
+        return table
+
 
 class Option(SQLModel, table=True):
     __tablename__ = "option"
@@ -211,6 +240,11 @@ class Option(SQLModel, table=True):
     evidence: str = Field(default="", sa_type=Text)
 
     matrix: Optional["Matrix"] = Relationship(back_populates="options")
+    # The owner's scores of this option. The database deletes them with the option
+    # (ON DELETE CASCADE); the ORM deletes the ones it has loaded, not fetching the rest.
+    scores: list["Score"] = Relationship(
+        back_populates="option", sa_relationship_kwargs={"cascade": "all, delete-orphan", "passive_deletes": True}
+    )
 
 
 class Criterion(SQLModel, table=True):
@@ -241,6 +275,33 @@ class Criterion(SQLModel, table=True):
     evidence: str = Field(default="", sa_type=Text)
 
     matrix: Optional["Matrix"] = Relationship(back_populates="criteria")
+    scores: list["Score"] = Relationship(
+        back_populates="criterion", sa_relationship_kwargs={"cascade": "all, delete-orphan", "passive_deletes": True}
+    )
+
+
+class Score(SQLModel, table=True):
+    """The matrix owner's own score of one option on one criterion (optional; no row = not scored).
+
+    Both ends belong to the same matrix: services/matrix_scores.py writes them
+    only under the matrix's lock. No matrix_id of its own, so a score cannot
+    disagree with its option about which matrix it is in; a matrix's scores
+    load with its options.
+    """
+
+    __tablename__ = "score"
+    __table_args__ = (UniqueConstraint("option_id", "criterion_id", name="uq_score_option_id_criterion_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The unique constraint's index, option first, serves lookups by option.
+    option_id: int = Field(sa_column=Column(Integer, ForeignKey("option.id", ondelete="CASCADE"), nullable=False))
+    criterion_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("criterion.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    value: float = Field(sa_column=Column(Float, nullable=False))
+
+    option: Optional["Option"] = Relationship(back_populates="scores")
+    criterion: Optional["Criterion"] = Relationship(back_populates="scores")
 
 
 class ShareLink(SQLModel, table=True):

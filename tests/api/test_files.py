@@ -32,6 +32,13 @@ def _import(client, content: bytes | str, filename: str = "Library sites.csv", m
 
 
 
+def scores_by_name(matrix: dict) -> dict[str, dict[str, float]]:
+    """A matrix response's `scores`, keyed by option and criterion names instead of ids."""
+    options = {str(o["id"]): o["name"] for o in matrix["options"]}
+    criteria = {str(c["id"]): c["name"] for c in matrix["criteria"]}
+    return {options[o]: {criteria[c]: v for c, v in row.items()} for o, row in matrix["scores"].items()}
+
+
 def _message(response) -> str:
     assert response.status_code == 422, response.text
     return response.json()["detail"][0]["msg"]
@@ -55,7 +62,7 @@ def test_json_round_trip_of_the_case_study_is_lossless(client, case_study_id):
     for item in ("options", "criteria"):
         strip = [{k: v for k, v in x.items() if k != "id"} for x in original[item]]
         assert [{k: v for k, v in x.items() if k != "id"} for x in copy[item]] == strip
-    assert copy["is_public"] is False and copy["scores_ignored"] == 0
+    assert copy["is_public"] is False and copy["scores"] == {}
 
 
 def test_json_export_is_a_versioned_document_keyed_by_names(client, make_matrix):
@@ -165,7 +172,7 @@ def test_csv_import_reads_attributes_options_and_scores(client, session):
         ("Cost", "cost", 2.0, 1.0, 5.0), ("Access", "benefit", 1.0, 0.0, 10.0),
     ]  # fmt: skip
     assert [o["name"] for o in body["options"]] == ["Riverside", "Old town"]
-    assert body["scores_ignored"] == 3
+    assert scores_by_name(body) == {"Riverside": {"Cost": 4.0, "Access": 7.5}, "Old town": {"Access": 3.0}}
     assert count_matrices(session) == before + 1
     assert client.get(f"/api/v1/matrices/{body['id']}").status_code == 200
 
@@ -180,7 +187,7 @@ def test_semicolon_csv_with_bom_and_decimal_commas(client):
     assert [(c["name"], c["direction"], c["weight"]) for c in body["criteria"]] == [
         ("Cost, total", "cost", 1.5), ("Access", "benefit", 1.0),
     ]  # fmt: skip
-    assert body["scores_ignored"] == 2
+    assert scores_by_name(body) == {"Riverside": {"Cost, total": 2.5, "Access": 4.0}}
 
 
 def test_attribute_defaults_and_names_normalised(client):
@@ -196,7 +203,7 @@ def test_attribute_defaults_and_names_normalised(client):
     assert body["options"][0]["name"] == "Café"
 
 
-def test_json_body_import_takes_the_documents_title_and_counts_scores(client):
+def test_json_body_import_takes_the_documents_title_and_stores_the_scores(client):
     document = {
         "format": "optionsmatrix", "version": 1, "kind": "matrix",
         "matrix": {
@@ -209,7 +216,7 @@ def test_json_body_import_takes_the_documents_title_and_counts_scores(client):
 
     assert response.status_code == 201, response.text
     assert response.json()["title"] == "Sites"
-    assert response.json()["scores_ignored"] == 2
+    assert scores_by_name(response.json()) == {"A": {"C": 2.0}, "B": {"C": 5.0}}
 
 
 def test_json_file_import(client):
@@ -305,7 +312,7 @@ def test_xlsx_import_reads_the_first_sheet_with_numbers_and_blank_cells(client):
     body = response.json()
     assert body["title"] == "Sites"
     assert [c["weight"] for c in body["criteria"]] == [2.0, 1.0]
-    assert body["scores_ignored"] == 3
+    assert scores_by_name(body) == {"Riverside": {"Cost": 3.0}, "B": {"Cost": 1.0, "Access": 5.0}}
 
 
 def test_xlsx_bad_cell_names_row_and_column(client, session):
@@ -483,7 +490,10 @@ def test_openapi_documents_both_routes(anonymous):
         "$ref": "#/components/schemas/MatrixDocument"
     }
     assert "MatrixDocument" in schema["components"]["schemas"]
-    assert "scores_ignored" in schema["components"]["schemas"]["MatrixImported"]["properties"]
+    assert upload["responses"]["201"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/MatrixPublic"
+    }
+    assert "scores" in schema["components"]["schemas"]["MatrixPublic"]["properties"]
 
 
 def test_other_methods_on_the_import_path_are_405_not_a_matrix_id(client):

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from pydantic import Field
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -25,12 +24,6 @@ router = APIRouter(prefix="/matrices", tags=["files"])
 
 IMPORT_PATH = f"{API_PREFIX}/matrices/import"  # the one API route that takes more than 1 MiB (see app.py)
 _MIB = MAX_UPLOAD_BYTES // (1024 * 1024)
-
-
-class MatrixImported(MatrixPublic):
-    scores_ignored: int = Field(
-        description="Score cells the file held, checked but not stored: stored once matrices keep scores."
-    )
 
 
 FILE_TOO_LARGE = {
@@ -179,7 +172,7 @@ async def uploaded(request: Request) -> Upload:
 
 @router.post(
     "/import",
-    response_model=MatrixImported,
+    response_model=MatrixPublic,
     status_code=status.HTTP_201_CREATED,
     responses=responses(UNAUTHENTICATED, FILE_TOO_LARGE, BAD_FILE),
     openapi_extra=IMPORT_BODY,
@@ -189,12 +182,12 @@ def import_matrix(
     session: SessionDep,
     instructor: InstructorDep,
     request: Request,
-) -> MatrixImported:
+) -> MatrixPublic:
     """Create a private matrix of yours from a file (CSV, XLSX or JSON), all of it or nothing.
 
     The title comes from the JSON document (or the workbook's title property), else from the file's name
-    without its extension. Scores in the file are read and checked against each criterion's scale;
-    `scores_ignored` says how many: they will be stored once matrices keep scores.
+    without its extension. Scores in the file are checked against each criterion's scale and stored as the
+    matrix's own (`scores` in the response).
     """
     if upload.problem is not None:
         raise upload.problem
@@ -204,5 +197,4 @@ def import_matrix(
     else:
         data = matrix_files.read_document(upload.document)
     imported = matrix_files.import_matrix(session, data=data, owner_id=instructor.id)
-    public = MatrixPublic.model_validate(imported.matrix, from_attributes=True)
-    return MatrixImported(**public.model_dump(), scores_ignored=imported.scores_ignored)
+    return MatrixPublic.model_validate(imported, from_attributes=True)

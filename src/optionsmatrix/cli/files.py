@@ -122,20 +122,15 @@ def _import(args: argparse.Namespace) -> int:
         if owner is None:
             return 1
         try:
-            imported = matrix_files.import_matrix(session, data=data, owner_id=owner.id)
+            matrix = matrix_files.import_matrix(session, data=data, owner_id=owner.id)
         except OptionsMatrixError as error:
             print(f"optionsmatrix import: {error.message}", file=sys.stderr)
             return BAD_INPUT
-    matrix = imported.matrix
+        scored = sum(len(row) for row in matrix.stored_scores.values())  # read from the database, so here
     print(
         f"imported matrix {matrix.id} \"{matrix.title}\" for {owner.email}: {len(matrix.options)} options, "
-        f"{len(matrix.criteria)} criteria"
+        f"{len(matrix.criteria)} criteria, {scored} scores"
     )
-    if imported.scores_ignored:
-        print(
-            f"{imported.scores_ignored} score cells were read and checked but not stored "
-            "(they will be, once matrices keep scores)"
-        )
     return 0
 
 

@@ -18,12 +18,22 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from optionsmatrix.limits import MAX_CRITERIA, MAX_OPTIONS, MAX_TOKEN_DAYS
 from optionsmatrix.models import NAME_MAX, SCALE_LABEL_MAX, SHORT_NAME_MAX, TITLE_MAX, as_utc
 from optionsmatrix.schemas.numbers import NotANumber, parse_decimal, parse_whole
+from optionsmatrix.schemas.scores import SCORES_DESCRIPTION, SCORES_EXAMPLE, ScoreMap, score_map
 from optionsmatrix.schemas.text import LABEL_PATTERN, TEXT_PATTERN, TextRuleBroken, clean_label, clean_text
 from optionsmatrix.vocabulary import Direction
 
@@ -380,6 +390,20 @@ class MatrixPublic(BaseModel):
     updated_at: Timestamp
     options: list[OptionPublic]
     criteria: list[CriterionPublic]
+    # Read from the stored matrix's `stored_scores` (int ids), or given as `scores` when built from a dict.
+    scores: ScoreMap = Field(
+        default_factory=dict,
+        validation_alias=AliasChoices("stored_scores", "scores"),
+        description=SCORES_DESCRIPTION,
+        json_schema_extra={"examples": [SCORES_EXAMPLE]},
+    )
+
+    @field_validator("scores", mode="before")
+    @classmethod
+    def _keys_as_text(cls, value: object) -> object:
+        if isinstance(value, dict) and any(isinstance(k, int) for k in value):
+            return score_map(value)
+        return value
 
 
 class MatrixList(BaseModel):

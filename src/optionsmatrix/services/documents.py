@@ -11,10 +11,9 @@ keyed by full names and free of ids, so a document moves between
 installations. Reading it back gives the same document (export → import →
 export differs only in ids and timestamps, which it never holds).
 
-Scores: every reader parses them and every writer accepts them, but matrices
-do not keep scores yet (a later step adds a Score table and
-PUT /api/v1/matrices/{id}/scores). Until then an import validates them and
-reports how many cells it read as `scores_ignored`.
+Scores are the matrix owner's own (models.Score): an export writes the
+stored ones, an import checks each against its criterion's scale and stores
+them with the new matrix.
 """
 
 from __future__ import annotations
@@ -143,8 +142,8 @@ class MatrixBody(_Strict):
     criteria: list[CriterionCreate] = Field(default_factory=list, max_length=MAX_CRITERIA)
     scores: dict[NameKey, dict[NameKey, Score]] = Field(
         default_factory=dict,
-        description="option name → criterion name → score on that criterion's scale; stored once matrices keep "
-        "scores (until then an import reads and checks them and says how many as `scores_ignored`)",
+        description="option name → criterion name → score on that criterion's scale: the owner's own scores, "
+        "stored with the imported matrix (a cell left out is not scored)",
     )
 
 

@@ -18,7 +18,7 @@ from optionsmatrix.schemas.matrices import (
     OptionCreate,
     OptionUpdate,
 )
-from optionsmatrix.services import items
+from optionsmatrix.services import items, matrix_scores
 from optionsmatrix.services.access import Actor, readable_by
 from optionsmatrix.services.items import (
     add_child,
@@ -27,7 +27,7 @@ from optionsmatrix.services.items import (
     reorder_children,
     update_child,
 )
-from optionsmatrix.services.matrix_rows import get_matrix, lock_matrix, touch
+from optionsmatrix.services.matrix_rows import get_matrix, id_of, lock_matrix, touch
 
 COPY_SUFFIX = " (copy)"
 
@@ -53,7 +53,15 @@ def count_matrices(session: Session) -> int:
     return session.exec(select(func.count()).select_from(Matrix)).one()
 
 
-def create_matrix(session: Session, *, data: MatrixCreate, owner_id: int | None, is_public: bool = False) -> Matrix:
+def create_matrix(
+    session: Session,
+    *,
+    data: MatrixCreate,
+    owner_id: int | None,
+    is_public: bool = False,
+    scores: Mapping[tuple[int, int], float] | None = None,
+) -> Matrix:
+    """A new matrix with its options and criteria, and `scores` keyed by (option index, criterion index)."""
     items.check_unique_names(Option, [o.name for o in data.options], ("options",))
     items.check_unique_names(Criterion, [c.name for c in data.criteria], ("criteria",))
     items.check_unique_labels(Option, [(o.name, o.short_name) for o in data.options], ("options",))
@@ -65,9 +73,15 @@ def create_matrix(session: Session, *, data: MatrixCreate, owner_id: int | None,
     )
     matrix.options = [Option(**o.model_dump(), position=i) for i, o in enumerate(data.options)]
     matrix.criteria = [Criterion(**c.model_dump(), position=i) for i, c in enumerate(data.criteria)]
+    for (i, j), value in (scores or {}).items():
+        problem = matrix_scores.scale_problem(value, matrix.criteria[j])
+        if problem:
+            raise InvalidInput([FieldError(("scores", i, j), f"{data.options[i].name!r}: {problem}")])
     with write_transaction(session):
         session.add(matrix)
-    return get_matrix(session, matrix_id=matrix.id)  # type: ignore[arg-type]
+        session.flush()  # the ids the scores refer to
+        matrix_scores.insert_scores(session, matrix_scores.cells_at(scores or {}, matrix.options, matrix.criteria))
+    return get_matrix(session, matrix_id=id_of(matrix))
 
 
 def update_matrix(
@@ -78,23 +92,28 @@ def update_matrix(
         for field, value in changes.model_dump(exclude_unset=True).items():
             setattr(matrix, field, value)
         touch(session, matrix)
-    return get_matrix(session, matrix_id=matrix.id)  # type: ignore[arg-type]
+    return get_matrix(session, matrix_id=id_of(matrix))
 
 
 def delete_matrix(session: Session, *, matrix: Matrix) -> None:
     with write_transaction(session):
-        session.delete(lock_matrix(session, matrix))
+        locked = lock_matrix(session, matrix)
+        matrix_scores.clear_scores(session, locked)  # one statement, not one per loaded row
+        session.delete(locked)
 
 
 def copy_matrix(session: Session, *, matrix: Matrix, owner_id: int, title: str | None = None) -> Matrix:
-    """A new, private matrix with the same content, owned by whoever copied it; nothing links the two."""
+    """A new, private matrix with the same content and scores, owned by whoever copied it; nothing links the two."""
     copy_title = title or _copy_title(matrix.title)
     duplicate = Matrix(title=copy_title, description=matrix.description, source=matrix.source, owner_id=owner_id)
     duplicate.options = [Option(**o.model_dump(exclude={"id", "matrix_id"})) for o in matrix.options]
     duplicate.criteria = [Criterion(**c.model_dump(exclude={"id", "matrix_id"})) for c in matrix.criteria]
+    scores = matrix_scores.scores_by_position(matrix)  # read with the options and criteria copied above
     with write_transaction(session):
         session.add(duplicate)
-    return get_matrix(session, matrix_id=duplicate.id)  # type: ignore[arg-type]
+        session.flush()  # the copies' ids
+        matrix_scores.insert_scores(session, matrix_scores.cells_at(scores, duplicate.options, duplicate.criteria))
+    return get_matrix(session, matrix_id=id_of(duplicate))
 
 
 def _copy_title(title: str) -> str:
@@ -191,11 +210,14 @@ def _check_scale_edit(criterion: Criterion, values: Mapping[str, object]) -> Non
     # the bound the caller actually changed (a form sends both every time).
     changed = {f for f in ("scale_min", "scale_max") if f in values and values[f] != getattr(criterion, f)}
     blamed = "scale_min" if changed == {"scale_min"} else "scale_max"
-    _check_scale(
-        values.get("scale_min", criterion.scale_min),  # type: ignore[arg-type]
-        values.get("scale_max", criterion.scale_max),  # type: ignore[arg-type]
-        loc=(blamed,),
-    )
+    scale_min = float(values.get("scale_min", criterion.scale_min))  # type: ignore[arg-type]
+    scale_max = float(values.get("scale_max", criterion.scale_max))  # type: ignore[arg-type]
+    _check_scale(scale_min, scale_max, loc=(blamed,))
+    if changed:
+        # A stored score the new scale would leave outside is refused, not clipped or dropped.
+        stranded = matrix_scores.stranded_by_scale(criterion, scale_min, scale_max)
+        if stranded:
+            raise InvalidInput([FieldError((blamed,), sentence) for sentence in stranded])
 
 
 def delete_criterion(

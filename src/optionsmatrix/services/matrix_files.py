@@ -58,18 +58,11 @@ class Download:
         return f"attachment; filename=\"{self.filename}\"; filename*=UTF-8''{quote(self.filename_utf8, safe='')}"
 
 
-@dataclass(frozen=True)
-class Imported:
-    matrix: Matrix
-    # Score cells read (and checked) but not stored: stored once matrices keep scores.
-    scores_ignored: int
-
-
 # Export -------------------------------------------------------------------------------
 
 
-def export_matrix(matrix: Matrix, *, format: ExportFormat, scores: Scores | None = None) -> Download:  # noqa: A002
-    data = matrix_data(matrix, scores=scores)
+def export_matrix(matrix: Matrix, *, format: ExportFormat) -> Download:  # noqa: A002
+    data = matrix_data(matrix)
     writer = {"json": documents.write_json, "csv": spreadsheet.write_csv, "xlsx": spreadsheet.write_xlsx}[format]
     return Download(
         content=writer(data),
@@ -79,15 +72,21 @@ def export_matrix(matrix: Matrix, *, format: ExportFormat, scores: Scores | None
     )
 
 
-def matrix_data(matrix: Matrix, *, scores: Scores | None = None) -> MatrixData:
-    """A stored matrix as the codecs see it. `scores`: the owner's scores, once matrices keep them."""
+def matrix_data(matrix: Matrix) -> MatrixData:
+    """A stored matrix as the codecs see it, with its owner's scores keyed by full names."""
+    criterion_names = {c.id: c.name for c in matrix.criteria}
+    options = {o.id: o.name for o in matrix.options}
+    scores: Scores = {
+        options[option_id]: {criterion_names[c]: value for c, value in row.items()}
+        for option_id, row in matrix.stored_scores.items()
+    }
     return MatrixData(
         title=matrix.title,
         description=matrix.description,
         source=matrix.source,
         options=tuple(OptionData(**_stored_fields(OptionData, o)) for o in matrix.options),
         criteria=tuple(CriterionData(**_stored_fields(CriterionData, c)) for c in matrix.criteria),
-        scores=scores or {},
+        scores=scores,
     )
 
 
@@ -134,10 +133,17 @@ def read_document(raw: object) -> MatrixData:
     return documents.matrix_from_document(raw)
 
 
-def import_matrix(session: Session, *, data: MatrixData, owner_id: int | None) -> Imported:
-    """Create the matrix a file holds, private and owned by `owner_id`, in one transaction."""
-    matrix = create_matrix(session, data=matrix_create(data), owner_id=owner_id, is_public=False)
-    return Imported(matrix=matrix, scores_ignored=data.score_count)
+def import_matrix(session: Session, *, data: MatrixData, owner_id: int | None) -> Matrix:
+    """Create the matrix a file holds, with its scores, private and owned by `owner_id`, in one transaction."""
+    option_at = {o.name: i for i, o in enumerate(data.options)}
+    criterion_at = {c.name: j for j, c in enumerate(data.criteria)}
+    # The codecs key scores by the names as they stored them, after checking each against its scale.
+    scores = {
+        (option_at[option], criterion_at[criterion]): value
+        for option, row in data.scores.items()
+        for criterion, value in row.items()
+    }
+    return create_matrix(session, data=matrix_create(data), owner_id=owner_id, is_public=False, scores=scores)
 
 
 def matrix_create(data: MatrixData) -> MatrixCreate:

@@ -5,6 +5,7 @@ Apart from `matrices.py` so that `items.py`, which both use, can lock too.
 
 from __future__ import annotations
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
@@ -13,7 +14,7 @@ from optionsmatrix.models import Matrix, utcnow
 
 
 def get_matrix(session: Session, *, matrix_id: int, for_update: bool = False) -> Matrix:
-    """The matrix with its options and criteria.
+    """The matrix with its options and criteria (its scores: `Matrix.stored_scores`, read when asked for).
 
     `for_update`, inside `write_transaction`, locks its row until the
     transaction commits (PostgreSQL; on SQLite the transaction already holds
@@ -47,14 +48,27 @@ class StaleVersion(Conflict):
         self.current = current
 
 
+def id_of(matrix: Matrix | int) -> int:
+    """The matrix's id without loading it again.
+
+    A write begins by committing the request's read transaction, which
+    expires every loaded object; reading `matrix.id` then would refresh the
+    row with all it was loaded with (its options and criteria) only to load
+    it once more, locked.
+    """
+    if isinstance(matrix, int):
+        return matrix
+    identity = inspect(matrix).identity
+    return int(identity[0]) if identity else matrix.id  # type: ignore[return-value]
+
+
 def lock_matrix(session: Session, matrix: Matrix | int, *, expected_version: int | None = None) -> Matrix:
     """The current state of `matrix`, locked for the write transaction in progress.
 
     With `expected_version` (the `If-Match` a client sent), a matrix changed
     since is refused before anything is written.
     """
-    matrix_id = matrix if isinstance(matrix, int) else matrix.id
-    locked = get_matrix(session, matrix_id=matrix_id, for_update=True)  # type: ignore[arg-type]
+    locked = get_matrix(session, matrix_id=id_of(matrix), for_update=True)
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion(expected=expected_version, current=locked.version)
     return locked

@@ -55,4 +55,4 @@ def matrix_import(
         # request sends its token as a header, and then only this handler sees the form.)
         if isinstance(upload, UploadFile):
             upload.file.close()
-    return RedirectResponse(request.url_for("matrix_page", matrix_id=imported.matrix.id), status_code=303)
+    return RedirectResponse(request.url_for("matrix_page", matrix_id=imported.id), status_code=303)

@@ -127,7 +127,9 @@ class ScoringView:
     disabled: bool = False
     current: int | None = None  # the option shown first on a phone
     hidden: Mapping[str, str] = field(default_factory=dict)  # ballot: posted as they are (e.g. the version seen)
-    notice: str = ""  # ballot: "saved", shown in the ranking panel, where the page lands after a submit
+    notice: str = ""  # "saved": a ballot's in the ranking panel, explore's beside "Save these scores"
+    save_url: str = ""  # explore, for whoever may change the matrix: where "Save these scores" posts
+    version: int | None = None  # explore: the matrix version the grid was drawn from, posted with a save
 
     @property
     def method(self) -> str:
@@ -151,6 +153,19 @@ class ScoringView:
     def value(self, name: str) -> str:
         return str(self.values.get(name, "") or "")
 
+    def between_steps(self, name: str, criterion: CriterionRow) -> bool:
+        """A valid score no scale button stands for (2.5 stored from a file): the cell shows a number field instead.
+
+        A typed value that is refused keeps the buttons, with its message beside them.
+        """
+        value = self.value(name)
+        return bool(value) and criterion.steps is not None and value not in criterion.steps \
+            and not self.errors.get(name)
+
+    def step_of(self, name: str, criterion: CriterionRow) -> str:
+        """The number field's step: 1 on a scale of points, unless the score in it lies between them."""
+        return "1" if criterion.whole and "." not in self.value(name) and "e" not in self.value(name) else "any"
+
     def is_current(self, option: OptionColumn) -> bool:
         current = self.current if self.current is not None else (self.options[0].id if self.options else None)
         return option.id == current
@@ -159,12 +174,16 @@ class ScoringView:
         """The grid's cell for `option` on `criterion` (templates/scoring/_cell.html)."""
         name = score_name(option.id, criterion.id)
         error = str(self.errors.get(name) or "")
-        return _cell_html(option, criterion, self.value(name), error, self.is_current(option), self.disabled)
+        return _cell_html(
+            option, criterion, self.value(name), error, self.is_current(option), self.disabled,
+            self.between_steps(name, criterion), self.step_of(name, criterion),
+        )  # fmt: skip
 
 
 @lru_cache(maxsize=CELL_CACHE_SIZE)
 def _cell_html(
-    option: OptionColumn, criterion: CriterionRow, value: str, error: str, current: bool, disabled: bool
+    option: OptionColumn, criterion: CriterionRow, value: str, error: str, current: bool, disabled: bool,
+    between_steps: bool, step: str,
 ) -> Markup:
     """One cell, rendered once for each distinct set of inputs.
 
@@ -179,7 +198,7 @@ def _cell_html(
     name = score_name(option.id, criterion.id)
     html = templates.get_template("scoring/_cell.html").render(
         o=option, c=criterion, name=name, id=field_id(name), value=value, error=error, current=current,
-        disabled=disabled,
+        disabled=disabled, between_steps=between_steps, step=step,
     )  # fmt: skip
     return Markup(html)
 
@@ -241,8 +260,18 @@ def _shares(weights: Sequence[float] | None) -> list[float] | None:
     return [float(w) / total for w in weights] if total > 0 else None
 
 
-def explore_view(state: Any, *, action_url: str, current: int | None = None) -> ScoringView:
-    """The matrix page's "Score it yourself" grid, from the evaluated GET form (`form.ScoringState`)."""
+def explore_view(
+    state: Any,  # noqa: ANN401 (form.ScoringState; importing it here would be circular)
+    *,
+    action_url: str,
+    current: int | None = None,
+    save_url: str = "",
+    notice: str = "",
+) -> ScoringView:
+    """The matrix page's "Score it yourself" grid, from the evaluated GET form (`form.ScoringState`).
+
+    `save_url` (only for whoever may change the matrix) adds "Save these scores"; `notice` says it saved.
+    """
     weights = state.weights if state.weights is not None else getattr(state, "stale_weights", None)
     return ScoringView(
         mode="explore",
@@ -253,6 +282,9 @@ def explore_view(state: Any, *, action_url: str, current: int | None = None) -> 
         errors=state.errors,
         labels=state.labels,
         current=current,
+        save_url=save_url,
+        version=state.matrix.version if save_url else None,
+        notice=notice,
     )
 
 

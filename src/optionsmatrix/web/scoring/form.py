@@ -1,7 +1,8 @@
 """The scoring form of a matrix page ("Score it yourself"): read it, rank it, say what is missing.
 
-The form is a plain GET, so its state lives in the query string and nothing
-is ever stored. Field names carry database ids, not positions, so a value
+The form is a plain GET, so its state lives in the query string; it opens
+with the matrix's stored scores (its owner's), which only its owner stores
+(web/scoring/saving.py). Field names carry database ids, not positions, so a value
 keeps its meaning if the matrix is reordered between two requests:
 
     s.<option id>.<criterion id>   a score            w.<criterion id>   a typed weight
@@ -9,8 +10,8 @@ keeps its meaning if the matrix is reordered between two requests:
     p.<criterion id>               swing points       a.<id>.<id>        an AHP judgement (upper triangle)
     method, normalization, v, weighting, explain
 
-An absent field takes the matrix's own value (the page's first view); a
-field sent empty counts as not filled in yet. Empty cells make the form
+An absent field takes the matrix's own value (the page's first view; for a
+score, the stored one); a field sent empty counts as not filled in yet. Empty cells make the form
 *incomplete* (status 200 and a progress message); a value that breaks a rule
 is an *error* (status 422, a message next to the field).
 """
@@ -221,13 +222,24 @@ def _read_choices(state: ScoringState, query: Mapping[str, str]) -> None:
             state.errors["v"] = "Enter a number from 0 to 1."
 
 
+def stored_text(value: float) -> str:
+    """A stored score as the grid shows it: 4.0 → "4", 2.5 → "2.5" (every digit kept)."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
 def _read_scores(state: ScoringState, query: Mapping[str, str]) -> np.ndarray:
     grid = np.zeros((len(state.options), len(state.criteria)))
+    # The owner's stored scores fill every cell the address does not mention;
+    # a cell it sends, even empty, is the reader's own.
+    stored = state.matrix.stored_scores
     for i, option in enumerate(state.options):
         unscored = []
+        saved = stored.get(option.id, {})  # type: ignore[arg-type]
         for j, criterion in enumerate(state.criteria):
             name = score_field(option, criterion)
-            text = state.values[name] = query.get(name, "").strip()
+            kept = stored_text(saved[criterion.id]) if criterion.id in saved else ""
+            sent = query.get(name)
+            text = state.values[name] = (kept if sent is None else sent).strip()
             state.labels[name] = f"{label_of(option)} — {label_of(criterion)}"
             if not text:
                 unscored.append(label_of(criterion))
@@ -235,8 +247,9 @@ def _read_scores(state: ScoringState, query: Mapping[str, str]) -> np.ndarray:
             value = number_or_none(text)
             low, high = criterion.scale_min, criterion.scale_max
             # A scale with whole-number ends is a scale of points (the input's
-            # step is 1), as a browser with JavaScript off would also insist.
-            whole = low == int(low) and high == int(high)
+            # step is 1), as a browser with JavaScript off would also insist;
+            # a stored score between the points (from the API or a file) stands.
+            whole = low == int(low) and high == int(high) and text != kept
             if value is None:
                 state.errors[name] = "Enter a number."
             elif not low <= value <= high or (whole and value != int(value)):

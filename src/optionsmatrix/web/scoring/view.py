@@ -1,4 +1,7 @@
-"""The "Score it yourself" section of a matrix page: GET only, so it needs no CSRF token; nothing is stored.
+"""The "Score it yourself" section of a matrix page: GET only, so it needs no CSRF token; nothing is stored here.
+
+The grid opens with the matrix's stored scores; its owner saves new ones
+through web/scoring/saving.py.
 
 The form works as a plain GET with JavaScript off (the whole page comes back
 with the result) and, with htmx, refreshes the section in place as the

@@ -14,6 +14,7 @@ other. PostgreSQL, a separate service, is left unpinned.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import statistics
 import time
@@ -53,10 +54,8 @@ def pin_server(pid: int, cpu: int = SERVER_CPU) -> bool:
         return False
     for process in _process_tree(pid):
         for task in Path(f"/proc/{process}/task").glob("*"):
-            try:
+            with contextlib.suppress(OSError):  # a thread that ended meanwhile
                 os.sched_setaffinity(int(task.name), {cpu})
-            except OSError:
-                pass  # a thread that ended meanwhile
     return True
 
 

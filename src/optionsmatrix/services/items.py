@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from optionsmatrix.core.db import write_transaction
@@ -166,20 +167,28 @@ def update_child(
     """Apply `changes`; `check` sees the current item under the lock, for rules that span fields."""
     name = changes.get("name")
     conflict = duplicate_name_error(kind, str(name)) if name is not None else None
+    table = kind.__table__  # type: ignore[attr-defined]
     with write_transaction(session, conflict=conflict):
-        current = _claim_children(session, matrix, kind, expected_version)
-        item = _find(current, kind, item_id)
+        claim_matrix(session, matrix, expected_version=expected_version)
+        # The list as plain rows (a rename, the hot path, needs no objects of its
+        # siblings), then the one changed item back from its UPDATE.
+        current = session.connection().execute(select(table).where(table.c.matrix_id == matrix.id)).all()
+        stored = _find(current, kind, item_id)
         if name is not None:
-            _ensure_name_free(current, kind, str(name), except_id=item.id)
+            _ensure_name_free(current, kind, str(name), except_id=item_id)
         if "name" in changes or "short_name" in changes:
-            new_name = str(changes.get("name", item.name))
-            new_short = str(changes.get("short_name", item.short_name))
-            _ensure_labels_free(current, kind, new_name, new_short, except_id=item.id)
+            new_name = str(changes.get("name", stored.name))
+            new_short = str(changes.get("short_name", stored.short_name))
+            _ensure_labels_free(current, kind, new_name, new_short, except_id=item_id)
         if check is not None:
-            check(item, changes)
-        for field, value in changes.items():
-            setattr(item, field, value)
-        session.add(item)
+            check(stored, changes)
+        item = session.scalars(
+            update(kind)
+            .where(kind.id == item_id)  # type: ignore[arg-type]
+            .values(**changes)
+            .returning(kind)
+            .execution_options(synchronize_session=False, populate_existing=True)
+        ).one()
     return item
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from optionsmatrix.errors import Conflict, NotFound
 from optionsmatrix.models import Matrix, utcnow
@@ -94,12 +94,19 @@ def claim_matrix(
     Call it first in the transaction, before reading what the write depends on.
     """
     now = utcnow()
-    bumped = session.execute(
-        update(Matrix)
-        .where(col(Matrix.id) == matrix.id)
-        .values(version=col(Matrix.version) + 1, updated_at=now, **changes)
-        .returning(col(Matrix.version))
-    ).scalar_one_or_none()
+    table = Matrix.__table__  # type: ignore[attr-defined]
+    # On the table, not the mapped class: the ORM's bulk-update path would also
+    # search the session for copies to synchronise, the bigger part of the cost.
+    bumped = (
+        session.connection()
+        .execute(
+            update(table)
+            .where(table.c.id == matrix.id)
+            .values(version=table.c.version + 1, updated_at=now, **changes)
+            .returning(table.c.version)
+        )
+        .scalar_one_or_none()
+    )
     if bumped is None:
         raise NotFound("Matrix", matrix.id)  # deleted since the caller loaded it
     if expected_version is not None and bumped - 1 != expected_version:

@@ -212,15 +212,21 @@ def get_snapshot(
         # row against the old round, find no match, and answer 404.
         session.exec(select(SeminarSession.id).where(SeminarSession.id == session_id).with_for_update())
     elif for_share and session.get_bind().dialect.name == "postgresql":
-        session.exec(
-            select(SeminarSession.id).where(SeminarSession.id == session_id).with_for_update(read=True, key_share=True)
-        )
+        share_lock_session(session, session_id)
     row = session.exec(query).first()
     if row is None:
         raise NotFound("Session", session_id)
     seminar, round_ = row
     options, criteria = _frozen_items(session, seminar)
     return SessionSnapshot(seminar, options, criteria, round_)
+
+
+def share_lock_session(session: Session, session_id: int) -> None:
+    """PostgreSQL, inside `write_transaction`: wait for an instructor action in flight on the session,
+    and keep the next from starting before this transaction ends; such holders do not wait for each other."""
+    session.exec(
+        select(SeminarSession.id).where(SeminarSession.id == session_id).with_for_update(read=True, key_share=True)
+    )
 
 
 def get_round(session: Session, snapshot: SessionSnapshot, number: int | None) -> SessionRound:

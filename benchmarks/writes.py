@@ -218,18 +218,19 @@ async def ballots_run(server: ServerProcess, token: str, seconds: float) -> tupl
 # Rounds -------------------------------------------------------------------------------
 
 
-def run_round(label: str, database: str, seconds: float, ballots: bool, figures: dict) -> None:
+def run_round(label: str, database: str, seconds: float, parts: set[str], figures: dict) -> None:
     env = {"OPTIONSMATRIX_MAX_PARTICIPANTS": str(max(500, PARTICIPANTS))}
     server = _started(database, env)
     try:
         token = server.instructor_token()
-        writes, problems = asyncio.run(writers_run(server, token, seconds))
-        ok = writes.errors("200") == 0 and not problems and writes.p(0.99) < WRITER_P99
-        print(f"  {label}, {WRITERS} writers: {writes.line('200')}")
-        print(f"    final state: {'; '.join(problems) or 'every acknowledged rename stored, none mixed'}"
-              f" -> {'met' if ok else 'NOT MET'} (p99 < {WRITER_P99 * 1000:.0f} ms)")  # fmt: skip
-        figures.setdefault((label, "writers"), []).append((writes.p(0.99), ok))
-        if ballots:
+        if "writers" in parts:
+            writes, problems = asyncio.run(writers_run(server, token, seconds))
+            ok = writes.errors("200") == 0 and not problems and writes.p(0.99) < WRITER_P99
+            print(f"  {label}, {WRITERS} writers: {writes.line('200')}")
+            print(f"    final state: {'; '.join(problems) or 'every acknowledged rename stored, none mixed'}"
+                  f" -> {'met' if ok else 'NOT MET'} (p99 < {WRITER_P99 * 1000:.0f} ms)")  # fmt: skip
+            figures.setdefault((label, "writers"), []).append((writes.p(0.99), ok))
+        if "ballots" in parts:
             result, problems = asyncio.run(ballots_run(server, token, seconds))
             ok = result.errors("200") == 0 and not problems and result.p(0.99) < BALLOT_P99
             print(f"  {label}, ballots at {BALLOT_RATE}/s: {result.line('200')}")
@@ -247,6 +248,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--no-ballots-on-postgres", action="store_true", help="the ballot target is SQLite's only")
+    parser.add_argument("--only", choices=("writers", "ballots"), help="run one of the two loads")
     args = parser.parse_args()
     pinned = can_pin()
     pin_self()  # the server processes started below are re-pinned to the other core
@@ -257,8 +259,10 @@ def main() -> int:
         print(f"round {number}:")
         order = backends if number % 2 else list(reversed(backends))
         for label, database in order:
-            ballots = label == "SQLite" or not args.no_ballots_on_postgres
-            run_round(label, database, args.seconds, ballots, figures)
+            parts = {args.only} if args.only else {"writers", "ballots"}
+            if label != "SQLite" and args.no_ballots_on_postgres:
+                parts.discard("ballots")
+            run_round(label, database, args.seconds, parts, figures)
     print("summary (p99 over rounds):")
     all_met = True
     for (label, what), rounds in figures.items():

@@ -10,6 +10,7 @@ import uvicorn
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from optionsmatrix import cli
+from tests.conftest import ON_POSTGRES
 
 
 @pytest.fixture
@@ -50,3 +51,31 @@ def test_serve_trusts_forwarded_headers_from_exactly_the_proxies_it_is_given(uvi
     assert isinstance(app, ProxyHeadersMiddleware)
     assert "10.1.2.3" in app.trusted_hosts and "10.1.2.4" in app.trusted_hosts
     assert "127.0.0.1" not in app.trusted_hosts
+
+
+def test_serve_refuses_several_workers_on_sqlite_and_points_to_postgresql(monkeypatch, tmp_path, capsys):
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    database = tmp_path / "refused.db"
+
+    assert cli.main(["serve", "--workers", "2", "--database-url", f"sqlite:///{database}"]) == 2
+
+    assert calls == []  # nothing started
+    assert not database.exists()  # nor migrated
+    message = capsys.readouterr().err
+    assert "--workers 2 needs PostgreSQL" in message and "postgresql://" in message
+
+
+def test_serve_starts_one_worker_on_sqlite(uvicorn_runs, capsys):
+    assert cli.main(["serve", "--workers", "1"]) == 0
+
+    [(_args, kwargs)] = uvicorn_runs
+    assert kwargs["workers"] == 1
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="several workers need PostgreSQL")
+def test_serve_starts_several_workers_on_postgresql(uvicorn_runs, capsys):
+    assert cli.main(["serve", "--workers", "3"]) == 0
+
+    [(_args, kwargs)] = uvicorn_runs
+    assert kwargs["workers"] == 3

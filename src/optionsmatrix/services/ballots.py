@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, select
 
 from optionsmatrix.analysis import AnalysisError
@@ -79,10 +79,13 @@ def join(session: Session, *, code: str, display_name: str | None) -> JoinedPart
     return JoinedParticipant(participant, secret)
 
 
+_PARTICIPANT_BY_DIGEST = select(Participant).where(Participant.digest == bindparam("digest"))  # built once
+
+
 def resolve_participant(session: Session, *, secret: str) -> Participant | None:
     if not secret.startswith(PARTICIPANT_TOKEN_PREFIX):
         return None
-    return session.exec(select(Participant).where(Participant.digest == digest(secret))).first()
+    return session.exec(_PARTICIPANT_BY_DIGEST, params={"digest": digest(secret)}).first()  # type: ignore[call-overload]
 
 
 def remove_participant(session: Session, *, seminar: SeminarSession, participant_id: int) -> None:
@@ -259,23 +262,27 @@ def _rank_or_refuse(snapshot: SessionSnapshot, arrays: BallotArrays) -> Snapshot
         raise InvalidInput.on("scores", error.message) from None
 
 
+# Built once: constructing it per ballot cost more than running it.
+_LATEST_VERSION = (
+    select(func.coalesce(func.max(Ballot.version), 0))
+    .where(Ballot.participant_id == bindparam("participant_id"), Ballot.round_id == SessionRound.id)
+    .correlate(SessionRound)
+    .scalar_subquery()
+)
+_BALLOT_STATE = (
+    select(SeminarSession.status, SessionRound.id, _LATEST_VERSION)
+    .select_from(Participant)
+    .join(SeminarSession, col(SeminarSession.id) == Participant.session_id)
+    .join(SessionRound, (col(SessionRound.session_id) == SeminarSession.id)
+          & (col(SessionRound.number) == SeminarSession.current_round))
+    .where(Participant.id == bindparam("participant_id"))
+)  # fmt: skip
+
+
 def _ballot_state(session: Session, participant: Participant) -> tuple[str, int, int] | None:
     """In one query, read inside the write: the session's status, its current round, and the
     participant's latest ballot version in that round (0: none). None if the participant is gone."""
-    latest = (
-        select(func.coalesce(func.max(Ballot.version), 0))
-        .where(Ballot.participant_id == participant.id, Ballot.round_id == SessionRound.id)
-        .correlate(SessionRound)
-        .scalar_subquery()
-    )
-    row = session.execute(
-        select(SeminarSession.status, SessionRound.id, latest)
-        .select_from(Participant)
-        .join(SeminarSession, col(SeminarSession.id) == Participant.session_id)
-        .join(SessionRound, (col(SessionRound.session_id) == SeminarSession.id)
-              & (col(SessionRound.number) == SeminarSession.current_round))
-        .where(Participant.id == participant.id)
-    ).first()  # fmt: skip
+    row = session.connection().execute(_BALLOT_STATE, {"participant_id": participant.id}).first()
     return None if row is None else (row[0], row[1], row[2])
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, select
 
 from optionsmatrix.core.db import write_transaction
@@ -154,6 +154,13 @@ def add_child(
     return item
 
 
+# A list's rows, by matrix: built once (building a statement costs about as much as running it).
+_SIBLINGS = {
+    kind: select(kind.__table__).where(kind.__table__.c.matrix_id == bindparam("matrix_id"))  # type: ignore[attr-defined]
+    for kind in (Option, Criterion)
+}
+
+
 def update_child(
     session: Session,
     *,
@@ -167,12 +174,11 @@ def update_child(
     """Apply `changes`; `check` sees the current item under the lock, for rules that span fields."""
     name = changes.get("name")
     conflict = duplicate_name_error(kind, str(name)) if name is not None else None
-    table = kind.__table__  # type: ignore[attr-defined]
     with write_transaction(session, conflict=conflict):
         claim_matrix(session, matrix, expected_version=expected_version)
         # The list as plain rows (a rename, the hot path, needs no objects of its
         # siblings), then the one changed item back from its UPDATE.
-        current = session.connection().execute(select(table).where(table.c.matrix_id == matrix.id)).all()
+        current = session.connection().execute(_SIBLINGS[kind], {"matrix_id": matrix.id}).all()
         stored = _find(current, kind, item_id)
         if name is not None:
             _ensure_name_free(current, kind, str(name), except_id=item_id)

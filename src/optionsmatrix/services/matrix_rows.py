@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Update, bindparam, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from optionsmatrix.errors import Conflict, NotFound
 from optionsmatrix.models import Matrix, utcnow
+
+# Built once: building a statement per request costs about as much as running it.
+_MATRIX_ROW = select(Matrix).where(Matrix.id == bindparam("matrix_id"))
 
 
 def matrix_row(session: Session, *, matrix_id: int) -> Matrix:
@@ -23,7 +26,7 @@ def matrix_row(session: Session, *, matrix_id: int) -> Matrix:
     it depends on afresh (`claim_matrix`), so loading the whole matrix first
     would only be thrown away. Its lists still load if something asks.
     """
-    matrix = session.exec(select(Matrix).where(Matrix.id == matrix_id)).first()
+    matrix = session.exec(_MATRIX_ROW, params={"matrix_id": matrix_id}).first()  # type: ignore[call-overload]
     if matrix is None:
         raise NotFound("Matrix", matrix_id)
     return matrix
@@ -77,6 +80,25 @@ def lock_matrix(session: Session, matrix: Matrix | int, *, expected_version: int
     return locked
 
 
+_MATRIX = Matrix.__table__  # type: ignore[attr-defined]
+
+
+def _claim_with(fields: tuple[str, ...]) -> Update:
+    return (
+        update(_MATRIX)
+        .where(_MATRIX.c.id == bindparam("matrix_id"))
+        .values(
+            version=_MATRIX.c.version + 1,
+            updated_at=bindparam("now"),
+            **{field: bindparam(f"new_{field}") for field in fields},
+        )
+        .returning(_MATRIX.c.version)
+    )
+
+
+_CLAIM = _claim_with(())
+
+
 def claim_matrix(
     session: Session, matrix: Matrix, *, expected_version: int | None = None, **changes: Any  # noqa: ANN401
 ) -> int:
@@ -94,17 +116,13 @@ def claim_matrix(
     Call it first in the transaction, before reading what the write depends on.
     """
     now = utcnow()
-    table = Matrix.__table__  # type: ignore[attr-defined]
     # On the table, not the mapped class: the ORM's bulk-update path would also
     # search the session for copies to synchronise, the bigger part of the cost.
+    # The usual statement is built once; building it per write cost as much.
+    claim = _claim_with(tuple(changes)) if changes else _CLAIM
     bumped = (
         session.connection()
-        .execute(
-            update(table)
-            .where(table.c.id == matrix.id)
-            .values(version=table.c.version + 1, updated_at=now, **changes)
-            .returning(table.c.version)
-        )
+        .execute(claim, {"matrix_id": matrix.id, "now": now, **{f"new_{k}": v for k, v in changes.items()}})
         .scalar_one_or_none()
     )
     if bumped is None:

@@ -89,3 +89,15 @@ def test_submitting_a_ballot_runs_five_statements_on_sqlite_six_on_postgresql(cl
     # participant, session + round (access), [PostgreSQL: share lock on the session, participant lock],
     # status + round + latest version, INSERT
     assert len(seen) == (6 if ON_POSTGRES else 5), seen
+
+
+def test_an_empty_patch_answers_the_item_as_it_is_and_counts_as_an_edit(client, make_matrix):
+    matrix = make_matrix()
+    option, criterion = matrix["options"][0], matrix["criteria"][0]
+
+    for kind, item in (("options", option), ("criteria", criterion)):
+        response = client.patch(f"/api/v1/matrices/{matrix['id']}/{kind}/{item['id']}", json={})
+        assert response.status_code == 200, response.text
+        assert response.json() == item
+
+    assert client.get(f"/api/v1/matrices/{matrix['id']}").json()["version"] == matrix["version"] + 2

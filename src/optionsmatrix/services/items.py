@@ -188,13 +188,12 @@ def update_child(
             _ensure_labels_free(current, kind, new_name, new_short, except_id=item_id)
         if check is not None:
             check(stored, changes)
-        item = session.scalars(
-            update(kind)
-            .where(kind.id == item_id)  # type: ignore[arg-type]
-            .values(**changes)
-            .returning(kind)
-            .execution_options(synchronize_session=False, populate_existing=True)
-        ).one()
+        if changes:
+            written = update(kind).where(kind.id == item_id).values(**changes).returning(kind)  # type: ignore[arg-type]
+        else:  # an empty PATCH changes nothing but still counts as an edit, as it always did
+            written = select(kind).where(kind.id == item_id)  # type: ignore[assignment, arg-type]
+        options = {"synchronize_session": False, "populate_existing": True}
+        item = session.scalars(written.execution_options(**options)).one()
     return item
 
 

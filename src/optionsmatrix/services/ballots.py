@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
 from optionsmatrix.analysis import AnalysisError
 from optionsmatrix.core.db import write_transaction
 from optionsmatrix.core.security import digest, new_secret
 from optionsmatrix.errors import Conflict, FieldError, InvalidInput, NotFound, StaleVersion
-from optionsmatrix.models import Ballot, Participant, SeminarSession, SessionRound
+from optionsmatrix.models import Ballot, Participant, SeminarSession, SessionRound, utcnow
 from optionsmatrix.schemas.sessions import BallotIn
 from optionsmatrix.services.seminars import (
     SessionSnapshot,
@@ -193,8 +193,12 @@ def _json_array(values: np.ndarray) -> str:
 
 @dataclass(frozen=True)
 class SavedBallot:
-    ballot: Ballot
+    version: int
+    complete: bool
     ranking: SnapshotRanking | None
+
+
+_INSERT_BALLOT = insert(Ballot.__table__)  # type: ignore[attr-defined]
 
 
 def save_ballot(
@@ -237,18 +241,24 @@ def save_ballot(
             raise StaleVersion(
                 f"your ballot changed since version {body.version} (now version {latest}); reload it and submit again"
             )
-        ballot = Ballot(
-            participant_id=participant.id,  # type: ignore[arg-type]
-            round_id=round_id,
-            version=latest + 1,
-            scores=_json_array(arrays.scores),
-            weights=_json_array(arrays.weights) if arrays.weights is not None else None,
-            rationales=json.dumps(arrays.rationales),
-            scored_cells=arrays.scored_cells,
-            complete=arrays.complete(participant_weights),
+        complete = arrays.complete(participant_weights)
+        # A plain INSERT: the answer needs the version and nothing else, and a
+        # mapped object and its flush cost more than the rest of the write.
+        session.connection().execute(
+            _INSERT_BALLOT,
+            {
+                "participant_id": participant.id,
+                "round_id": round_id,
+                "version": latest + 1,
+                "scores": _json_array(arrays.scores),
+                "weights": _json_array(arrays.weights) if arrays.weights is not None else None,
+                "rationales": json.dumps(arrays.rationales),
+                "scored_cells": arrays.scored_cells,
+                "complete": complete,
+                "submitted_at": utcnow(),
+            },
         )
-        session.add(ballot)
-    return SavedBallot(ballot, ranking)
+    return SavedBallot(latest + 1, complete, ranking)
 
 
 def _rank_or_refuse(snapshot: SessionSnapshot, arrays: BallotArrays) -> SnapshotRanking:

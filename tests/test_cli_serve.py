@@ -13,6 +13,7 @@ import uvicorn
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from optionsmatrix import cli
+from tests.conftest import ON_POSTGRES
 
 
 @pytest.fixture
@@ -64,3 +65,31 @@ def test_serve_logs_every_line_with_the_pid_of_the_worker_that_wrote_it(uvicorn_
     record = logging.LogRecord("uvicorn.error", logging.INFO, __file__, 1, "Started", None, None)
     assert f"[worker {os.getpid()}] Started" in logging.Formatter(formats["default"].replace("%(levelprefix)s ", "")
                                                                   ).format(record)  # fmt: skip
+
+
+def test_serve_refuses_several_workers_on_sqlite_and_points_to_postgresql(monkeypatch, tmp_path, capsys):
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    database = tmp_path / "refused.db"
+
+    assert cli.main(["serve", "--workers", "2", "--database-url", f"sqlite:///{database}"]) == 2
+
+    assert calls == []  # nothing started
+    assert not database.exists()  # nor migrated
+    message = capsys.readouterr().err
+    assert "--workers 2 needs PostgreSQL" in message and "postgresql://" in message
+
+
+def test_serve_starts_one_worker_on_sqlite(uvicorn_runs, capsys):
+    assert cli.main(["serve", "--workers", "1"]) == 0
+
+    [(_args, kwargs)] = uvicorn_runs
+    assert kwargs["workers"] == 1
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="several workers need PostgreSQL")
+def test_serve_starts_several_workers_on_postgresql(uvicorn_runs, capsys):
+    assert cli.main(["serve", "--workers", "3"]) == 0
+
+    [(_args, kwargs)] = uvicorn_runs
+    assert kwargs["workers"] == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -109,4 +110,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def create_app_from_env() -> FastAPI:
     """Factory for `uvicorn --factory` and for several workers."""
-    return create_app(Settings.from_env())
+    app = create_app(Settings.from_env())
+    _quieten_the_collector()
+    return app
+
+
+def _quieten_the_collector() -> None:
+    """Shorter, rarer garbage-collector pauses in a serving worker.
+
+    With 16 writers on one matrix the slowest 1% waited behind full
+    collections that walked every object made at start (routes, models,
+    compiled statements): p99 ~150 ms against a p50 of ~40 ms. Those
+    objects live as long as the process, so they are frozen out of the
+    collector's sight, and a request's short-lived objects are collected
+    in larger batches. A server only: tests and the CLI keep the defaults.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)

@@ -24,6 +24,7 @@ from optionsmatrix.services.access import (
     check_readable,
 )
 from optionsmatrix.services.matrices import get_matrix
+from optionsmatrix.services.matrix_rows import matrix_row
 
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/tokens or /api/v1/auth/login")
 
@@ -56,8 +57,11 @@ ActorDep = Annotated[Actor, Depends(api_actor)]
 TOKEN_OPTIONAL = {"security": [{}]}
 
 
-def require_instructor(actor: ActorDep) -> Instructor:
-    """Every write goes through here: no token, no write."""
+async def require_instructor(actor: ActorDep) -> Instructor:
+    """Every write goes through here: no token, no write.
+
+    Async, as it only looks at the caller: a plain function would cost a trip to the thread pool.
+    """
     return actor.require_instructor()
 
 
@@ -70,8 +74,9 @@ def readable_matrix(matrix_id: MatrixId, session: SessionDep, actor: ActorDep) -
 
 
 def writable_matrix(matrix_id: MatrixId, session: SessionDep, actor: ActorDep, _: InstructorDep) -> Matrix:
-    """Checked, not locked: the service that writes locks the matrix in the same call that commits."""
-    return check_editable(actor, get_matrix(session, matrix_id=matrix_id))
+    """Checked, not locked: the service that writes locks the matrix in the same call that commits,
+    and reads there what the write depends on, so the options and criteria are not loaded here."""
+    return check_editable(actor, matrix_row(session, matrix_id=matrix_id))
 
 
 ReadableMatrix = Annotated[Matrix, Depends(readable_matrix)]

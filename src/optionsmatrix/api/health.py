@@ -6,7 +6,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 
 from optionsmatrix import __version__
 from optionsmatrix.core.db import DatabaseUnavailable, backend_of
@@ -25,14 +27,14 @@ class Health(BaseModel):
     response_model=Health,
     responses={503: {"model": Health, "description": "The database cannot be reached (answered within seconds)"}},
 )
-def health(request: Request) -> Health | JSONResponse:
+async def health(request: Request) -> Health | JSONResponse:
     """Liveness and database reachability, for load balancers and the CI smoke test."""
     engine = request.app.state.engine
     result = Health(status="ok", database=backend_of(engine), version=__version__)
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except SQLAlchemyError:
+    # Its own few connections of the pool (core/db.py): it answers while requests fill the rest.
+    async with request.app.state.admission.admit_reserved():
+        reachable = await run_in_threadpool(_reachable, engine)
+    if not reachable:
         # Promptly: a PostgreSQL that does not answer fails the connection after a few seconds (db.py).
         return JSONResponse(
             result.model_copy(update={"status": "unavailable"}).model_dump(),
@@ -40,3 +42,12 @@ def health(request: Request) -> Health | JSONResponse:
             headers={"Retry-After": str(DatabaseUnavailable.retry_after_seconds)},
         )
     return result
+
+
+def _reachable(engine: Engine) -> bool:
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return False
+    return True

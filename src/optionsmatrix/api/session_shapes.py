@@ -60,7 +60,7 @@ def ranking_out(ranking: SnapshotRanking | None) -> RankingOut | None:
 
 
 def ballot_saved(saved: SavedBallot) -> BallotSaved:
-    return BallotSaved(version=saved.ballot.version, complete=saved.ballot.complete, ranking=ranking_out(saved.ranking))
+    return BallotSaved(version=saved.version, complete=saved.complete, ranking=ranking_out(saved.ranking))
 
 
 def _number(value: float) -> float | None:

@@ -36,7 +36,9 @@ def _parser() -> argparse.ArgumentParser:
         help="sqlite:///path.db or postgresql://user@host/db (default: $OPTIONSMATRIX_DATABASE_URL, "
         "else sqlite:///optionsmatrix.db in the working directory)",
     )
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (use PostgreSQL for more than one)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes; more than one needs PostgreSQL (refused on SQLite)"
+    )
     serve.add_argument("--admin-email", default=None, help="the first admin's email (default admin@localhost)")
     serve.add_argument(
         "--base-url",
@@ -75,6 +77,15 @@ def _serve(args: argparse.Namespace) -> int:
     if args.admin_email:
         os.environ["OPTIONSMATRIX_ADMIN_EMAIL"] = args.admin_email
     settings = Settings.from_env()
+    if args.workers > 1 and settings.database_url.split(":", 1)[0].split("+", 1)[0] == "sqlite":
+        # SQLite writers take turns on a lock inside one process (see core/db.py); several
+        # processes would compete for the file's lock by polling again, seconds per write.
+        print(
+            f"optionsmatrix: --workers {args.workers} needs PostgreSQL; SQLite is served by one worker. "
+            "Use --database-url postgresql://user@host/db for more workers, or leave out --workers.",
+            file=sys.stderr,
+        )
+        return 2
     try:
         engine = create_db_engine(settings.database_url)
         first_run = prepare_database(

@@ -6,8 +6,10 @@ Both are reached through the same SQLAlchemy code.
 How a request uses the database, and why (a worker must keep answering under
 a burst of a whole seminar):
 - A request holds a pooled connection only while it is admitted (see
-  `AdmissionGate`); at most `pool_size` requests are admitted at once, so no
-  thread ever waits for a connection while holding one another needs.
+  `AdmissionGate`); at most `concurrency` requests (and `reserve` health
+  checks) are admitted at once, and the pool holds exactly that many
+  connections, so no thread ever waits for a connection, and none is opened
+  and closed again per request.
 - Every write is one call to `write_transaction`: it takes the write lock,
   does the work and commits in the same thread hop, so a lock is never held
   while its owner waits for a thread.
@@ -43,7 +45,8 @@ class DatabaseLimits:
 
     # Requests doing database work at once; the pool holds as many connections.
     concurrency: int = 10
-    # Extra connections for what bypasses admission (the health check).
+    # Extra connections for what is admitted apart (the health check, so it
+    # answers while every other slot is busy).
     reserve: int = 4
     # Seconds a request may queue for admission before it is answered 503.
     # A read changes nothing, so it may wait longer; a write's whole wait
@@ -88,9 +91,22 @@ def backend_of(engine: Engine) -> Backend:
 
 def create_db_engine(url: str, limits: DatabaseLimits = DEFAULT_LIMITS) -> Engine:
     url = normalize_database_url(url)
+    # The pool is sized to what one worker admits at once (`AdmissionGate`:
+    # `concurrency` requests plus `reserve` health checks), with no overflow:
+    # an overflow connection is closed as soon as it is returned, and a pool
+    # smaller than the threads using it opened a new PostgreSQL session per
+    # request under load (893 in 10 s) and reopened SQLite's WAL as often.
+    # Connections open lazily and then stay.
+    #
+    # PostgreSQL: each worker holds up to `concurrency + reserve` (14 by
+    # default) connections, so workers x 14, plus a few for migrations and
+    # the CLI, must stay under the server's `max_connections` (100 by
+    # default, 3 of them reserved for superusers): six workers at most with
+    # the defaults. Lower OPTIONSMATRIX_DB_CONCURRENCY, or raise
+    # max_connections, for more; or put PgBouncer (transaction pooling) in front.
     pool = {
-        "pool_size": limits.concurrency,
-        "max_overflow": limits.reserve,
+        "pool_size": limits.concurrency + limits.reserve,
+        "max_overflow": 0,
         # Admission keeps checkouts within the pool; a wait here means something
         # bypassed it, and a prompt 503 beats a 30-second hang.
         "pool_timeout": limits.lock_wait,
@@ -101,10 +117,15 @@ def create_db_engine(url: str, limits: DatabaseLimits = DEFAULT_LIMITS) -> Engin
         event.listen(engine, "connect", lambda connection, _record: _configure_sqlite(connection, busy_ms))
         _SQLITE_WRITE_LOCKS[engine] = _write_lock_for(make_url(url).database or ":memory:")
     else:
-        # A database that does not answer (a dropped link, a host gone) fails a
-        # connection in seconds, not after the operating system's minutes-long TCP timeout.
+        # pre_ping: a connection that died with a server restart is replaced, not
+        # handed to a request. recycle: a connection is renewed after 30 minutes
+        # (one reconnect per connection per half hour), so server-side settings
+        # and a backend's memory do not live for ever, and idle links dropped by
+        # a firewall are gone before they are used. connect_timeout: a database that
+        # does not answer (a dropped link, a host gone) fails a connection in seconds,
+        # not after the operating system's minutes-long TCP timeout.
         timeout = {} if "connect_timeout" in make_url(url).query else {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
-        engine = create_engine(url, pool_pre_ping=True, connect_args=timeout, **pool)
+        engine = create_engine(url, pool_pre_ping=True, pool_recycle=1800, connect_args=timeout, **pool)
         lock_ms = int(limits.lock_wait * 1000)
         event.listen(engine, "connect", lambda connection, _record: _configure_postgresql(connection, lock_ms))
     _LOCK_WAIT[engine] = limits.lock_wait
@@ -166,10 +187,10 @@ def write_transaction(session: Session, *, conflict: OptionsMatrixError | None =
 
     A unique-constraint race lost to another worker becomes `conflict`.
     """
-    if session.in_transaction():
-        session.commit()  # end the read transaction this request may have open
     engine = session.get_bind()
     lock = _SQLITE_WRITE_LOCKS.get(engine)  # type: ignore[arg-type]
+    if session.in_transaction() and _reads_a_snapshot(session, sqlite=lock is not None):
+        session.commit()  # end the read transaction this request has open
     if lock is not None and not lock.acquire(timeout=_LOCK_WAIT.get(engine, DEFAULT_LIMITS.lock_wait)):  # type: ignore[arg-type]
         raise DatabaseBusy()
     try:
@@ -191,6 +212,22 @@ def write_transaction(session: Session, *, conflict: OptionsMatrixError | None =
             lock.release()
 
 
+def _reads_a_snapshot(session: Session, *, sqlite: bool) -> bool:
+    """Whether the request's open transaction must end before its write begins.
+
+    Ending it returns the connection to the pool and takes one again (on
+    PostgreSQL a COMMIT and a pre-ping, two round trips), so it is ended only
+    when it matters. On PostgreSQL never: at READ COMMITTED every statement
+    sees what is committed when it runs, and the write locks what it depends
+    on. On SQLite only when the driver really has a transaction open (it
+    opens none for plain reads): an open one would pin an old snapshot, and
+    `BEGIN IMMEDIATE` cannot be issued inside it.
+    """
+    if not sqlite:
+        return False
+    return bool(session.connection().connection.dbapi_connection.in_transaction)  # type: ignore[union-attr]
+
+
 # Admission -------------------------------------------------------------------------
 
 
@@ -205,27 +242,39 @@ class AdmissionGate:
 
     def __init__(self, limits: DatabaseLimits) -> None:
         self.limit = limits.concurrency
+        self.reserve = limits.reserve
         self.write_wait = limits.admission_wait
         self.read_wait = limits.read_admission_wait
-        self._semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._semaphores: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, tuple[asyncio.Semaphore, asyncio.Semaphore]
+        ] = weakref.WeakKeyDictionary()
         self._guard = threading.Lock()
 
-    def _semaphore(self) -> asyncio.Semaphore:
+    def _semaphore(self, *, reserved: bool = False) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
         with self._guard:
-            semaphore = self._semaphores.get(loop)
-            if semaphore is None:
-                semaphore = self._semaphores[loop] = asyncio.Semaphore(self.limit)
-            return semaphore
+            pair = self._semaphores.get(loop)
+            if pair is None:
+                pair = self._semaphores[loop] = (asyncio.Semaphore(self.limit), asyncio.Semaphore(self.reserve))
+            return pair[1] if reserved else pair[0]
 
     @asynccontextmanager
     async def admit(self, *, reading: bool) -> AsyncIterator[None]:
         """Wait for a slot: a request that only reads may wait longer than one that writes."""
-        semaphore = self._semaphore()
+        async with self._slot(self._semaphore(), self.read_wait if reading else self.write_wait):
+            yield
+
+    @asynccontextmanager
+    async def admit_reserved(self) -> AsyncIterator[None]:
+        """A slot of the reserve: for the health check, which must answer while requests fill the others."""
+        async with self._slot(self._semaphore(reserved=True), self.read_wait):
+            yield
+
+    @staticmethod
+    @asynccontextmanager
+    async def _slot(semaphore: asyncio.Semaphore, wait: float) -> AsyncIterator[None]:
         try:
-            async with asyncio.timeout(self.read_wait if reading else self.write_wait):
+            async with asyncio.timeout(wait):
                 await semaphore.acquire()
         except TimeoutError:
             raise DatabaseBusy() from None

@@ -25,14 +25,18 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """A database session for one request, once the request is admitted (see core.db.AdmissionGate).
 
     Async, so that waiting for admission holds no thread; closing returns the
-    connection to the pool in a thread, as it may talk to the database.
+    connection to the pool in a thread when it holds one, as that may talk to
+    the database.
     """
     async with request.app.state.admission.admit(reading=request.method in ("GET", "HEAD")):
         session = Session(request.app.state.engine, expire_on_commit=False)
         try:
             yield session
         finally:
-            await run_in_threadpool(_close, session)
+            if session.in_transaction():
+                await run_in_threadpool(_close, session)  # a rollback: it talks to the database
+            else:
+                session.close()  # nothing checked out (a write already committed): no trip to a thread
 
 
 def _close(session: Session) -> None:

@@ -13,16 +13,22 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
 from optionsmatrix.analysis import AnalysisError
 from optionsmatrix.core.db import write_transaction
 from optionsmatrix.core.security import digest, new_secret
 from optionsmatrix.errors import Conflict, FieldError, InvalidInput, NotFound, StaleVersion
-from optionsmatrix.models import Ballot, Participant, SeminarSession
+from optionsmatrix.models import Ballot, Participant, SeminarSession, SessionRound, utcnow
 from optionsmatrix.schemas.sessions import BallotIn
-from optionsmatrix.services.seminars import SessionSnapshot, get_round, get_snapshot, normalize_join_code
+from optionsmatrix.services.seminars import (
+    SessionSnapshot,
+    get_round,
+    get_snapshot,
+    normalize_join_code,
+    share_lock_session,
+)
 from optionsmatrix.services.session_ranking import SnapshotRanking, rank_ballot
 
 PARTICIPANT_TOKEN_PREFIX = "omp_"
@@ -73,10 +79,13 @@ def join(session: Session, *, code: str, display_name: str | None) -> JoinedPart
     return JoinedParticipant(participant, secret)
 
 
+_PARTICIPANT_BY_DIGEST = select(Participant).where(Participant.digest == bindparam("digest"))  # built once
+
+
 def resolve_participant(session: Session, *, secret: str) -> Participant | None:
     if not secret.startswith(PARTICIPANT_TOKEN_PREFIX):
         return None
-    return session.exec(select(Participant).where(Participant.digest == digest(secret))).first()
+    return session.exec(_PARTICIPANT_BY_DIGEST, params={"digest": digest(secret)}).first()  # type: ignore[call-overload]
 
 
 def remove_participant(session: Session, *, seminar: SeminarSession, participant_id: int) -> None:
@@ -184,8 +193,12 @@ def _json_array(values: np.ndarray) -> str:
 
 @dataclass(frozen=True)
 class SavedBallot:
-    ballot: Ballot
+    version: int
+    complete: bool
     ranking: SnapshotRanking | None
+
+
+_INSERT_BALLOT = insert(Ballot.__table__)  # type: ignore[attr-defined]
 
 
 def save_ballot(
@@ -205,35 +218,47 @@ def save_ballot(
     # stored behind a 422 where it would break the group's result for everyone.
     ranking = _rank_or_refuse(snapshot, arrays) if arrays.complete(participant_weights) else None
     with write_transaction(session):
-        # A shared lock on the session first (the order deleting a session
-        # takes too): a close or a new round in flight is waited for, so no
-        # ballot lands in a session or round that has just been closed.
-        current = get_snapshot(session, participant.session_id, for_share=True)
-        # Lock the participant: their revisions are numbered one after another.
-        locked = session.execute(
-            update(Participant).where(col(Participant.id) == participant.id).values(session_id=Participant.session_id)
-        )
-        if locked.rowcount != 1:  # type: ignore[attr-defined]
+        if session.get_bind().dialect.name == "postgresql":
+            # A shared lock on the session first (the order deleting a session
+            # takes too): a close or a new round in flight is waited for, so no
+            # ballot lands in a session or round that has just been closed.
+            # Then the participant's: their revisions are numbered one after
+            # another. (On SQLite the write transaction already holds the
+            # database's write lock, which serialises all of this.)
+            share_lock_session(session, participant.session_id)
+            session.execute(
+                update(Participant)
+                .where(col(Participant.id) == participant.id)
+                .values(session_id=Participant.session_id)
+            )
+        state = _ballot_state(session, participant)
+        if state is None:
             raise NotFound("Participant", participant.id)  # removed by the instructor meanwhile
-        if current.seminar.status != "open":
+        status, round_id, latest = state
+        if status != "open":
             raise Conflict("this session is closed; your ballot can no longer change")
-        latest = _latest_version(session, participant.id, current.round.id)  # type: ignore[arg-type]
         if body.version is not None and body.version != latest:
             raise StaleVersion(
                 f"your ballot changed since version {body.version} (now version {latest}); reload it and submit again"
             )
-        ballot = Ballot(
-            participant_id=participant.id,  # type: ignore[arg-type]
-            round_id=current.round.id,  # type: ignore[arg-type]
-            version=latest + 1,
-            scores=_json_array(arrays.scores),
-            weights=_json_array(arrays.weights) if arrays.weights is not None else None,
-            rationales=json.dumps(arrays.rationales),
-            scored_cells=arrays.scored_cells,
-            complete=arrays.complete(participant_weights),
+        complete = arrays.complete(participant_weights)
+        # A plain INSERT: the answer needs the version and nothing else, and a
+        # mapped object and its flush cost more than the rest of the write.
+        session.connection().execute(
+            _INSERT_BALLOT,
+            {
+                "participant_id": participant.id,
+                "round_id": round_id,
+                "version": latest + 1,
+                "scores": _json_array(arrays.scores),
+                "weights": _json_array(arrays.weights) if arrays.weights is not None else None,
+                "rationales": json.dumps(arrays.rationales),
+                "scored_cells": arrays.scored_cells,
+                "complete": complete,
+                "submitted_at": utcnow(),
+            },
         )
-        session.add(ballot)
-    return SavedBallot(ballot, ranking)
+    return SavedBallot(latest + 1, complete, ranking)
 
 
 def _rank_or_refuse(snapshot: SessionSnapshot, arrays: BallotArrays) -> SnapshotRanking:
@@ -247,12 +272,28 @@ def _rank_or_refuse(snapshot: SessionSnapshot, arrays: BallotArrays) -> Snapshot
         raise InvalidInput.on("scores", error.message) from None
 
 
-def _latest_version(session: Session, participant_id: int, round_id: int) -> int:
-    return session.exec(
-        select(func.coalesce(func.max(Ballot.version), 0)).where(
-            Ballot.participant_id == participant_id, Ballot.round_id == round_id
-        )
-    ).one()
+# Built once: constructing it per ballot cost more than running it.
+_LATEST_VERSION = (
+    select(func.coalesce(func.max(Ballot.version), 0))
+    .where(Ballot.participant_id == bindparam("participant_id"), Ballot.round_id == SessionRound.id)
+    .correlate(SessionRound)
+    .scalar_subquery()
+)
+_BALLOT_STATE = (
+    select(SeminarSession.status, SessionRound.id, _LATEST_VERSION)
+    .select_from(Participant)
+    .join(SeminarSession, col(SeminarSession.id) == Participant.session_id)
+    .join(SessionRound, (col(SessionRound.session_id) == SeminarSession.id)
+          & (col(SessionRound.number) == SeminarSession.current_round))
+    .where(Participant.id == bindparam("participant_id"))
+)  # fmt: skip
+
+
+def _ballot_state(session: Session, participant: Participant) -> tuple[str, int, int] | None:
+    """In one query, read inside the write: the session's status, its current round, and the
+    participant's latest ballot version in that round (0: none). None if the participant is gone."""
+    row = session.connection().execute(_BALLOT_STATE, {"participant_id": participant.id}).first()
+    return None if row is None else (row[0], row[1], row[2])
 
 
 @dataclass(frozen=True)

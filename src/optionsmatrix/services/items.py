@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
-from sqlmodel import Session
+from sqlalchemy import bindparam, update
+from sqlmodel import Session, select
 
 from optionsmatrix.core.db import write_transaction
 from optionsmatrix.errors import FieldError, InvalidInput, NotFound
 from optionsmatrix.limits import MAX_CRITERIA, MAX_OPTIONS
 from optionsmatrix.models import Criterion, Matrix, Option
 from optionsmatrix.schemas.text import comparison_key
-from optionsmatrix.services.matrix_rows import lock_matrix, touch
+from optionsmatrix.services.matrix_rows import claim_matrix, lock_matrix, touch
 
 Item = TypeVar("Item", Option, Criterion)
 
@@ -29,10 +30,31 @@ def children(matrix: Matrix, kind: type[Item]) -> list[Item]:
 
 
 def find_child(matrix: Matrix, kind: type[Item], item_id: int) -> Item:
-    for item in children(matrix, kind):
+    return _find(children(matrix, kind), kind, item_id)
+
+
+def _find(items: Sequence[Item], kind: type[Item], item_id: int) -> Item:
+    for item in items:
         if item.id == item_id:
             return item
     raise NotFound(_LABELS[kind][0].capitalize(), item_id)
+
+
+def _claim_children(session: Session, matrix: Matrix, kind: type[Item], expected_version: int | None) -> list[Item]:
+    """Claim the matrix for this write (see `claim_matrix`), then read the one list the write depends on.
+
+    Only that list, read after the claim, in position order: the rules below
+    (unique names and labels, contiguous positions, the size cap) are checked
+    against what is stored now, not against what the request loaded earlier.
+    """
+    claim_matrix(session, matrix, expected_version=expected_version)
+    query = (
+        select(kind)
+        .where(kind.matrix_id == matrix.id)
+        .order_by(kind.position)  # type: ignore[arg-type]
+        .execution_options(populate_existing=True)
+    )
+    return list(session.exec(query).all())
 
 
 def name_key(name: str) -> str:
@@ -59,9 +81,9 @@ def check_unique_names(kind: type[Item], names: Sequence[str], loc_prefix: tuple
         raise InvalidInput(errors)
 
 
-def _ensure_name_free(matrix: Matrix, kind: type[Item], name: str, *, except_id: int | None = None) -> None:
+def _ensure_name_free(items: Sequence[Item], kind: type[Item], name: str, *, except_id: int | None = None) -> None:
     key = name_key(name)
-    if any(name_key(other.name) == key and other.id != except_id for other in children(matrix, kind)):
+    if any(name_key(other.name) == key and other.id != except_id for other in items):
         raise duplicate_name_error(kind, name)
 
 
@@ -97,8 +119,10 @@ def check_unique_labels(
         raise InvalidInput(errors)
 
 
-def _ensure_labels_free(matrix: Matrix, kind: type[Item], name: str, short: str, *, except_id: int | None) -> None:
-    for other in children(matrix, kind):
+def _ensure_labels_free(
+    items: Sequence[Item], kind: type[Item], name: str, short: str, *, except_id: int | None
+) -> None:
+    for other in items:
         if other.id == except_id:
             continue
         clash = _label_clash(kind, name, short, other.name, other.short_name)
@@ -120,15 +144,21 @@ def add_child(
 ) -> Item:
     name = str(values["name"])
     with write_transaction(session, conflict=duplicate_name_error(kind, name)):
-        matrix = lock_matrix(session, matrix, expected_version=expected_version)
-        if len(children(matrix, kind)) >= LIMITS[kind]:
+        current = _claim_children(session, matrix, kind, expected_version)
+        if len(current) >= LIMITS[kind]:
             raise InvalidInput.on("name", f"a matrix holds at most {LIMITS[kind]} {_LABELS[kind][1]}")
-        _ensure_name_free(matrix, kind, name)
-        _ensure_labels_free(matrix, kind, name, str(values.get("short_name", "")), except_id=None)
-        item = kind(**values, matrix_id=matrix.id, position=len(children(matrix, kind)))
+        _ensure_name_free(current, kind, name)
+        _ensure_labels_free(current, kind, name, str(values.get("short_name", "")), except_id=None)
+        item = kind(**values, matrix_id=matrix.id, position=len(current))
         session.add(item)
-        touch(session, matrix)
     return item
+
+
+# A list's rows, by matrix: built once (building a statement costs about as much as running it).
+_SIBLINGS = {
+    kind: select(kind.__table__).where(kind.__table__.c.matrix_id == bindparam("matrix_id"))  # type: ignore[attr-defined]
+    for kind in (Option, Criterion)
+}
 
 
 def update_child(
@@ -145,20 +175,25 @@ def update_child(
     name = changes.get("name")
     conflict = duplicate_name_error(kind, str(name)) if name is not None else None
     with write_transaction(session, conflict=conflict):
-        matrix = lock_matrix(session, matrix, expected_version=expected_version)
-        item = find_child(matrix, kind, item_id)
+        claim_matrix(session, matrix, expected_version=expected_version)
+        # The list as plain rows (a rename, the hot path, needs no objects of its
+        # siblings), then the one changed item back from its UPDATE.
+        current = session.connection().execute(_SIBLINGS[kind], {"matrix_id": matrix.id}).all()
+        stored = _find(current, kind, item_id)
         if name is not None:
-            _ensure_name_free(matrix, kind, str(name), except_id=item.id)
+            _ensure_name_free(current, kind, str(name), except_id=item_id)
         if "name" in changes or "short_name" in changes:
-            new_name = str(changes.get("name", item.name))
-            new_short = str(changes.get("short_name", item.short_name))
-            _ensure_labels_free(matrix, kind, new_name, new_short, except_id=item.id)
+            new_name = str(changes.get("name", stored.name))
+            new_short = str(changes.get("short_name", stored.short_name))
+            _ensure_labels_free(current, kind, new_name, new_short, except_id=item_id)
         if check is not None:
-            check(item, changes)
-        for field, value in changes.items():
-            setattr(item, field, value)
-        session.add(item)
-        touch(session, matrix)
+            check(stored, changes)
+        if changes:
+            written = update(kind).where(kind.id == item_id).values(**changes).returning(kind)  # type: ignore[arg-type]
+        else:  # an empty PATCH changes nothing but still counts as an edit, as it always did
+            written = select(kind).where(kind.id == item_id)  # type: ignore[assignment, arg-type]
+        options = {"synchronize_session": False, "populate_existing": True}
+        item = session.scalars(written.execution_options(**options)).one()
     return item
 
 
@@ -166,20 +201,18 @@ def delete_child(
     session: Session, *, matrix: Matrix, kind: type[Item], item_id: int, expected_version: int | None = None
 ) -> None:
     with write_transaction(session):
-        matrix = lock_matrix(session, matrix, expected_version=expected_version)
-        item = find_child(matrix, kind, item_id)
-        remaining = [other for other in children(matrix, kind) if other.id != item.id]
+        current = _claim_children(session, matrix, kind, expected_version)
+        item = _find(current, kind, item_id)
+        remaining = [other for other in current if other.id != item.id]
         session.delete(item)
         _renumber(session, remaining)
-        touch(session, matrix)
 
 
 def reorder_children(
     session: Session, *, matrix: Matrix, kind: type[Item], ids: Sequence[int], expected_version: int | None = None
 ) -> list[Item]:
     with write_transaction(session):
-        matrix = lock_matrix(session, matrix, expected_version=expected_version)
-        current = {item.id: item for item in children(matrix, kind)}
+        current = {item.id: item for item in _claim_children(session, matrix, kind, expected_version)}
         if len(ids) != len(set(ids)) or set(ids) != set(current):
             raise InvalidInput.on(
                 "ids",
@@ -187,8 +220,7 @@ def reorder_children(
                 f"(expected a permutation of {sorted(current)}, got {list(ids)})",
             )
         _renumber(session, [current[item_id] for item_id in ids])
-        touch(session, matrix)
-    return sorted(children(matrix, kind), key=lambda item: item.position)
+    return sorted(current.values(), key=lambda item: item.position)
 
 
 def _renumber(session: Session, ordered: Sequence[Item]) -> None:
@@ -215,7 +247,7 @@ def move_child(
     with write_transaction(session):
         matrix = lock_matrix(session, matrix, expected_version=expected_version)
         ordered = sorted(children(matrix, kind), key=lambda item: item.position)
-        item = find_child(matrix, kind, item_id)
+        item = _find(ordered, kind, item_id)
         index = ordered.index(item)
         other = index + step
         if 0 <= other < len(ordered):

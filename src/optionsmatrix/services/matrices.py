@@ -27,7 +27,7 @@ from optionsmatrix.services.items import (
     reorder_children,
     update_child,
 )
-from optionsmatrix.services.matrix_rows import get_matrix, id_of, lock_matrix, touch
+from optionsmatrix.services.matrix_rows import claim_matrix, get_matrix, id_of, lock_matrix
 
 COPY_SUFFIX = " (copy)"
 
@@ -88,10 +88,7 @@ def update_matrix(
     session: Session, *, matrix: Matrix, changes: MatrixUpdate, expected_version: int | None = None
 ) -> Matrix:
     with write_transaction(session):
-        matrix = lock_matrix(session, matrix, expected_version=expected_version)
-        for field, value in changes.model_dump(exclude_unset=True).items():
-            setattr(matrix, field, value)
-        touch(session, matrix)
+        claim_matrix(session, matrix, expected_version=expected_version, **changes.model_dump(exclude_unset=True))
     return get_matrix(session, matrix_id=id_of(matrix))
 
 

@@ -5,12 +5,31 @@ Apart from `matrices.py` so that `items.py`, which both use, can lock too.
 
 from __future__ import annotations
 
-from sqlalchemy import inspect
+from typing import Any
+
+from sqlalchemy import Update, bindparam, inspect, update
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from optionsmatrix.errors import Conflict, NotFound
 from optionsmatrix.models import Matrix, utcnow
+
+# Built once: building a statement per request costs about as much as running it.
+_MATRIX_ROW = select(Matrix).where(Matrix.id == bindparam("matrix_id"))
+
+
+def matrix_row(session: Session, *, matrix_id: int) -> Matrix:
+    """The matrix alone, without its options and criteria: enough to decide who may change it.
+
+    A write checks access with this and then, in its transaction, reads what
+    it depends on afresh (`claim_matrix`), so loading the whole matrix first
+    would only be thrown away. Its lists still load if something asks.
+    """
+    matrix = session.exec(_MATRIX_ROW, params={"matrix_id": matrix_id}).first()  # type: ignore[call-overload]
+    if matrix is None:
+        raise NotFound("Matrix", matrix_id)
+    return matrix
 
 
 def get_matrix(session: Session, *, matrix_id: int, for_update: bool = False) -> Matrix:
@@ -72,6 +91,62 @@ def lock_matrix(session: Session, matrix: Matrix | int, *, expected_version: int
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion(expected=expected_version, current=locked.version)
     return locked
+
+
+_MATRIX = Matrix.__table__  # type: ignore[attr-defined]
+
+
+def _claim_with(fields: tuple[str, ...]) -> Update:
+    return (
+        update(_MATRIX)
+        .where(_MATRIX.c.id == bindparam("matrix_id"))
+        .values(
+            version=_MATRIX.c.version + 1,
+            updated_at=bindparam("now"),
+            **{field: bindparam(f"new_{field}") for field in fields},
+        )
+        .returning(_MATRIX.c.version)
+    )
+
+
+_CLAIM = _claim_with(())
+
+
+def claim_matrix(
+    session: Session, matrix: Matrix, *, expected_version: int | None = None, **changes: Any  # noqa: ANN401
+) -> int:
+    """Lock `matrix` for the write transaction in progress and count the write: its new version.
+
+    One statement (`UPDATE matrix SET version = version + 1 ... RETURNING`)
+    does what a `SELECT ... FOR UPDATE`, a reload and a second UPDATE did: on
+    PostgreSQL it takes the row's lock, which writers to the same matrix
+    queue on until this transaction ends (they must: names are unique
+    regardless of case and positions are contiguous, rules checked in
+    Python); on SQLite `write_transaction` already holds the database's
+    write lock. `changes` (the matrix's own columns) are set in the same
+    statement. With `expected_version` (the client's `If-Match`), a matrix
+    changed since is refused; the caller's rollback undoes the bump.
+    Call it first in the transaction, before reading what the write depends on.
+    """
+    now = utcnow()
+    matrix_id = id_of(matrix)
+    # On the table, not the mapped class: the ORM's bulk-update path would also
+    # search the session for copies to synchronise, the bigger part of the cost.
+    # The usual statement is built once; building it per write cost as much.
+    claim = _claim_with(tuple(changes)) if changes else _CLAIM
+    bumped = (
+        session.connection()
+        .execute(claim, {"matrix_id": matrix_id, "now": now, **{f"new_{k}": v for k, v in changes.items()}})
+        .scalar_one_or_none()
+    )
+    if bumped is None:
+        raise NotFound("Matrix", matrix_id)  # deleted since the caller loaded it
+    if expected_version is not None and bumped - 1 != expected_version:
+        raise StaleVersion(expected=expected_version, current=bumped - 1)
+    # The caller's copy says what was written, without marking it changed (which would write it again).
+    for field, value in {**changes, "version": bumped, "updated_at": now}.items():
+        set_committed_value(matrix, field, value)
+    return bumped
 
 
 def touch(session: Session, matrix: Matrix) -> None:

@@ -12,7 +12,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -189,6 +189,16 @@ def _frozen_items(session: Session, seminar: SeminarSession) -> tuple[list[Sessi
     return options, criteria
 
 
+# Built once: every participant's request reads it, and building it cost as much as running it.
+_SNAPSHOT = (
+    select(SeminarSession, SessionRound)
+    .join(SessionRound, (col(SessionRound.session_id) == SeminarSession.id)
+          & (col(SessionRound.number) == SeminarSession.current_round))
+    .where(SeminarSession.id == bindparam("session_id"))
+    .execution_options(populate_existing=True)
+)  # fmt: skip
+
+
 def get_snapshot(
     session: Session, session_id: int, *, for_update: bool = False, for_share: bool = False
 ) -> SessionSnapshot:
@@ -199,28 +209,27 @@ def get_snapshot(
     and keeps the next from starting before this commits, while ballots do
     not wait for each other.
     """
-    query = (
-        select(SeminarSession, SessionRound)
-        .join(SessionRound, (col(SessionRound.session_id) == SeminarSession.id)
-              & (col(SessionRound.number) == SeminarSession.current_round))
-        .where(SeminarSession.id == session_id)
-        .execution_options(populate_existing=True)
-    )  # fmt: skip
     if for_update and session.get_bind().dialect.name == "postgresql":
         # Lock first, then read in a statement of its own. Locking in the join
         # itself, a concurrent new round made PostgreSQL recheck the updated
         # row against the old round, find no match, and answer 404.
         session.exec(select(SeminarSession.id).where(SeminarSession.id == session_id).with_for_update())
     elif for_share and session.get_bind().dialect.name == "postgresql":
-        session.exec(
-            select(SeminarSession.id).where(SeminarSession.id == session_id).with_for_update(read=True, key_share=True)
-        )
-    row = session.exec(query).first()
+        share_lock_session(session, session_id)
+    row = session.exec(_SNAPSHOT, params={"session_id": session_id}).first()  # type: ignore[call-overload]
     if row is None:
         raise NotFound("Session", session_id)
     seminar, round_ = row
     options, criteria = _frozen_items(session, seminar)
     return SessionSnapshot(seminar, options, criteria, round_)
+
+
+def share_lock_session(session: Session, session_id: int) -> None:
+    """PostgreSQL, inside `write_transaction`: wait for an instructor action in flight on the session,
+    and keep the next from starting before this transaction ends; such holders do not wait for each other."""
+    session.exec(
+        select(SeminarSession.id).where(SeminarSession.id == session_id).with_for_update(read=True, key_share=True)
+    )
 
 
 def get_round(session: Session, snapshot: SessionSnapshot, number: int | None) -> SessionRound:

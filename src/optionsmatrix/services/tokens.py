@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, func, select
 
 from optionsmatrix.core.db import write_transaction
@@ -92,13 +92,17 @@ def _lock_instructor(session: Session, instructor: Instructor) -> None:
     )
 
 
+# Built once: every API request resolves its token, and building the statement cost as much as running it.
+_RESOLVE = (
+    select(AuthToken, Instructor)
+    .join(Instructor, col(Instructor.id) == AuthToken.instructor_id)
+    .where(AuthToken.digest == bindparam("digest"), col(AuthToken.kind).in_(bindparam("kinds", expanding=True)))
+)
+
+
 def resolve(session: Session, *, secret: str, kinds: tuple[str, ...]) -> Instructor | None:
     """The active instructor a live token of one of `kinds` stands for, or None."""
-    row = session.exec(
-        select(AuthToken, Instructor)
-        .join(Instructor, col(Instructor.id) == AuthToken.instructor_id)
-        .where(AuthToken.digest == digest(secret), col(AuthToken.kind).in_(kinds))
-    ).first()
+    row = session.exec(_RESOLVE, params={"digest": digest(secret), "kinds": list(kinds)}).first()  # type: ignore[call-overload]
     if row is None:
         return None
     token, instructor = row

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -197,12 +198,12 @@ def update_criterion(
         kind=Criterion,
         item_id=item_id,
         changes=changes.model_dump(exclude_unset=True),
-        check=_check_scale_edit,
+        check=partial(_check_scale_edit, session),
         expected_version=expected_version,
     )
 
 
-def _check_scale_edit(criterion: Criterion, values: Mapping[str, object]) -> None:
+def _check_scale_edit(session: Session, criterion: Criterion, values: Mapping[str, object]) -> None:
     # The rule spans two fields, so check the result of the edit, and blame
     # the bound the caller actually changed (a form sends both every time).
     changed = {f for f in ("scale_min", "scale_max") if f in values and values[f] != getattr(criterion, f)}
@@ -212,7 +213,7 @@ def _check_scale_edit(criterion: Criterion, values: Mapping[str, object]) -> Non
     _check_scale(scale_min, scale_max, loc=(blamed,))
     if changed:
         # A stored score the new scale would leave outside is refused, not clipped or dropped.
-        stranded = matrix_scores.stranded_by_scale(criterion, scale_min, scale_max)
+        stranded = matrix_scores.stranded_by_scale(session, criterion.id, criterion.name, scale_min, scale_max)
         if stranded:
             raise InvalidInput([FieldError((blamed,), sentence) for sentence in stranded])
 

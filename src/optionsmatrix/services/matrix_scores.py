@@ -136,13 +136,23 @@ def cells_at(
     return [(options[i].id, criteria[j].id, value) for (i, j), value in scores.items()]  # type: ignore[misc]
 
 
-def stranded_by_scale(criterion: Criterion, scale_min: float, scale_max: float) -> list[str]:
-    """Sentences naming each stored score on `criterion` that a scale of `scale_min`..`scale_max` would leave out."""
-    stranded = [s for s in criterion.scores if not scale_min <= s.value <= scale_max]
-    stranded.sort(key=lambda s: s.option.position if s.option is not None else 0)
+def stranded_by_scale(
+    session: Session, criterion_id: int, criterion_name: str, scale_min: float, scale_max: float
+) -> list[str]:
+    """Sentences naming each stored score on the criterion that a scale of `scale_min`..`scale_max` would leave out.
+
+    By id, not through the criterion object: an item write reads its list as
+    plain rows (services/items.py), so there is no object to follow.
+    """
+    stranded = session.exec(
+        select(Option.name, Score.value)
+        .join(Option, col(Option.id) == col(Score.option_id))
+        .where(Score.criterion_id == criterion_id)
+        .where((col(Score.value) < scale_min) | (col(Score.value) > scale_max))
+        .order_by(col(Option.position))
+    ).all()
     return [
-        f"'{s.option.name if s.option is not None else s.option_id}' is scored {_number(s.value)} on "
-        f"'{criterion.name}', outside a scale from {_number(scale_min)} to {_number(scale_max)}: change or clear "
-        "that score first"
-        for s in stranded
+        f"'{option_name}' is scored {_number(value)} on '{criterion_name}', outside a scale from "
+        f"{_number(scale_min)} to {_number(scale_max)}: change or clear that score first"
+        for option_name, value in stranded
     ]

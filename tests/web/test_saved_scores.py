@@ -122,6 +122,28 @@ def test_a_save_from_an_out_of_date_grid_is_refused(client, library):
     assert client.get(f"/api/v1/matrices/{library['id']}").json()["scores"] == {}
 
 
+def test_a_grid_refreshed_after_someone_elses_change_still_saves_against_the_version_it_was_drawn_at(
+    client, library
+):
+    page = client.get(f"/matrices/{library['id']}").text
+    drawn_at = re.search(r'<input type="hidden" name="version" value="(\d+)">', page).group(1)
+    (riverside, *_), (cost, _) = library["options"], library["criteria"]
+    # Someone else saves in the meantime...
+    elsewhere = {str(riverside["id"]): {str(cost["id"]): 5}}
+    assert client.put(f"/api/v1/matrices/{library['id']}/scores", json=elsewhere).status_code == 200
+    # ...while this page's grid goes on refreshing as its owner types (htmx sends the form's fields).
+    typed = _cells(library, [[1, 4], [None, None], [None, None]])
+    refreshed = client.get(f"/matrices/{library['id']}/score", params={**typed, "version": drawn_at}, headers=HTMX)
+    assert f'<input type="hidden" name="version" value="{drawn_at}">' in refreshed.text
+
+    response = _save(client, library, typed, version=drawn_at)
+
+    assert response.status_code == 409 and "Someone else changed this matrix" in response.text
+    assert client.get(f"/api/v1/matrices/{library['id']}").json()["scores"] == {
+        str(riverside["id"]): {str(cost["id"]): 5.0}
+    }
+
+
 def test_an_empty_grid_clears_the_saved_scores(client, library):
     _save(client, library, _cells(library, [[3, 4], [2, 5], [4, 3]]))
 

@@ -267,11 +267,18 @@ def explore_view(
     current: int | None = None,
     save_url: str = "",
     notice: str = "",
+    loaded_version: str | None = None,
 ) -> ScoringView:
     """The matrix page's "Score it yourself" grid, from the evaluated GET form (`form.ScoringState`).
 
     `save_url` (only for whoever may change the matrix) adds "Save these scores"; `notice` says it saved.
+    `loaded_version` is the matrix version the page was drawn at, which the grid's refreshes carry along
+    (a hidden field): stamping the version stored now would let a save overwrite a change made
+    elsewhere since, unseen, because the grid's cells still come from the page's address.
     """
+    version = state.matrix.version
+    if loaded_version and loaded_version.isdigit() and len(loaded_version) < 10:
+        version = int(loaded_version)
     weights = state.weights if state.weights is not None else getattr(state, "stale_weights", None)
     return ScoringView(
         mode="explore",
@@ -283,7 +290,7 @@ def explore_view(
         labels=state.labels,
         current=current,
         save_url=save_url,
-        version=state.matrix.version if save_url else None,
+        version=version if save_url else None,
         notice=notice,
     )
 

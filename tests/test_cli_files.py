@@ -113,3 +113,11 @@ def test_rank_needs_every_score(tmp_path, capsys):
         f'optionsmatrix rank: {path}: ranking needs every score; missing: "Riverside" on "Access", '
         '"Old town" on "Cost"\n'
     )
+
+
+def test_an_export_to_a_folder_that_does_not_exist_says_so_without_a_traceback(url, capsys, tmp_path):
+    code = main(["export", "matrix", "1", "-o", str(tmp_path / "missing" / "m.json"), "--database-url", url])
+
+    assert code == 1
+    error = capsys.readouterr().err
+    assert "cannot write" in error and "No such file or directory" in error and "Traceback" not in error

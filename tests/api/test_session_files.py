@@ -376,6 +376,8 @@ BAD_DOCUMENTS = [
      "participants[0].joined_at: Value error, a timestamp is ISO 8601 text with an offset"),
     (lambda d: d.__setitem__("kind", "matrix"),
      "this document holds a matrix, not a session: import it as a matrix (POST /api/v1/matrices/import)"),
+    (lambda d: d["session"].__setitem__("max_participants", 1),
+     "participants: 3 participants, but session.max_participants is 1; raise it or leave some out"),
     (lambda d: d.__setitem__("version", True),
      "this document is version True of the optionsmatrix format; this installation reads version 1"),
     (lambda d: d.__setitem__("version", 2),

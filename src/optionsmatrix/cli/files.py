@@ -94,7 +94,11 @@ def _write(output: str, content: bytes, what: str) -> int:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
     else:
-        Path(output).write_bytes(content)
+        try:
+            Path(output).write_bytes(content)
+        except OSError as error:  # no such folder, no permission, a full disk: say so, no traceback
+            print(f"optionsmatrix: cannot write {output}: {error.strerror or error}", file=sys.stderr)
+            return 1
         print(f"wrote {what} to {output}", file=sys.stderr)
     return 0
 

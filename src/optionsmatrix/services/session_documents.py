@@ -294,6 +294,9 @@ def _check_rounds(document: SessionDocument, problems: Problems) -> None:
             problems.add(f"participants[{index}].id: {participant.id} is already the id of participants"
                          f"[{seen[participant.id]}]")  # fmt: skip
         seen.setdefault(participant.id, index)
+    if len(document.participants) > document.session.max_participants:
+        problems.add(f"participants: {len(document.participants)} participants, but session.max_participants is "
+                     f"{document.session.max_participants}; raise it or leave some out")  # fmt: skip
 
 
 def _check_ballots(document: SessionDocument, problems: Problems) -> None:

@@ -34,6 +34,8 @@ def _ranking(method, scores=((3, 4, 5), (2, 5, 1), (4, 3, 4)), **kwargs):
         (12345.6, "1.235e+04"),
         (1e-5, "1e-05"),
         (7.0, "7"),
+        (6.938893903907228e-18, "0"),  # a PROMETHEE net flow that should be 0, left by rounding
+        (-1e-15, "0"),
     ],
 )
 def test_numbers_print_to_four_significant_digits(value, text):

@@ -73,9 +73,16 @@ class RankedOption:
     score: float
 
 
+NOISE = 1e-12
+
+
 def significant(value: float, digits: int = SIGNIFICANT_DIGITS) -> str:
-    """A number to `digits` significant digits, without "-0" or trailing zeros: 0.5625 → 0.5625, 2/3 → 0.6667."""
-    if value == 0:
+    """A number to `digits` significant digits, without "-0" or trailing zeros: 0.5625 → 0.5625, 2/3 → 0.6667.
+
+    Below 1e-12 in size it is rounding left over from a sum that cancels (a PROMETHEE net flow
+    of 6.9e-18 for an exact 0), shown as 0 rather than in scientific notation.
+    """
+    if abs(value) < NOISE:
         return "0"
     return format(float(value), f".{digits}g")
 

@@ -73,6 +73,16 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     },
     **responses(BAD_TOKEN, MATRIX_NOT_FOUND, UNPROCESSABLE),
 }
+# The multipart half of an import's request body (matrices and sessions alike).
+MULTIPART_FILE = {
+    "multipart/form-data": {
+        "schema": {
+            "type": "object",
+            "required": ["file"],
+            "properties": {"file": {"type": "string", "format": "binary"}},
+        }
+    }
+}
 IMPORT_BODY = {
     "requestBody": {
         "required": True,
@@ -81,13 +91,7 @@ IMPORT_BODY = {
         "(an XLSX workbook is a zip archive; JSON starts with `{`; anything else is read as CSV, comma- or "
         "semicolon-separated, UTF-8 with or without a byte order mark).",
         "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                }
-            },
+            **MULTIPART_FILE,
             "application/json": {
                 "schema": {"$ref": "#/components/schemas/MatrixDocument"},
                 "example": MatrixDocument.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]

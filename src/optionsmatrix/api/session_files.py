@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from optionsmatrix.api.deps import InstructorDep
 from optionsmatrix.api.errors import API_PREFIX
-from optionsmatrix.api.files import BAD_FILE, FILE_TOO_LARGE, Upload, uploaded
+from optionsmatrix.api.files import BAD_FILE, FILE_TOO_LARGE, MULTIPART_FILE, Upload, uploaded
 from optionsmatrix.api.responses import (
     NOT_THE_INSTRUCTOR,
     SESSION_NOT_FOUND,
@@ -58,13 +58,7 @@ IMPORT_BODY = {
         "description": "A session document as exported with `format=json`: as a file (multipart field `file`, "
         "at most 5 MiB), or as the body itself.",
         "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                }
-            },
+            **MULTIPART_FILE,
             "application/json": {"schema": {"$ref": "#/components/schemas/SessionDocument"}, "example": _EXAMPLE},
         },
     }

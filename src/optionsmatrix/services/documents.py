@@ -222,6 +222,16 @@ def matrix_from_document(raw: object) -> MatrixData:
     return replace(data, scores=_check_scores(data, body.scores))
 
 
+def check_version(raw: dict) -> None:
+    """The format version of any optionsmatrix document (matrix or session): this installation reads one."""
+    if type(raw.get("version")) is not int or raw.get("version") != VERSION:  # true == 1 in Python
+        raise file_problem(
+            f"this document is version {raw.get('version')!r} of the optionsmatrix format; "
+            f"this installation reads version {VERSION}",
+            ("version",),
+        )
+
+
 def _check_envelope(raw: object) -> None:
     """The three header fields first, with messages that say what this file is, not what pydantic expected."""
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
@@ -230,12 +240,7 @@ def _check_envelope(raw: object) -> None:
             '"kind": "matrix"',
             ("format",),
         )
-    if type(raw.get("version")) is not int or raw.get("version") != VERSION:  # true == 1 in Python
-        raise file_problem(
-            f"this document is version {raw.get('version')!r} of the optionsmatrix format; "
-            f"this installation reads version {VERSION}",
-            ("version",),
-        )
+    check_version(raw)
     if raw.get("kind") not in KINDS:
         raise file_problem(f"this document holds a {raw.get('kind')!r}, not a matrix or a session", ("kind",))
 

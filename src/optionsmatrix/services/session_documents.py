@@ -50,10 +50,11 @@ from optionsmatrix.services.documents import (
     BOM,
     FORMAT,
     MAX_PROBLEMS,
-    VERSION,
+    VERSION,  # noqa: F401 - re-exported: session_files writes the envelope
     InvalidFile,
     MatrixBody,
     Problems,
+    check_version,
     file_problem,
     json_path,
     number_text,
@@ -214,12 +215,7 @@ def _check_envelope(raw: object) -> None:
             'and "kind": "session"',
             ("format",),
         )
-    if type(raw.get("version")) is not int or raw.get("version") != VERSION:  # true == 1 in Python
-        raise file_problem(
-            f"this document is version {raw.get('version')!r} of the optionsmatrix format; "
-            f"this installation reads version {VERSION}",
-            ("version",),
-        )
+    check_version(raw)
     if raw.get("kind") == "matrix":
         raise file_problem(
             "this document holds a matrix, not a session: import it as a matrix (POST /api/v1/matrices/import)",

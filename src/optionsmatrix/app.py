@@ -90,8 +90,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.admission = AdmissionGate(limits)
     app.state.settings = settings
     app.state.password_hasher = password_hasher(fast=settings.fast_password_hashing)
-    app.include_router(api.router)
-    app.include_router(web.router)
+    # Every route in the app's own list, API first (see api/routing.py): nothing nested to walk.
+    app.router.routes.extend([*api.routes, *web.routes])
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     # Each surface renders its own errors; the API claims its paths, pages the rest.
     surfaces = (API_ERRORS, WEB_ERRORS)

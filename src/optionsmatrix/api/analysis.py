@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Response
+from fastapi import Body, Response
 
 from optionsmatrix.api.analysis_examples import ANALYZE_EXAMPLES, WEIGHTS_EXAMPLES
 from optionsmatrix.api.responses import TOO_LARGE, UNPROCESSABLE, responses
+from optionsmatrix.api.routing import api_router
 from optionsmatrix.schemas.analysis import (
     AnalyzeRequest,
     AnalyzeResponse,
@@ -21,7 +22,7 @@ from optionsmatrix.schemas.analysis import (
 )
 from optionsmatrix.services.analysis import rank_request, weights_request
 
-router = APIRouter(tags=["analysis"])
+router = api_router(tags=["analysis"])
 
 # The shared 422, with an example of the analysis core's own messages.
 ANALYSIS_ERRORS = responses(TOO_LARGE, UNPROCESSABLE) | {

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
 from optionsmatrix.api.responses import TOO_LARGE, TOO_MANY_ATTEMPTS, UNPROCESSABLE, WRONG_PASSWORD, responses
+from optionsmatrix.api.routing import api_router
 from optionsmatrix.http.deps import SessionDep, client_address
 from optionsmatrix.models import TokenKind
 from optionsmatrix.schemas.matrices import LoginRequest, LoginToken
@@ -15,7 +16,7 @@ from optionsmatrix.services import accounts, tokens
 from optionsmatrix.services.access import NotAuthenticated
 from optionsmatrix.services.rate_limits import LoginLimits, limited_login
 
-router = APIRouter(prefix="/auth", tags=["access"])
+router = api_router(prefix="/auth", tags=["access"])
 
 
 @router.post(

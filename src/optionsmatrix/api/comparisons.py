@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 from fastapi.exceptions import RequestValidationError
 
 from optionsmatrix.api.deps import ActorDep, InstructorDep
 from optionsmatrix.api.responses import SESSION_NOT_FOUND, UNAUTHENTICATED, UNPROCESSABLE, responses
+from optionsmatrix.api.routing import api_router
 from optionsmatrix.errors import InvalidInput
 from optionsmatrix.http.deps import SessionDep
 from optionsmatrix.schemas.comparisons import ALL_METHODS, MAX_COLUMNS, Comparison, parse_query
@@ -16,7 +17,7 @@ from optionsmatrix.services import comparison_files
 from optionsmatrix.services.comparison_files import ComparisonFormat
 from optionsmatrix.services.comparisons import compare
 
-router = APIRouter(prefix="/comparisons", tags=["comparisons"])
+router = api_router(prefix="/comparisons", tags=["comparisons"])
 
 _SESSIONS = Query(
     description=f"Two to {MAX_COLUMNS} session ids of the same matrix, comma-separated (3,5); not with `session`",

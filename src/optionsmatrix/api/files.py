@@ -6,13 +6,14 @@ import json
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import Depends, Query, Request, Response, status
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from optionsmatrix.api.deps import TOKEN_OPTIONAL, InstructorDep, ReadableMatrix
 from optionsmatrix.api.errors import API_PREFIX
 from optionsmatrix.api.responses import BAD_TOKEN, MATRIX_NOT_FOUND, UNAUTHENTICATED, UNPROCESSABLE, _message, responses
+from optionsmatrix.api.routing import api_router
 from optionsmatrix.http.deps import SessionDep
 from optionsmatrix.limits import MAX_UPLOAD_BYTES
 from optionsmatrix.schemas.matrices import MatrixPublic
@@ -20,7 +21,7 @@ from optionsmatrix.services import matrix_files
 from optionsmatrix.services.documents import InvalidFile, MatrixDocument, file_problem
 from optionsmatrix.services.matrix_files import ExportFormat
 
-router = APIRouter(prefix="/matrices", tags=["files"])
+router = api_router(prefix="/matrices", tags=["files"])
 
 IMPORT_PATH = f"{API_PREFIX}/matrices/import"  # the one API route that takes more than 1 MiB (see app.py)
 _MIB = MAX_UPLOAD_BYTES // (1024 * 1024)

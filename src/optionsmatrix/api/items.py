@@ -24,6 +24,7 @@ from optionsmatrix.api.responses import (
     item_not_found,
     responses,
 )
+from optionsmatrix.api.routing import api_router
 from optionsmatrix.http.deps import MAX_ID, SessionDep, plain_digits
 from optionsmatrix.schemas.matrices import OrderUpdate
 from optionsmatrix.services.item_kinds import ItemKind
@@ -44,7 +45,7 @@ register_url_convertor("not_order", _NotOrder())
 
 
 def item_router(kind: ItemKind) -> APIRouter:
-    router = APIRouter(prefix=f"/matrices/{{matrix_id}}/{kind.plural}", tags=[kind.plural])
+    router = api_router(prefix=f"/matrices/{{matrix_id}}/{kind.plural}", tags=[kind.plural])
     ItemId = Annotated[  # noqa: N806 - a type
         int,
         Path(alias=f"{kind.singular}_id", ge=1, le=MAX_ID, description=f"The {kind.singular}'s id"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response, status
+from fastapi import Body, Query, Response, status
 from starlette.convertors import StringConvertor, register_url_convertor
 
 from optionsmatrix.api.deps import (
@@ -25,6 +25,7 @@ from optionsmatrix.api.responses import (
     UNPROCESSABLE,
     responses,
 )
+from optionsmatrix.api.routing import api_router
 from optionsmatrix.http.deps import SessionDep
 from optionsmatrix.schemas.matrices import (
     MatrixCopy,
@@ -37,7 +38,7 @@ from optionsmatrix.schemas.matrices import (
 )
 from optionsmatrix.services import matrices
 
-router = APIRouter(prefix="/matrices", tags=["matrices"])
+router = api_router(prefix="/matrices", tags=["matrices"])
 
 
 class _NotImport(StringConvertor):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from optionsmatrix.api.deps import IfMatch, WritableMatrix
 from optionsmatrix.api.responses import (
     MATRIX_NOT_FOUND,
@@ -14,12 +12,13 @@ from optionsmatrix.api.responses import (
     UNPROCESSABLE,
     responses,
 )
+from optionsmatrix.api.routing import api_router
 from optionsmatrix.http.deps import SessionDep
 from optionsmatrix.schemas.matrices import MatrixPublic
 from optionsmatrix.schemas.scores import MatrixScores
 from optionsmatrix.services import matrix_scores
 
-router = APIRouter(prefix="/matrices", tags=["matrices"])
+router = api_router(prefix="/matrices", tags=["matrices"])
 
 BAD_SCORES = {
     422: {

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import Body
 
 from optionsmatrix.api.analysis import ANALYSIS_ERRORS
 from optionsmatrix.api.analysis_examples import SENSITIVITY_EXAMPLES
+from optionsmatrix.api.routing import api_router
 from optionsmatrix.schemas.sensitivity import SensitivityRequest, SensitivityResponse
 from optionsmatrix.services.sensitivity import run_sensitivity, sensitivity_answer
 
-router = APIRouter(tags=["analysis"])
+router = api_router(tags=["analysis"])
 
 
 @router.post("/sensitivity", response_model=SensitivityResponse, responses=ANALYSIS_ERRORS)

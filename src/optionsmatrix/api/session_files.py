@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import Depends, Query, Request, Response, status
 
 from optionsmatrix.api.deps import InstructorDep
 from optionsmatrix.api.errors import API_PREFIX
@@ -16,6 +16,7 @@ from optionsmatrix.api.responses import (
     UNPROCESSABLE,
     responses,
 )
+from optionsmatrix.api.routing import api_router
 from optionsmatrix.api.session_deps import RunSession
 from optionsmatrix.api.session_shapes import session_public
 from optionsmatrix.http.deps import SessionDep
@@ -24,7 +25,7 @@ from optionsmatrix.services import session_files
 from optionsmatrix.services.session_documents import CSV_COLUMNS, SessionDocument
 from optionsmatrix.services.session_files import SESSION_CONTENT_TYPES, SessionExportFormat
 
-router = APIRouter(prefix="/sessions", tags=["files"])
+router = api_router(prefix="/sessions", tags=["files"])
 
 IMPORT_PATH = f"{API_PREFIX}/sessions/import"  # takes files up to the upload limit, like the matrix import
 

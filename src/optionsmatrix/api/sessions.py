@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from optionsmatrix.api.deps import InstructorDep, ReadableMatrix
@@ -21,6 +21,7 @@ from optionsmatrix.api.responses import (
     UNPROCESSABLE,
     responses,
 )
+from optionsmatrix.api.routing import api_router
 from optionsmatrix.api.session_deps import CallerDep, RunSession, VisibleSession, participant_of
 from optionsmatrix.api.session_shapes import ballot_out, ballot_saved, group_results_out, session_public
 from optionsmatrix.errors import NotFound
@@ -49,7 +50,7 @@ from optionsmatrix.services.session_results import group_result
 from optionsmatrix.services.session_sensitivity import session_sensitivity
 from optionsmatrix.services.session_views import participant_list, round_list
 
-router = APIRouter(tags=["sessions"])
+router = api_router(tags=["sessions"])
 ON_A_SESSION = responses(UNAUTHENTICATED, SESSION_NOT_FOUND)
 RUNNING = responses(UNAUTHENTICATED, SESSION_NOT_FOUND, NOT_THE_INSTRUCTOR, BUSY)
 ParticipantId = path_id("The participant's id")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response, status
+from fastapi import Path, Request, Response, status
 
 from optionsmatrix.api.deps import WritableMatrix
 from optionsmatrix.api.responses import (
@@ -19,13 +19,14 @@ from optionsmatrix.api.responses import (
     UNPROCESSABLE,
     responses,
 )
+from optionsmatrix.api.routing import api_router
 from optionsmatrix.errors import NotFound
 from optionsmatrix.http.deps import SessionDep
 from optionsmatrix.models import ShareLink
 from optionsmatrix.schemas.matrices import MatrixPublic, ShareLinkPublic
 from optionsmatrix.services import sharing
 
-router = APIRouter(tags=["sharing"])
+router = api_router(tags=["sharing"])
 
 OWNER_ONLY = responses(UNAUTHENTICATED, READ_ONLY, MATRIX_NOT_FOUND, UNPROCESSABLE)
 # The page's route name (web/sharing.py); the API names it without importing the web layer.

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 
 from optionsmatrix.api.deps import InstructorDep
+from optionsmatrix.api.routing import api_router
 from optionsmatrix.http.deps import SessionDep, path_id
 
 TokenId = path_id("The token's id")
@@ -15,7 +16,7 @@ from optionsmatrix.models import TokenKind
 from optionsmatrix.schemas.matrices import TokenCreate, TokenCreated, TokenPublic
 from optionsmatrix.services import tokens
 
-router = APIRouter(prefix="/tokens", tags=["access"])
+router = api_router(prefix="/tokens", tags=["access"])
 
 
 @router.get("", response_model=list[TokenPublic], responses=UNAUTHENTICATED)

@@ -5,19 +5,29 @@ instructor from the session cookie and refuses state-changing requests that
 lack the CSRF token.
 """
 
-from fastapi import APIRouter, Depends
-
 from optionsmatrix.web import admin, auth, docs, files, join, matrix_edits, pages, seminars, sharing, tokens
 from optionsmatrix.web import comparisons as comparison_pages
-from optionsmatrix.web.guard import web_context
 from optionsmatrix.web.scoring import saving as scores
 from optionsmatrix.web.scoring import view as scoring
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(web_context)])
 # scoring, seminars and files before matrix_edits: /matrices/{id}/score, /matrices/{id}/sessions and
 # /matrices/{id}/export must match before /matrices/{id}/{section}, /matrices/import before /matrices/{id},
 # and sharing's /matrices/{id}/sharing/... before /matrices/{id}/{section}/{item_id}.
 # scores' POST /matrices/{id}/scores, likewise, before /matrices/{id}/{section}.
-for module in (files, pages, scoring, scores, seminars, sharing, join, matrix_edits, auth, tokens, admin, docs):
-    router.include_router(module.router)
-router.include_router(comparison_pages.router)
+MODULES = (
+    files,
+    pages,
+    scoring,
+    scores,
+    seminars,
+    sharing,
+    join,
+    matrix_edits,
+    auth,
+    tokens,
+    admin,
+    docs,
+    comparison_pages,
+)
+
+routes = [route for module in MODULES for route in module.router.routes]  # each runs web_context first (guard.py)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from optionsmatrix.errors import InvalidInput
@@ -21,9 +21,10 @@ from optionsmatrix.schemas.numbers import NotANumber, parse_whole
 from optionsmatrix.services import accounts
 from optionsmatrix.web.deps import Admin
 from optionsmatrix.web.forms import errors_from
+from optionsmatrix.web.guard import page_router
 from optionsmatrix.web.rendering import render
 
-router = APIRouter()
+router = page_router()
 
 InstructorId = path_id("The account's id")
 

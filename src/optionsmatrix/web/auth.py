@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from optionsmatrix.errors import InvalidInput
@@ -15,10 +15,10 @@ from optionsmatrix.models import TokenKind
 from optionsmatrix.services import accounts, tokens
 from optionsmatrix.services.rate_limits import LoginLimits, limited_login
 from optionsmatrix.web.forms import errors_from
-from optionsmatrix.web.guard import SESSION_COOKIE, WebCtx
+from optionsmatrix.web.guard import SESSION_COOKIE, WebCtx, page_router
 from optionsmatrix.web.rendering import PRIVATE, render, secure_cookies
 
-router = APIRouter()
+router = page_router()
 
 
 def safe_next(target: str | None) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 
 from optionsmatrix.analysis import METHODS
@@ -24,10 +24,10 @@ from optionsmatrix.services.comparisons import Comparison, OptionRow, compare
 from optionsmatrix.services.labels import display_name
 from optionsmatrix.web.deps import LoggedIn
 from optionsmatrix.web.forms import errors_from
-from optionsmatrix.web.guard import WebActor
+from optionsmatrix.web.guard import WebActor, page_router
 from optionsmatrix.web.rendering import PRIVATE, render
 
-router = APIRouter()
+router = page_router()
 
 
 def _joined(request: Request, name: str) -> str | None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
+from optionsmatrix.web.guard import page_router
 from optionsmatrix.web.rendering import render
 
-router = APIRouter()
+router = page_router()
 
 
 @router.get("/docs", name="api_docs")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
@@ -14,18 +14,20 @@ from optionsmatrix.services import matrix_files
 from optionsmatrix.services.matrix_files import ExportFormat
 from optionsmatrix.web.deps import LoggedIn, PageMatrix
 from optionsmatrix.web.forms import SubmittedForm
-from optionsmatrix.web.guard import WebActor
+from optionsmatrix.web.guard import WebActor, page_router
 from optionsmatrix.web.pages import _list_context
 from optionsmatrix.web.rendering import PRIVATE, render
 
-router = APIRouter()
+router = page_router()
 
 IMPORT_PATH = "/matrices/import"  # takes files up to the upload limit (see app.py)
 
 
 @router.get("/matrices/{matrix_id}/export", name="matrix_export")
 def matrix_export(
-    matrix: PageMatrix, actor: WebActor, format: Annotated[ExportFormat, Query()] = "json"  # noqa: A002
+    matrix: PageMatrix,
+    actor: WebActor,
+    format: Annotated[ExportFormat, Query()] = "json",  # noqa: A002
 ) -> Response:
     download = matrix_files.export_matrix(matrix, format=format)
     headers = {"Content-Disposition": download.content_disposition}

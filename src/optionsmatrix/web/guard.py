@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session
 
 from optionsmatrix.core.security import new_secret, same, sign
@@ -107,3 +107,11 @@ def web_actor(context: WebCtx) -> Actor:
 
 
 WebActor = Annotated[Actor, Depends(web_actor)]
+
+
+def page_router() -> APIRouter:
+    """A router for pages: out of the API's schema, and `web_context` before anything else a route asks for.
+
+    The app takes each page router's routes into its own list (see api/routing.py for why not nested routers).
+    """
+    return APIRouter(include_in_schema=False, dependencies=[Depends(web_context)])

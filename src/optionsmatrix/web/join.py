@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
@@ -22,10 +22,11 @@ from optionsmatrix.services.rate_limits import JoinLimited, limited_join
 from optionsmatrix.services.seminars import get_snapshot, normalize_join_code
 from optionsmatrix.services.session_views import fingerprint
 from optionsmatrix.web.forms import SubmittedForm
+from optionsmatrix.web.guard import page_router
 from optionsmatrix.web.participation import ballot_from_form, form_field, participant_context
 from optionsmatrix.web.rendering import render, secure_cookies
 
-router = APIRouter()
+router = page_router()
 SessionId = path_id("The session's id")
 PARTICIPANT_COOKIE = "om_p{session_id}"
 COOKIE_DAYS = 30

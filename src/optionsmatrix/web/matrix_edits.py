@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic_core import PydanticCustomError
 from sqlmodel import Session
@@ -30,9 +30,10 @@ from optionsmatrix.services.matrix_rows import StaleVersion
 from optionsmatrix.web.context import EditState, matrix_context
 from optionsmatrix.web.deps import EditablePageMatrix as PageMatrix
 from optionsmatrix.web.forms import SubmittedForm, errors_from, parse_form
+from optionsmatrix.web.guard import page_router
 from optionsmatrix.web.rendering import is_htmx, render
 
-router = APIRouter()
+router = page_router()
 
 SectionName = Literal["options", "criteria"]
 ItemId = path_id("The option's or criterion's id")
@@ -118,7 +119,10 @@ def header_save(request: Request, matrix: PageMatrix, session: SessionDep, submi
         return _answer(request, matrix, "header", EditState("header", None, form.values, form.errors))
     try:
         matrix = matrices.update_matrix(
-            session, matrix=matrix, changes=form.data, expected_version=expected  # type: ignore[arg-type]
+            session,
+            matrix=matrix,
+            changes=form.data,
+            expected_version=expected,  # type: ignore[arg-type]
         )
     except StaleVersion:
         return _answer(request, matrix, "header", _stale(EditState("header", None, form.values), submitted))
@@ -211,9 +215,7 @@ def item_move(
     kind = item_kind(section)
     find_child(matrix, kind.model, item_id)  # 404 for an item of another matrix
     step = -1 if direction == "up" else 1
-    shown = kind.move(
-        session, matrix=matrix, item_id=item_id, step=step, expected_version=submitted_version(submitted)
-    )
+    shown = kind.move(session, matrix=matrix, item_id=item_id, step=step, expected_version=submitted_version(submitted))
     # The same button if it is still there (not at the end of the list), else the item's Edit link.
     index = next(i for i, item in enumerate(shown) if item.id == item_id)
     keeps_button = 0 <= index + step < len(shown)

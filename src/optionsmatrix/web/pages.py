@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from optionsmatrix.http.deps import SessionDep
@@ -11,12 +11,12 @@ from optionsmatrix.services import matrices, seminars
 from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import EditablePageMatrix, LoggedIn, PageMatrix
 from optionsmatrix.web.forms import SubmittedForm, parse_form
-from optionsmatrix.web.guard import WebActor
+from optionsmatrix.web.guard import WebActor, page_router
 from optionsmatrix.web.rendering import is_htmx, render
 from optionsmatrix.web.scoring.form import evaluate
 from optionsmatrix.web.scoring.view import render_presentation, wants_presentation
 
-router = APIRouter()
+router = page_router()
 
 LIST_PAGE_SIZE = 200
 MATRIX_SESSIONS_SHOWN = 10  # the newest; the Sessions page lists them all

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import FormData
@@ -31,12 +31,12 @@ from optionsmatrix.services.session_views import fingerprint, participant_list, 
 from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import LoggedIn, PageMatrix
 from optionsmatrix.web.forms import SubmittedForm, errors_from, parse_form
-from optionsmatrix.web.guard import WebActor
+from optionsmatrix.web.guard import WebActor, page_router
 from optionsmatrix.web.rendering import PRIVATE, is_htmx, render
 from optionsmatrix.web.seminar_view import label, method_words, qr_svg
 from optionsmatrix.web.sensitivity_view import chosen_sweep, how_sure_view
 
-router = APIRouter()
+router = page_router()
 SessionId = path_id("The session's id")
 ParticipantId = path_id("The participant's id")
 SessionAction = Literal["reveal", "hide", "close", "reopen", "rounds"]
@@ -62,7 +62,11 @@ START_FIELDS = ("title", "weight_mode", "method", "normalization")
 
 @router.post("/matrices/{matrix_id}/sessions", name="session_start")
 def start(
-    request: Request, matrix: PageMatrix, session: SessionDep, instructor: LoggedIn, actor: WebActor,
+    request: Request,
+    matrix: PageMatrix,
+    session: SessionDep,
+    instructor: LoggedIn,
+    actor: WebActor,
     submitted: SubmittedForm,
 ) -> Response:
     chosen = {k: str(v).strip() for k, v in submitted.items() if k in START_FIELDS}
@@ -160,7 +164,9 @@ def how_sure_page(request: Request, snapshot: RunPageSession, session: SessionDe
 
 @router.get("/sessions/{session_id}/export", name="session_export")
 def export(
-    snapshot: RunPageSession, session: SessionDep, format: Annotated[SessionExportFormat, Query()] = "json"  # noqa: A002
+    snapshot: RunPageSession,
+    session: SessionDep,
+    format: Annotated[SessionExportFormat, Query()] = "json",  # noqa: A002
 ) -> Response:
     """The dashboard's Export links: the same files as GET /api/v1/sessions/{id}/export, for the logged-in browser."""
     download = session_files.export_session(session, snapshot.seminar, format=format)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import URL
 
@@ -24,13 +24,14 @@ from optionsmatrix.services.matrix_files import ExportFormat
 from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import EditablePageMatrix
 from optionsmatrix.web.forms import SubmittedForm
+from optionsmatrix.web.guard import page_router
 from optionsmatrix.web.matrix_edits import submitted_version
 from optionsmatrix.web.rendering import PRIVATE, is_htmx, render
 from optionsmatrix.web.scoring.form import evaluate
 from optionsmatrix.web.scoring.view import how_sure_context
 from optionsmatrix.web.sensitivity_view import chosen_sweep
 
-router = APIRouter()
+router = page_router()
 
 FRAGMENT = "matrices/_sharing.html"
 
@@ -105,7 +106,9 @@ def shared_page(request: Request, secret: str, session: SessionDep) -> Response:
 
 @router.get("/shared/{secret}/export", name="shared_export")
 def shared_export(
-    secret: str, session: SessionDep, format: Annotated[ExportFormat, Query()] = "json"  # noqa: A002
+    secret: str,
+    session: SessionDep,
+    format: Annotated[ExportFormat, Query()] = "json",  # noqa: A002
 ) -> Response:
     """The shared page's Export links: the same files as the matrix's own page offers."""
     matrix = sharing.shared_matrix(session, secret=secret)

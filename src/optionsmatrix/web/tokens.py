@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
@@ -22,9 +22,10 @@ from optionsmatrix.schemas.numbers import NotANumber, parse_whole
 from optionsmatrix.services import tokens
 from optionsmatrix.web.deps import LoggedIn
 from optionsmatrix.web.forms import SubmittedForm, parse_form
+from optionsmatrix.web.guard import page_router
 from optionsmatrix.web.rendering import render
 
-router = APIRouter()
+router = page_router()
 TokenId = path_id("The token's id")
 
 SEEN_FIELD = "seen_newest"  # hidden: the newest token id when the form was shown

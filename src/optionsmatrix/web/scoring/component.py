@@ -159,8 +159,9 @@ class ScoringView:
         A typed value that is refused keeps the buttons, with its message beside them.
         """
         value = self.value(name)
-        return bool(value) and criterion.steps is not None and value not in criterion.steps \
-            and not self.errors.get(name)
+        return (
+            bool(value) and criterion.steps is not None and value not in criterion.steps and not self.errors.get(name)
+        )
 
     def step_of(self, name: str, criterion: CriterionRow) -> str:
         """The number field's step: 1 on a scale of points, unless the score in it lies between them."""
@@ -182,8 +183,14 @@ class ScoringView:
 
 @lru_cache(maxsize=CELL_CACHE_SIZE)
 def _cell_html(
-    option: OptionColumn, criterion: CriterionRow, value: str, error: str, current: bool, disabled: bool,
-    between_steps: bool, step: str,
+    option: OptionColumn,
+    criterion: CriterionRow,
+    value: str,
+    error: str,
+    current: bool,
+    disabled: bool,
+    between_steps: bool,
+    step: str,
 ) -> Markup:
     """One cell, rendered once for each distinct set of inputs.
 
@@ -224,9 +231,7 @@ def _end_text(value: float, meaning: str, fallback: str) -> str:
 
 def option_columns(options: Iterable[Any]) -> list[OptionColumn]:
     return [
-        OptionColumn(
-            id=o.id, label=label_of(o), name=o.name, evidence=getattr(o, "evidence", "") or "", position=i
-        )
+        OptionColumn(id=o.id, label=label_of(o), name=o.name, evidence=getattr(o, "evidence", "") or "", position=i)
         for i, o in enumerate(options, start=1)
     ]
 

@@ -8,7 +8,7 @@ unchosen scale) is not scored: the grid as it stands is what gets stored.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
@@ -20,12 +20,12 @@ from optionsmatrix.services.matrix_rows import StaleVersion
 from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import EditablePageMatrix
 from optionsmatrix.web.forms import SubmittedForm
-from optionsmatrix.web.guard import WebActor
+from optionsmatrix.web.guard import WebActor, page_router
 from optionsmatrix.web.matrix_edits import submitted_version
 from optionsmatrix.web.rendering import is_htmx, render
 from optionsmatrix.web.scoring.form import ScoringState, evaluate, score_field
 
-router = APIRouter()
+router = page_router()
 
 SAVED = "Saved. Everyone who opens this matrix now starts from these scores."
 NOT_SAVED = "Nothing was saved: correct the marked scores first."
@@ -83,6 +83,4 @@ def _answer(
     notice: str = "",
 ) -> Response:  # fmt: skip
     context = {**matrix_context(matrix, actor, scoring=state), "scores_notice": notice}
-    return render(
-        request, "matrices/detail.html", context, fragment="matrices/_scoring.html", status_code=status_code
-    )
+    return render(request, "matrices/detail.html", context, fragment="matrices/_scoring.html", status_code=status_code)

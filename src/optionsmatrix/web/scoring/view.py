@@ -11,21 +11,21 @@ the page's address shows the ranking alone, for a projector.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from optionsmatrix.models import Matrix
 from optionsmatrix.services.sensitivity import how_sure_of_request
 from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import PageMatrix
-from optionsmatrix.web.guard import WebActor
+from optionsmatrix.web.guard import WebActor, page_router
 from optionsmatrix.web.rendering import is_htmx, render
 from optionsmatrix.web.scoring.component import label_of
 from optionsmatrix.web.scoring.form import ScoringState, evaluate
 from optionsmatrix.web.scoring.present import present_ranking
 from optionsmatrix.web.sensitivity_view import chosen_sweep, how_sure_view
 
-router = APIRouter()
+router = page_router()
 
 
 def wants_presentation(request: Request) -> bool:
@@ -80,8 +80,6 @@ def how_sure_context(matrix: Matrix, scoring: ScoringState, *, sweep: int | None
 @router.get("/matrices/{matrix_id}/how-sure", name="matrix_how_sure")
 def matrix_how_sure(request: Request, matrix: PageMatrix) -> Response:
     """The scoring form's ranking, tested: a page of its own, or the section's content by htmx."""
-    context = how_sure_context(
-        matrix, evaluate(matrix, request.query_params), sweep=chosen_sweep(request.query_params)
-    )
+    context = how_sure_context(matrix, evaluate(matrix, request.query_params), sweep=chosen_sweep(request.query_params))
     fragment = "sensitivity/_how_sure.html" if is_htmx(request) else None
     return render(request, "matrices/how_sure.html", context, fragment=fragment)

@@ -250,5 +250,3 @@ def _weights_field(state: ScoringState, error: AnalysisError) -> str:
     if prefix is not None and len(loc) == 2 and isinstance(loc[1], int) and loc[1] < len(state.criteria):
         return f"{prefix}.{state.criteria[loc[1]].id}"
     return {"r": "ranks", "p": "points", "w": "weights"}.get(prefix or "", "weighting")
-
-

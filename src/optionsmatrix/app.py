@@ -25,6 +25,7 @@ from optionsmatrix.http.errors import install_error_handlers, too_large_responde
 from optionsmatrix.http.middleware import BodyLimit, SecurityHeaders
 from optionsmatrix.services.accounts import FirstRun, ensure_admin
 from optionsmatrix.services.case_study import load_case_study_if_empty
+from optionsmatrix.services.page_matrices import PageMatrices
 from optionsmatrix.settings import Settings
 from optionsmatrix.web.errors import WEB_ERRORS
 from optionsmatrix.web.files import IMPORT_PATH as PAGE_IMPORT_PATH
@@ -87,11 +88,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=f"{API_PREFIX}/openapi.json",
     )
     app.state.engine = engine
+    app.state.local_database = engine.dialect.name == "sqlite"  # see http/deps.py get_session
     app.state.admission = AdmissionGate(limits)
+    app.state.page_matrices = PageMatrices()  # matrices as pages read them, kept while unchanged
     app.state.settings = settings
     app.state.password_hasher = password_hasher(fast=settings.fast_password_hashing)
-    # Every route in the app's own list, API first (see api/routing.py): nothing nested to walk.
-    app.router.routes.extend([*api.routes, *web.routes])
+    # Every route in the app's own list (see api/routing.py): nothing nested to walk. No page's path
+    # can match an API path, so the order between the two only decides how soon each is found.
+    app.router.routes.extend([*api.first_routes, *web.routes, *api.routes])
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     # Each surface renders its own errors; the API claims its paths, pages the rest.
     surfaces = (API_ERRORS, WEB_ERRORS)

@@ -200,6 +200,9 @@ class Matrix(SQLModel, table=True):
         holds 10,000 scores, which as ORM objects took longer to load than the
         rest of the matrix together, on every write that locks it too.
         """
+        kept = self.__dict__.get(_KEPT_SCORES)
+        if kept is not None:
+            return kept
         identity = inspect(self).identity
         if identity is None:
             return {}  # not stored yet: no scores either
@@ -217,6 +220,15 @@ class Matrix(SQLModel, table=True):
         for option_id, criterion_id, value in rows:
             table.setdefault(option_id, {})[criterion_id] = value
         return table
+
+
+    def keep_stored_scores(self, scores: dict[int, dict[int, float]]) -> None:
+        """Answer `stored_scores` with `scores` from now on: for a matrix read once and kept, detached
+        from its session (services/page_matrices.py), whose scores cannot be read afresh."""
+        self.__dict__[_KEPT_SCORES] = scores
+
+
+_KEPT_SCORES = "_kept_stored_scores"  # not a column: SQLAlchemy and pydantic leave it alone
 
 
 class Option(SQLModel, table=True):

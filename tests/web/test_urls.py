@@ -72,3 +72,17 @@ def test_templates_use_the_table():
     from optionsmatrix.web.urls import template_url_for
 
     assert templates.env.globals["url_for"] is template_url_for
+
+
+def test_remembered_addresses_follow_the_host_and_stay_bounded(bare_routes_app, monkeypatch):
+    import optionsmatrix.web.urls as urls
+
+    monkeypatch.setattr(urls, "MAX_REMEMBERED", 8)
+    table = UrlTable(bare_routes_app.routes)
+    hosts = [f"host{i}.example.org".encode() for i in range(30)]
+    for host in hosts:  # a client may send any Host header: each answer is its own, the table never grows past 8
+        request = _request(bare_routes_app, host=host)
+        for matrix_id in (1, 1.0, True, "1"):
+            expected = request.url_for("matrix_page", matrix_id=matrix_id)
+            assert table.absolute(request.base_url, "matrix_page", matrix_id=matrix_id) == expected
+        assert len(table._absolute) <= 8

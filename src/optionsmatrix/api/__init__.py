@@ -17,11 +17,14 @@ from optionsmatrix.api import (
     tokens,
 )
 
-# files before matrices: POST /matrices/import is no matrix id. analysis first: the app tries routes in
-# order, so /analyze, the busiest public call, is found at once.
+# The app tries routes in order (app.py). analysis and health first: /analyze is the busiest public
+# call and /health is polled; they go before the pages, the rest of the API after them.
+# files before matrices: POST /matrices/import is no matrix id.
+FIRST = (analysis, health)
 MODULES = (
-    analysis, health, auth, tokens, files, matrices, matrix_scores, options, criteria, sharing, sessions, sensitivity,
-    comparisons, session_files,
+    auth, tokens, files, matrices, matrix_scores, options, criteria, sharing, sessions, sensitivity, comparisons,
+    session_files,
 )  # fmt: skip
 
-routes = [route for module in MODULES for route in module.router.routes]  # each already under /api/v1
+first_routes = [route for module in FIRST for route in module.router.routes]  # each already under /api/v1
+routes = [route for module in MODULES for route in module.router.routes]

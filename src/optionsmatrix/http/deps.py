@@ -33,10 +33,12 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         try:
             yield session
         finally:
-            if session.in_transaction():
-                await run_in_threadpool(_close, session)  # a rollback: it talks to the database
+            if session.in_transaction() and not request.app.state.local_database:
+                await run_in_threadpool(_close, session)  # a rollback over the network: not on the event loop
             else:
-                session.close()  # nothing checked out (a write already committed): no trip to a thread
+                # Nothing checked out, or SQLite, whose rollback of a read is a call into a library
+                # in this process: a trip to a thread would cost more than the rollback itself.
+                _close(session)
 
 
 def _close(session: Session) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import partial
+from typing import NamedTuple
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -48,6 +49,34 @@ def list_matrices(
     ).all()
     total = session.exec(select(func.count()).select_from(Matrix).where(readable_by(actor))).one()
     return [(matrix, options, criteria) for matrix, options, criteria in rows], total
+
+
+class MatrixCard(NamedTuple):
+    """What the list page shows of one matrix."""
+
+    id: int
+    title: str
+    description: str
+    option_count: int
+    criterion_count: int
+
+
+def matrix_cards(session: Session, *, actor: Actor, limit: int) -> tuple[list[MatrixCard], int]:
+    """The newest `limit` matrices `actor` may read, as the list page shows them, and how many there are.
+
+    One query of plain columns (the total rides along as a window count): the
+    list page is the busiest page, and loading whole matrices for it cost more
+    than rendering it.
+    """
+    option_count = select(func.count()).where(Option.matrix_id == Matrix.id).correlate(Matrix).scalar_subquery()
+    criterion_count = select(func.count()).where(Criterion.matrix_id == Matrix.id).correlate(Matrix).scalar_subquery()
+    rows = session.execute(
+        select(Matrix.id, Matrix.title, Matrix.description, option_count, criterion_count, func.count().over())
+        .where(readable_by(actor))
+        .order_by(col(Matrix.created_at).desc(), col(Matrix.id).desc())
+        .limit(limit)
+    ).all()
+    return [MatrixCard(*row[:5]) for row in rows], (rows[0][5] if rows else 0)
 
 
 def count_matrices(session: Session) -> int:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
+from sqlmodel import Session
 
 from optionsmatrix.http.deps import SessionDep, path_id
 from optionsmatrix.models import Instructor, Matrix
-from optionsmatrix.services.access import check_editable, check_readable
+from optionsmatrix.services.access import Actor, check_editable, check_readable
 from optionsmatrix.services.matrices import get_matrix
 from optionsmatrix.web.guard import WebActor
 
@@ -17,6 +18,13 @@ PageMatrixId = path_id("The matrix's id")
 
 def page_matrix(matrix_id: PageMatrixId, session: SessionDep, actor: WebActor) -> Matrix:
     return check_readable(actor, get_matrix(session, matrix_id=matrix_id))
+
+
+def read_page_matrix(request: Request, session: Session, actor: Actor, matrix_id: int) -> Matrix:
+    """For handlers that only read it: the matrix kept between requests while unchanged (see
+    services/page_matrices.py), access checked. Called inside the handler, not as a dependency,
+    so that the page costs one trip to a worker thread rather than two."""
+    return check_readable(actor, request.app.state.page_matrices.read(session, matrix_id=matrix_id))
 
 
 def editable_page_matrix(matrix_id: PageMatrixId, session: SessionDep, actor: WebActor) -> Matrix:

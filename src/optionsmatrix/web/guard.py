@@ -15,6 +15,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from optionsmatrix.core.security import new_secret, same, sign
 from optionsmatrix.errors import OptionsMatrixError
@@ -74,10 +75,15 @@ async def sent_csrf_token(request: Request) -> AsyncIterator[str | None]:
             await form.close()
 
 
-def web_context(
+async def web_context(
     request: Request, session: SessionDep, sent: Annotated[str | None, Depends(sent_csrf_token)]
 ) -> WebContext:
-    key = secret_key(request, session)
+    """Who is at the browser, and the CSRF check. Async, and in a thread only for what reads the database:
+    an anonymous visitor's page then costs one trip to a worker thread (its handler), not three."""
+    key = getattr(request.app.state, "secret_key", None)
+    if key is None:  # once per worker
+        key = await run_in_threadpool(secret_key, request, session)
+    cookie = request.cookies.get(SESSION_COOKIE)
     seed = request.cookies.get(CSRF_COOKIE, "")
     fresh = len(seed) < 32
     if fresh:
@@ -85,15 +91,14 @@ def web_context(
         request.state.new_csrf_seed = seed  # `render` sets the cookie on the way out
     # Bound to the login session too, so a token planted before login (say, by
     # a sibling subdomain that can set cookies) is worthless afterwards.
-    token = sign(key, f"csrf:{seed}:{request.cookies.get(SESSION_COOKIE, '')}")
+    token = sign(key, f"csrf:{seed}:{cookie or ''}")
     request.state.csrf_token = token
     if request.method not in SAFE_METHODS and (fresh or not sent or not same(sent, token)):
         raise CsrfRejected()
 
     actor = ANONYMOUS
-    cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        instructor = tokens.resolve(session, secret=cookie, kinds=("session",))
+        instructor = await run_in_threadpool(tokens.resolve, session, secret=cookie, kinds=("session",))
         actor = Actor(instructor) if instructor is not None else ANONYMOUS
     request.state.actor = actor
     return WebContext(actor=actor, csrf_token=token)
@@ -102,7 +107,7 @@ def web_context(
 WebCtx = Annotated[WebContext, Depends(web_context)]
 
 
-def web_actor(context: WebCtx) -> Actor:
+async def web_actor(context: WebCtx) -> Actor:  # async: nothing to wait for, so no thread
     return context.actor
 
 

@@ -9,7 +9,7 @@ from optionsmatrix.http.deps import SessionDep
 from optionsmatrix.schemas.matrices import MatrixCreate
 from optionsmatrix.services import matrices, seminars
 from optionsmatrix.web.context import matrix_context
-from optionsmatrix.web.deps import EditablePageMatrix, LoggedIn, PageMatrix
+from optionsmatrix.web.deps import EditablePageMatrix, LoggedIn, PageMatrix, PageMatrixId, read_page_matrix
 from optionsmatrix.web.forms import SubmittedForm, parse_form
 from optionsmatrix.web.guard import WebActor, page_router
 from optionsmatrix.web.rendering import is_htmx, render
@@ -23,8 +23,8 @@ MATRIX_SESSIONS_SHOWN = 10  # the newest; the Sessions page lists them all
 
 
 def _list_context(session, actor, **extra: object) -> dict[str, object]:  # noqa: ANN001
-    rows, total = matrices.list_matrices(session, actor=actor, limit=LIST_PAGE_SIZE, offset=0)
-    return {"rows": rows, "total": total, "form_values": {}, "form_errors": {}, **extra}
+    cards, total = matrices.matrix_cards(session, actor=actor, limit=LIST_PAGE_SIZE)
+    return {"cards": cards, "total": total, "form_values": {}, "form_errors": {}, **extra}
 
 
 @router.get("/", name="matrix_list")
@@ -51,7 +51,8 @@ def matrix_create(
 
 
 @router.get("/matrices/{matrix_id}", name="matrix_page")
-def matrix_page(request: Request, matrix: PageMatrix, actor: WebActor, session: SessionDep) -> Response:
+def matrix_page(request: Request, matrix_id: PageMatrixId, actor: WebActor, session: SessionDep) -> Response:
+    matrix = read_page_matrix(request, session, actor, matrix_id)
     if wants_presentation(request):  # the page's ranking alone, for a projector
         return render_presentation(request, matrix, evaluate(matrix, request.query_params))
     sessions: list[seminars.SessionRow] = []

@@ -21,6 +21,9 @@ from starlette.datastructures import URL, URLPath
 from starlette.requests import Request
 from starlette.routing import Mount, NoMatchFound, replace_params
 
+# Addresses remembered per app (several per matrix and session); past this the table starts again.
+MAX_REMEMBERED = 20_000
+
 
 @dataclass(frozen=True)
 class _Template:
@@ -36,6 +39,7 @@ class UrlTable:
 
     def __init__(self, routes: list[Any]) -> None:
         self._by_name: dict[str, list[_Template]] = {}
+        self._absolute: dict[tuple[Any, ...], URL] = {}
         for context in iter_route_contexts(routes):
             name, path_format = context.name, context.path_format
             if not name or path_format is None:
@@ -51,6 +55,21 @@ class UrlTable:
 
     def templates(self, name: str) -> list[_Template]:
         return list(self._by_name.get(name, ()))
+
+    def absolute(self, base_url: URL, name: str, /, **path_params: Any) -> URL:  # noqa: ANN401
+        """`path_for` made absolute, remembered: a page asks for the same dozen addresses every time."""
+        try:
+            # With each value's type: 1, 1.0 and True are equal keys but may not format alike.
+            key = (str(base_url), name, *sorted((k, type(v), v) for k, v in path_params.items()))
+            return self._absolute[key]
+        except TypeError:  # a parameter that cannot be a key: answer without remembering
+            return self.path_for(name, **path_params).make_absolute_url(base_url=base_url)
+        except KeyError:
+            pass
+        if len(self._absolute) >= MAX_REMEMBERED:  # the Host header is the client's: keep the table bounded
+            self._absolute.clear()
+        url = self._absolute[key] = self.path_for(name, **path_params).make_absolute_url(base_url=base_url)
+        return url
 
     def path_for(self, name: str, /, **path_params: Any) -> URLPath:  # noqa: ANN401
         for template in self._by_name.get(name, ()):
@@ -78,7 +97,7 @@ def url_table(request: Request) -> UrlTable:
 
 def url_for(request: Request, name: str, /, **path_params: Any) -> URL:  # noqa: ANN401
     """What `request.url_for(name, **path_params)` answers, without walking the router."""
-    return url_table(request).path_for(name, **path_params).make_absolute_url(base_url=request.base_url)
+    return url_table(request).absolute(request.base_url, name, **path_params)
 
 
 @pass_context

@@ -14,10 +14,11 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import Response
 
+from optionsmatrix.http.deps import SessionDep
 from optionsmatrix.models import Matrix
 from optionsmatrix.services.sensitivity import how_sure_of_request
 from optionsmatrix.web.context import matrix_context
-from optionsmatrix.web.deps import PageMatrix
+from optionsmatrix.web.deps import PageMatrix, PageMatrixId, read_page_matrix
 from optionsmatrix.web.guard import WebActor, page_router
 from optionsmatrix.web.rendering import is_htmx, render
 from optionsmatrix.web.scoring.component import label_of
@@ -48,7 +49,8 @@ def render_presentation(request: Request, matrix: Matrix, scoring: ScoringState)
 
 
 @router.get("/matrices/{matrix_id}/score", name="matrix_score")
-def matrix_score(request: Request, matrix: PageMatrix, actor: WebActor) -> Response:
+def matrix_score(request: Request, matrix_id: PageMatrixId, actor: WebActor, session: SessionDep) -> Response:
+    matrix = read_page_matrix(request, session, actor, matrix_id)
     scoring = evaluate(matrix, request.query_params)
     if wants_presentation(request):
         return render_presentation(request, matrix, scoring)

@@ -1,0 +1,93 @@
+"""Matrices as the pages read them, kept between requests while nothing about them changes.
+
+A matrix page and its scoring fragment (sent while someone types) read the
+same matrix again and again: loading it with its options, criteria, link and
+scores took four queries and a quarter of the fragment's time. Each request
+now reads one short row, the matrix's *stamp*, and takes the matrix loaded
+earlier if the stamp is the one it was loaded with. The stamp changes with
+every change, whichever worker makes it:
+
+- every edit of a matrix or of its options, criteria or scores bumps
+  `version` in the edit's own transaction (`matrix_rows.claim_matrix`, `touch`);
+- a new share link has a new secret (its row may reuse the old one's id),
+  a revoked one none;
+- a deleted owner sets `owner_id` to NULL;
+- the creation time tells a new matrix from a deleted one whose id SQLite
+  gave out again (both start at version 1).
+
+The matrices kept are detached from any database session and shared by every
+request of the worker, so they are for reading only: handlers that change a
+matrix load their own (`matrix_rows.get_matrix`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from datetime import datetime
+
+from sqlalchemy import bindparam, select
+from sqlmodel import Session
+
+from optionsmatrix.errors import NotFound
+from optionsmatrix.models import Matrix, ShareLink
+from optionsmatrix.services.matrix_rows import get_matrix
+
+# Built once (see matrix_rows): everything that decides what a page shows besides the matrix's own rows.
+_STAMP = (
+    select(Matrix.created_at, Matrix.version, Matrix.owner_id, Matrix.is_public, ShareLink.secret)  # type: ignore[call-overload]
+    .outerjoin(ShareLink, ShareLink.matrix_id == Matrix.id)  # type: ignore[arg-type]
+    .where(Matrix.id == bindparam("matrix_id"))
+)
+
+Stamp = tuple[datetime, int, int | None, bool, str | None]
+
+
+class PageMatrices:
+    """The last `size` matrices read by pages in this worker, each under the stamp it was loaded with."""
+
+    def __init__(self, size: int = 32) -> None:
+        self._size = size
+        self._kept: OrderedDict[int, tuple[Stamp, Matrix]] = OrderedDict()
+        self._lock = threading.Lock()  # requests run in several threads
+
+    def read(self, session: Session, *, matrix_id: int) -> Matrix:
+        """The matrix as stored now: the one kept, if its stamp still matches; else loaded and kept."""
+        row = session.execute(_STAMP, {"matrix_id": matrix_id}).first()
+        if row is None:
+            raise NotFound("Matrix", matrix_id)
+        stamp: Stamp = tuple(row)  # type: ignore[assignment]
+        with self._lock:
+            kept = self._kept.get(matrix_id)
+            if kept is not None and kept[0] == stamp:
+                self._kept.move_to_end(matrix_id)
+                return kept[1]
+        matrix = _load_detached(session, matrix_id)
+        # Kept under its own stamp, read with it: if an edit landed between the two reads,
+        # this copy is newer than `stamp` and the next request's stamp will match it.
+        own: Stamp = (
+            matrix.created_at,
+            matrix.version,
+            matrix.owner_id,
+            matrix.is_public,
+            matrix.share_link and matrix.share_link.id,
+        )
+        with self._lock:
+            self._kept[matrix_id] = (own, matrix)
+            self._kept.move_to_end(matrix_id)
+            while len(self._kept) > self._size:
+                self._kept.popitem(last=False)
+        return matrix
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+def _load_detached(session: Session, matrix_id: int) -> Matrix:
+    """The matrix with everything a page reads of it loaded, then let go of `session`."""
+    matrix = get_matrix(session, matrix_id=matrix_id)
+    scores = matrix.stored_scores  # read through the session while it is there
+    session.expunge(matrix)  # its options, criteria and link go with it (cascade)
+    matrix.keep_stored_scores(scores)
+    return matrix

@@ -29,6 +29,7 @@ from optionsmatrix.services.page_matrices import PageMatrices
 from optionsmatrix.settings import Settings
 from optionsmatrix.web.errors import WEB_ERRORS
 from optionsmatrix.web.files import IMPORT_PATH as PAGE_IMPORT_PATH
+from optionsmatrix.web.rendering import KeptPages
 
 DESCRIPTION = """
 A neutral decision-matrix tool for policy seminars.
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.local_database = engine.dialect.name == "sqlite"  # see http/deps.py get_session
     app.state.admission = AdmissionGate(limits)
     app.state.page_matrices = PageMatrices()  # matrices as pages read them, kept while unchanged
+    app.state.kept_pages = KeptPages()  # whole pages kept while their key holds (web/rendering.py)
     app.state.settings = settings
     app.state.password_hasher = password_hasher(fast=settings.fast_password_hashing)
     # Every route in the app's own list (see api/routing.py): nothing nested to walk. No page's path

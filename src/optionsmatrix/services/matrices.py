@@ -79,6 +79,31 @@ def matrix_cards(session: Session, *, actor: Actor, limit: int) -> tuple[list[Ma
     return [MatrixCard(*row[:5]) for row in rows], (rows[0][5] if rows else 0)
 
 
+# Built once. See `catalog_stamp` for why these five numbers catch every change of the list.
+_CATALOG_STAMP = select(
+    func.count(),
+    func.coalesce(func.sum(Matrix.version), 0),
+    func.coalesce(func.sum(Matrix.id), 0),
+    func.max(Matrix.updated_at),
+    func.max(Matrix.created_at),
+).select_from(Matrix)
+
+
+def catalog_stamp(session: Session) -> tuple[object, ...]:
+    """Numbers that change whenever anything the matrix list shows changes, in any worker.
+
+    The list shows matrices' titles, descriptions, visibility, owners and
+    numbers of options and criteria. Every edit of those bumps the matrix's
+    `version` (`matrix_rows.claim_matrix`, `touch`), so the sum of versions
+    grows; a deletion alone lowers the count; a creation alone raises it; a
+    deletion and a creation together leave the count but change the sum of
+    ids (PostgreSQL never reuses an id) or, where SQLite gives the deleted
+    id out again, the newest creation and update times (the new matrix's).
+    One aggregate over the matrix table, much cheaper than the list itself.
+    """
+    return tuple(session.execute(_CATALOG_STAMP).one())
+
+
 def count_matrices(session: Session) -> int:
     return session.exec(select(func.count()).select_from(Matrix)).one()
 
@@ -171,12 +196,8 @@ def all_weights_zero(matrix: Matrix) -> bool:
 # (If-Match); None writes whatever the current version is.
 
 
-def add_option(
-    session: Session, *, matrix: Matrix, data: OptionCreate, expected_version: int | None = None
-) -> Option:
-    return add_child(
-        session, matrix=matrix, kind=Option, values=data.model_dump(), expected_version=expected_version
-    )
+def add_option(session: Session, *, matrix: Matrix, data: OptionCreate, expected_version: int | None = None) -> Option:
+    return add_child(session, matrix=matrix, kind=Option, values=data.model_dump(), expected_version=expected_version)
 
 
 def update_option(
@@ -247,9 +268,7 @@ def _check_scale_edit(session: Session, criterion: Criterion, values: Mapping[st
             raise InvalidInput([FieldError((blamed,), sentence) for sentence in stranded])
 
 
-def delete_criterion(
-    session: Session, *, matrix: Matrix, item_id: int, expected_version: int | None = None
-) -> None:
+def delete_criterion(session: Session, *, matrix: Matrix, item_id: int, expected_version: int | None = None) -> None:
     delete_child(session, matrix=matrix, kind=Criterion, item_id=item_id, expected_version=expected_version)
 
 

@@ -12,7 +12,7 @@ from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import EditablePageMatrix, LoggedIn, PageMatrix, PageMatrixId, read_page_matrix
 from optionsmatrix.web.forms import SubmittedForm, parse_form
 from optionsmatrix.web.guard import WebActor, page_router
-from optionsmatrix.web.rendering import is_htmx, render
+from optionsmatrix.web.rendering import is_htmx, render, render_kept
 from optionsmatrix.web.scoring.form import evaluate
 from optionsmatrix.web.scoring.view import render_presentation, wants_presentation
 
@@ -29,7 +29,9 @@ def _list_context(session, actor, **extra: object) -> dict[str, object]:  # noqa
 
 @router.get("/", name="matrix_list")
 def matrix_list(request: Request, session: SessionDep, actor: WebActor) -> Response:
-    return render(request, "matrices/list.html", _list_context(session, actor))
+    # The busiest page: rendered again only when the list may have changed (services/matrices.py).
+    stamp = matrices.catalog_stamp(session)
+    return render_kept(request, "matrices/list.html", stamp, lambda: _list_context(session, actor))
 
 
 @router.get("/matrices", include_in_schema=False)

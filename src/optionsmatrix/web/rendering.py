@@ -6,7 +6,10 @@ and, alone, as the answer to an htmx request that targets it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -79,9 +82,70 @@ def render(
     logged_in = actor is not None and actor.instructor is not None
     all_headers = {**(headers or {}), **(PRIVATE if private or logged_in else {})}
     response = templates.TemplateResponse(request, template, full_context, status_code=status_code, headers=all_headers)
+    _set_csrf_cookie(request, response)
+    return response
+
+
+def _set_csrf_cookie(request: Request, response: HTMLResponse) -> None:
     seed = getattr(request.state, "new_csrf_seed", None)
     if seed:
         response.set_cookie(CSRF_COOKIE, seed, httponly=True, samesite="lax", secure=secure_cookies(request), path="/")
+
+
+class KeptPages:
+    """Whole pages rendered once and served again while their key holds (the busiest page: the list).
+
+    The key must name everything the page shows but the CSRF token, which
+    differs per browser: a page is kept with a stand-in where the token goes,
+    and each answer puts its own in. Bounded: keys hold client-sent values
+    (the Host header through `base_url`).
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._pages: OrderedDict[Hashable, str] = OrderedDict()
+        self._lock = threading.Lock()  # requests run in several threads
+
+    def get(self, key: Hashable) -> str | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: Hashable, page: str) -> None:
+        with self._lock:
+            self._pages[key] = page
+            while len(self._pages) > self._size:
+                self._pages.popitem(last=False)
+
+
+# Not a token anyone could be given (those are URL-safe base64): where each answer's own token goes.
+_TOKEN_STAND_IN = "csrf-token-" + secrets.token_hex(16) + "!"
+
+
+def render_kept(
+    request: Request, page: str, key: Hashable, context: Callable[[], Mapping[str, object]]
+) -> HTMLResponse:
+    """`render(request, page, context())`, served from `request.app.state.kept_pages` while `key` holds.
+
+    `key` must name every input of the page other than the CSRF token, who
+    is looking and the address it is served at (both added here); `context`
+    is only built when the page is not kept.
+    """
+    actor = getattr(request.state, "actor", None)
+    instructor = actor.instructor if actor is not None else None
+    viewer = None if instructor is None else (instructor.id, instructor.email, instructor.is_admin)
+    full_key = (page, key, viewer, str(request.base_url))
+    kept: KeptPages = request.app.state.kept_pages
+    body = kept.get(full_key)
+    if body is None:
+        full_context = {"request": request, "actor": actor, "csrf_token": _TOKEN_STAND_IN, **context()}
+        body = templates.get_template(page).render(full_context)
+        kept.put(full_key, body)
+    token = getattr(request.state, "csrf_token", "")
+    response = HTMLResponse(body.replace(_TOKEN_STAND_IN, token), headers=PRIVATE if instructor is not None else None)
+    _set_csrf_cookie(request, response)
     return response
 
 

@@ -252,36 +252,44 @@ class AdmissionGate:
 
     def _semaphore(self, *, reserved: bool = False) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
-        with self._guard:
-            pair = self._semaphores.get(loop)
-            if pair is None:
-                pair = self._semaphores[loop] = (asyncio.Semaphore(self.limit), asyncio.Semaphore(self.reserve))
-            return pair[1] if reserved else pair[0]
+        pair = self._semaphores.get(loop)
+        if pair is None:
+            with self._guard:
+                pair = self._semaphores.get(loop)
+                if pair is None:
+                    pair = self._semaphores[loop] = (asyncio.Semaphore(self.limit), asyncio.Semaphore(self.reserve))
+        return pair[1] if reserved else pair[0]
 
     @asynccontextmanager
     async def admit(self, *, reading: bool) -> AsyncIterator[None]:
         """Wait for a slot: a request that only reads may wait longer than one that writes."""
-        async with self._slot(self._semaphore(), self.read_wait if reading else self.write_wait):
+        semaphore = self._semaphore()
+        await self._take(semaphore, self.read_wait if reading else self.write_wait)
+        try:
             yield
+        finally:
+            semaphore.release()
 
     @asynccontextmanager
     async def admit_reserved(self) -> AsyncIterator[None]:
         """A slot of the reserve: for the health check, which must answer while requests fill the others."""
-        async with self._slot(self._semaphore(reserved=True), self.read_wait):
+        semaphore = self._semaphore(reserved=True)
+        await self._take(semaphore, self.read_wait)
+        try:
             yield
+        finally:
+            semaphore.release()
 
     @staticmethod
-    @asynccontextmanager
-    async def _slot(semaphore: asyncio.Semaphore, wait: float) -> AsyncIterator[None]:
+    async def _take(semaphore: asyncio.Semaphore, wait: float) -> None:
+        if not semaphore.locked():  # a free slot is taken at once: no timer to arm and cancel
+            await semaphore.acquire()
+            return
         try:
             async with asyncio.timeout(wait):
                 await semaphore.acquire()
         except TimeoutError:
             raise DatabaseBusy() from None
-        try:
-            yield
-        finally:
-            semaphore.release()
 
 
 # The database gone ------------------------------------------------------------------

@@ -51,35 +51,32 @@ def secret_key(request: Request, session: Session) -> str:
     return app_state.secret_key
 
 
-async def sent_csrf_token(request: Request) -> AsyncIterator[str | None]:
-    """The token a state-changing request carries (header for htmx, form field otherwise).
+async def web_context(request: Request, session: SessionDep) -> AsyncIterator[WebContext]:
+    """Who is at the browser, after the CSRF check of a state-changing request.
 
-    Async because reading the form is I/O; the checks that need the database
-    happen in `web_context`, a plain function FastAPI runs in a thread.
-    The form is parsed here first, so it is closed here too, once the request
-    is answered: an uploaded file's temporary copy goes with it, even when
-    the request is refused (a bad token, no login) before any handler runs.
+    The token comes in a header (htmx) or a form field. A form read for it is
+    closed here once the request is answered, so an uploaded file's temporary
+    copy goes with it even when the request is refused (a bad token, no
+    login) before any handler runs. One dependency for both: each one costs
+    a page a few percent of its time.
     """
-    if request.method in SAFE_METHODS:
-        yield None
-        return
     form = None
-    sent = request.headers.get(CSRF_HEADER)
-    if sent is None:
-        form = await request.form()
-        sent = str(form.get(CSRF_FIELD, ""))
+    sent = None
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER)
+        if sent is None:
+            form = await request.form()
+            sent = str(form.get(CSRF_FIELD, ""))
     try:
-        yield sent
+        yield await _identify(request, session, sent)
     finally:
         if form is not None:
             await form.close()
 
 
-async def web_context(
-    request: Request, session: SessionDep, sent: Annotated[str | None, Depends(sent_csrf_token)]
-) -> WebContext:
-    """Who is at the browser, and the CSRF check. Async, and in a thread only for what reads the database:
-    an anonymous visitor's page then costs one trip to a worker thread (its handler), not three."""
+async def _identify(request: Request, session: Session, sent: str | None) -> WebContext:
+    """Async, and in a thread only for what reads the database: an anonymous
+    visitor's page costs one trip to a worker thread (its handler), not three."""
     key = getattr(request.app.state, "secret_key", None)
     if key is None:  # once per worker
         key = await run_in_threadpool(secret_key, request, session)

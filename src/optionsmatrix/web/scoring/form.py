@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+from markupsafe import Markup, escape
 
 from optionsmatrix.analysis import (
     METHOD_NAMES,
@@ -167,6 +168,17 @@ class ScoringState:
 
     def filled_for(self, option: Option) -> int:
         return sum(1 for c in self.criteria if self.values.get(score_field(option, c)))
+
+    def hidden_fields(self, prefix: str) -> Markup:
+        """A hidden input with the value sent for each criterion's `prefix` field ("w", "r", "p") or, for
+        "a", each pair of criteria: the helpers not on screen travel with every refresh unseen (50-odd
+        fields for eight criteria), built here in one pass rather than by a template loop per field."""
+        if prefix == "a":
+            names = [name for _, _, name in self.ahp_pairs()]
+        else:
+            names = [f"{prefix}.{c.id}" for c in self.criteria]
+        hidden = (f'<input type="hidden" name="{escape(n)}" value="{escape(self.value(n))}">' for n in names)
+        return Markup("".join(hidden))
 
     def ahp_pairs(self) -> list[tuple[Criterion, Criterion, str]]:
         return [

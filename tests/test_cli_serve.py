@@ -93,3 +93,31 @@ def test_serve_starts_several_workers_on_postgresql(uvicorn_runs, capsys):
 
     [(_args, kwargs)] = uvicorn_runs
     assert kwargs["workers"] == 3
+
+
+def test_serve_prints_the_one_time_setup_link_of_a_fresh_database_prepared_by_a_child_process(uvicorn_runs, capsys):
+    assert cli.main(["serve", "--port", "8124"]) == 0
+
+    printed = capsys.readouterr().out
+    assert "is running at http://127.0.0.1:8124/" in printed
+    assert "Set the password for admin@localhost here" in printed and "http://127.0.0.1:8124/setup/" in printed
+
+
+def test_serve_keeps_the_stored_base_url_unless_given_another(uvicorn_runs, capsys):
+    assert cli.main(["serve", "--base-url", "https://seminar.example.org/"]) == 0
+    assert "is running at https://seminar.example.org/" in capsys.readouterr().out
+
+    assert cli.main(["serve", "--port", "8125"]) == 0  # where this start listens, but the stored one stays
+    assert "is running at http://127.0.0.1:8125/" in capsys.readouterr().out
+    assert cli.main(["admin-link"]) == 0
+    assert "https://seminar.example.org/setup/" in capsys.readouterr().out
+
+
+def test_serve_says_why_it_cannot_prepare_the_database_and_starts_nothing(monkeypatch, tmp_path, capsys):
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+
+    assert cli.main(["serve", "--database-url", f"sqlite:///{tmp_path / 'no-such-folder' / 'x.db'}"]) == 1
+
+    assert calls == []
+    assert "optionsmatrix: cannot prepare the database: " in capsys.readouterr().err

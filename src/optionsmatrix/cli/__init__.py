@@ -62,13 +62,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
-    from sqlalchemy.exc import SQLAlchemyError
-    from sqlmodel import Session
 
-    from optionsmatrix.app import prepare_database
     from optionsmatrix.cli.logs import log_config
-    from optionsmatrix.core.db import create_db_engine
-    from optionsmatrix.services.app_settings import remember_base_url
+    from optionsmatrix.cli.prepare import PreparationFailed, prepare_in_child
     from optionsmatrix.settings import Settings
 
     if args.database_url:
@@ -87,26 +83,21 @@ def _serve(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        engine = create_db_engine(settings.database_url)
-        first_run = prepare_database(
-            engine, seed=settings.seed_on_start, admin_email=settings.admin_email, issue_link=True
+        # In a child process, so that what only migrating and seeding need stays out of this one,
+        # which goes on to serve (one worker runs in this process).
+        prepared = prepare_in_child(
+            args.base_url or f"http://{args.host}:{args.port}", replace=args.base_url is not None
         )
-        with Session(engine) as session:
-            # An explicit --base-url always wins; otherwise the first start's address stays.
-            base_url = remember_base_url(
-                session, args.base_url or f"http://{args.host}:{args.port}", replace=args.base_url is not None
-            )
-        engine.dispose()
-    except (SQLAlchemyError, ValueError) as error:
+    except PreparationFailed as error:
         print(f"optionsmatrix: cannot prepare the database: {error}", file=sys.stderr)
         return 1
-    if args.base_url is None:
-        base_url = f"http://{args.host}:{args.port}"  # where this start listens, whatever an earlier one stored
+    # Where this start listens, whatever an earlier one stored, unless --base-url says otherwise.
+    base_url = prepared.base_url if args.base_url is not None else f"http://{args.host}:{args.port}"
     print(f"optionsmatrix {__version__} is running at {base_url}/", flush=True)
-    if first_run is not None and first_run.link_secret is not None:
+    if prepared.link_secret is not None:
         print(
-            f"No instructor can log in yet. Set the password for {first_run.admin.email} here "
-            f"(valid 24 hours, works once): {base_url}{cli_accounts.SETUP_PATH}{first_run.link_secret}",
+            f"No instructor can log in yet. Set the password for {prepared.admin_email} here "
+            f"(valid 24 hours, works once): {base_url}{cli_accounts.SETUP_PATH}{prepared.link_secret}",
             flush=True,
         )
     uvicorn.run(

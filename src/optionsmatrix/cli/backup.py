@@ -2,6 +2,9 @@
 
 Exit codes: 0 done; 1 refused or failed, nothing changed; 2 the file is not a
 backup this version can restore here, nothing changed.
+
+core.backup (Alembic, psycopg) is imported by the commands themselves: every
+command's parser is built when `serve` starts, and a worker runs in that process.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from optionsmatrix.cli.accounts import _database_option
-from optionsmatrix.core import backup as backups
 from optionsmatrix.settings import Settings
 
 REFUSED = 1
@@ -46,6 +48,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _backup(args: argparse.Namespace) -> int:
+    from optionsmatrix.core import backup as backups
+
     settings = Settings.from_env(database_url=args.database_url)
     if args.file.exists() and not args.force:
         print(f"optionsmatrix backup: {args.file} exists; choose another name, or --force to replace it",
@@ -66,6 +70,8 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
+    from optionsmatrix.core import backup as backups
+
     settings = Settings.from_env(database_url=args.database_url)
     try:
         plan = backups.plan_restore(settings.database_url, args.file)

@@ -34,7 +34,8 @@ def prepare_in_child(base_url: str, *, replace: bool) -> Prepared:
     The child inherits the environment, so it reads the same settings. Its
     stderr is this process's, so migration logs and any traceback show as they happen.
     """
-    command = [sys.executable, "-m", "optionsmatrix.cli.prepare", base_url, *(["--replace"] if replace else [])]
+    options = ["--replace"] if replace else []
+    command = [sys.executable, "-m", "optionsmatrix.cli.prepare", *options, "--", base_url]  # whatever it starts with
     child = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
     try:
         answer = json.loads(child.stdout.strip().splitlines()[-1])

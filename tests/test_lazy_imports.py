@@ -1,15 +1,21 @@
 """A worker keeps out of memory what only the CLI, an export, an import or a migration needs."""
 
+import os
 import subprocess
 import sys
 
+from optionsmatrix.app import prepare_database
 from optionsmatrix.core import migrate
 from optionsmatrix.core.db import create_db_engine
+from tests.conftest import ON_POSTGRES
 
 
-def _modules_after(code: str) -> set[str]:
+def _modules_after(code: str, env: dict[str, str] | None = None) -> set[str]:
     script = f"import sys\n{code}\nprint('\\n'.join(sys.modules))"
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120,
+        env={**os.environ, **(env or {})},
+    )  # fmt: skip
     return {name.split(".")[0] for name in result.stdout.split()}
 
 
@@ -37,3 +43,26 @@ def test_a_worker_finds_the_database_at_head_without_loading_alembic(tmp_path):
 
 def test_shipped_heads_are_alembics_heads():
     assert migrate.shipped_heads() == {migrate.head_revision()}
+
+
+def test_a_serving_worker_after_start_and_health_loads_no_migration_or_export_code(databases):
+    """What `optionsmatrix serve` keeps in memory (issue 14): it prepared the database in a child process."""
+    url = databases.new_url()
+    engine = create_db_engine(url)
+    prepare_database(engine, seed=True)  # as the child of `serve` does
+    engine.dispose()
+
+    loaded = _modules_after(
+        "import optionsmatrix.cli  # what `python -m optionsmatrix serve` imports before it serves\n"
+        "from fastapi.testclient import TestClient\n"
+        "from optionsmatrix.app import create_app_from_env\n"
+        "with TestClient(create_app_from_env()) as client:  # the lifespan runs: the worker's own check\n"
+        "    assert client.get('/api/v1/health').status_code == 200\n",
+        env={"OPTIONSMATRIX_DATABASE_URL": url},
+    )
+
+    assert "optionsmatrix" in loaded
+    assert sorted(loaded & {"alembic", "mako", "pygments", "openpyxl", "segno"}) == []
+    if not ON_POSTGRES:
+        assert "psycopg" not in loaded  # only `backup`/`restore` on PostgreSQL need it
+

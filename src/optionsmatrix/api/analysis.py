@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Response
+from starlette.concurrency import run_in_threadpool
 
+from optionsmatrix.analysis import METHODS
 from optionsmatrix.api.analysis_examples import ANALYZE_EXAMPLES, WEIGHTS_EXAMPLES
 from optionsmatrix.api.responses import TOO_LARGE, UNPROCESSABLE, responses
 from optionsmatrix.schemas.analysis import (
@@ -45,13 +47,20 @@ ANALYSIS_ERRORS = responses(TOO_LARGE, UNPROCESSABLE) | {
 }
 
 
+# Ranking a problem of up to this many cells (options × criteria, once more × options for a
+# method comparing every pair) takes well under a millisecond: less CPU than handing it to a
+# worker thread and back, so it runs on the event loop. Larger ones go to a thread, where a
+# 200-option PROMETHEE (tens of milliseconds) cannot hold up other requests.
+INLINE_CELLS = 50_000
+
+
 @router.post(
     "/analyze",
     response_model=AnalyzeResponse,
     response_model_exclude_unset=True,  # `steps` appears only when explained
     responses=ANALYSIS_ERRORS,
 )
-def analyze(body: Annotated[AnalyzeRequest, Body(openapi_examples=ANALYZE_EXAMPLES)]) -> Response:
+async def analyze(body: Annotated[AnalyzeRequest, Body(openapi_examples=ANALYZE_EXAMPLES)]) -> Response:
     """Rank options scored against weighted criteria with one method, without storing anything.
 
     Methods: `wsm` (weighted sum), `wpm` (weighted product), `topsis`, `vikor`
@@ -63,9 +72,21 @@ def analyze(body: Annotated[AnalyzeRequest, Body(openapi_examples=ANALYZE_EXAMPL
 
     At most 200 options and 50 criteria. Formulas and references: docs/methods.md.
     """
-    answer = _analyze(body)
+    if _cells(body) <= INLINE_CELLS:
+        return _answer(body)
+    return await run_in_threadpool(_answer, body)
+
+
+def _cells(body: AnalyzeRequest) -> int:
+    m, n = len(body.options), len(body.criteria)
+    cells = m * n * (m if METHODS[body.method].pairwise else 1)
+    # Every intermediate table is sent as well: several times the numbers to write out.
+    return cells * 8 if body.explain else cells
+
+
+def _answer(body: AnalyzeRequest) -> Response:
     # Validated once, here, and sent as it is: FastAPI would validate and serialise the model a second time.
-    return Response(answer.model_dump_json(exclude_unset=True), media_type="application/json")
+    return Response(_analyze(body).model_dump_json(exclude_unset=True), media_type="application/json")
 
 
 def _analyze(body: AnalyzeRequest) -> AnalyzeResponse:

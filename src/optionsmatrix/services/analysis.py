@@ -52,7 +52,9 @@ def problem_of(body: AnalyzeRequest) -> Problem:
             directions=[c.direction for c in criteria],
             weights=[c.weight for c in criteria],
             scales=[c.scale for c in criteria],
-            preferences=[c.preference.model_dump() if c.preference is not None else None for c in criteria],
+            preferences=[c.preference.model_dump() if c.preference is not None else None for c in criteria]
+            if any(c.preference is not None for c in criteria)
+            else None,  # 'usual' everywhere, without checking n empty entries
         )
     except AnalysisError as error:
         raise AnalysisError(error.message, _request_field(error.field or ""), code=error.code) from None

@@ -118,7 +118,7 @@ def rank(
     )
     output = _run(spec, given)
     scores = output.scores[0]
-    ranked = competition_ranks(scores, spec.higher_is_better)
+    ranked = output.ranked if output.ranked is not None else competition_ranks(scores, spec.higher_is_better)
     warnings = list(output.warnings)
     if problem.scores.shape[0] == 1:
         warnings.append(SINGLE_OPTION_WARNING)
@@ -130,7 +130,7 @@ def rank(
         criteria=problem.criteria,
         scores=scores,
         ranks=ranked.ranks,
-        order=tuple(problem.options[i] for i in ranked.order),
+        order=tuple([problem.options[i] for i in ranked.order.tolist()]),
         details=output.details,
         steps=output.steps,
         warnings=tuple(dict.fromkeys(warnings)),  # drop repeats, keep order

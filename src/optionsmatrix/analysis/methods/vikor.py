@@ -45,9 +45,10 @@ def _spread_term(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def q_index(s: np.ndarray, r: np.ndarray, v: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Q = v·(S − S*)/(S⁻ − S*) + (1 − v)·(R − R*)/(R⁻ − R*) per row; returns (Q, S all tied, R all tied)."""
-    s_term, s_flat = _spread_term(s)
-    r_term, r_flat = _spread_term(r)
-    return v * s_term + (1 - v) * r_term, s_flat, r_flat
+    k = s.shape[0]
+    # S and R rows in one pass: _spread_term works row by row, and each numpy call costs more than its rows.
+    terms, flat = _spread_term(np.concatenate((s, r)))
+    return v * terms[:k] + (1 - v) * terms[k:], flat[:k], flat[k:]
 
 
 def compromise_set(q: np.ndarray, s: np.ndarray, r: np.ndarray, ranked: RankOrder | None = None) -> np.ndarray:

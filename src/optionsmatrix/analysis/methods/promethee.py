@@ -65,8 +65,10 @@ def preference_degrees(
     scores: np.ndarray, is_benefit: np.ndarray, preferences: tuple[PreferenceFunction | None, ...]
 ) -> np.ndarray:
     """P[…, a, b, j] for every ordered pair of options and every criterion; scores are (…, m, n)."""
-    sign = np.where(is_benefit, 1.0, -1.0)
-    differences = (scores[..., :, None, :] - scores[..., None, :, :]) * sign
+    # Signing the scores before subtracting gives the same differences exactly (negation is exact,
+    # and rounding symmetric) with m·n multiplications instead of m²·n.
+    signed = scores * np.where(is_benefit, 1.0, -1.0)
+    differences = signed[..., :, None, :] - signed[..., None, :, :]
     # Plain lists: numpy string arrays and np.unique cost more than the kernels at a seminar's sizes.
     functions = [pf.function if pf is not None else "usual" for pf in preferences]
 

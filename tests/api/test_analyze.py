@@ -28,7 +28,7 @@ from optionsmatrix.analysis import (
     allowed_normalizations,
     rank,
 )
-from optionsmatrix.schemas.analysis import MethodName, NormalizationName, PreferenceName
+from optionsmatrix.schemas.analysis import AnalyzeResponse, MethodName, NormalizationName, PreferenceName
 
 URL = "/api/v1/analyze"
 SCORES = [[3, 4, 5], [2, 5, 1], [4, 3, 4]]
@@ -504,3 +504,48 @@ def test_small_and_large_problems_answer_alike(client, options):
     data = answer.json()
     assert "steps" not in data and data["order"][0] == "Site 0" and data["ranks"][0] == 1
     assert client.post(URL, json={**body, "explain": True}).json()["steps"]
+
+
+@pytest.mark.parametrize("explain", [False, True])
+@pytest.mark.parametrize("method", METHOD_NAMES)
+def test_every_answer_is_exactly_the_documented_response(anonymous, method, explain):
+    # The endpoint writes the core's dict out without the response model: it must still be that model.
+    answer = anonymous.post(URL, json=_body(method, explain=explain))
+
+    documented = AnalyzeResponse.model_validate_json(answer.content)
+    assert json.loads(documented.model_dump_json(exclude_unset=True)) == answer.json()
+    assert ("steps" in answer.json()) is explain
+
+
+@pytest.mark.parametrize(("options", "threaded"), [(20, False), (200, True)])
+def test_a_large_pairwise_problem_ranks_in_a_worker_thread_and_answers_the_same(
+    anonymous, monkeypatch, options, threaded
+):
+    # 200 options × 2 criteria × 200 pairs is past INLINE_CELLS, 20 × 2 × 20 is not.
+    handed_over = []
+
+    async def run_in_threadpool(function, *args):
+        handed_over.append(function)
+        return function(*args)
+
+    monkeypatch.setattr("optionsmatrix.api.analysis.run_in_threadpool", run_in_threadpool)
+    names = [f"Site {i}" for i in range(options)]
+    scores = [[i % 7, (i * 3) % 11] for i in range(options)]
+    body = {
+        "options": names,
+        "criteria": [
+            {"name": "Cost", "direction": "cost", "weight": 1},
+            {"name": "Reach", "direction": "benefit", "weight": 2},
+        ],
+        "scores": scores,
+        "method": "promethee2",
+    }
+
+    result = anonymous.post(URL, json=body).json()
+
+    assert bool(handed_over) is threaded
+    expected = rank(
+        Problem.build(names, ["Cost", "Reach"], scores, ["cost", "benefit"], [1, 2]), "promethee2"
+    ).to_dict()
+    del expected["steps"]
+    assert result == json.loads(json.dumps(expected))

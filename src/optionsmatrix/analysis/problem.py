@@ -7,6 +7,7 @@ which keeps the ranking path as fast as bare numpy.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,9 @@ from .weights import validated_weight_vector
 MAX_MAGNITUDE = 1e100
 MIN_MAGNITUDE = 1e-100
 
+# The bounds of a criterion without a scale: no score is outside them.
+UNBOUNDED = (-np.inf, np.inf)
+
 PREFERENCE_FUNCTIONS = ("usual", "u_shape", "v_shape", "level", "linear", "gaussian")
 
 
@@ -36,7 +40,7 @@ def _threshold(value: object, name: str, owner: str) -> float | None:
     except (TypeError, ValueError):
         message = f"{owner}: threshold {name} must be a number; got {value!r}"
         raise AnalysisError(message, f"preference.{name}", code="threshold_not_number") from None
-    if not np.isfinite(result) or abs(result) > MAX_MAGNITUDE or (result != 0 and abs(result) < MIN_MAGNITUDE):
+    if not math.isfinite(result) or abs(result) > MAX_MAGNITUDE or (result != 0 and abs(result) < MIN_MAGNITUDE):
         raise AnalysisError(
             f"{owner}: threshold {name} must be 0 or a finite number between 1e-100 and 1e100 in magnitude; "
             f"got {number(result)}",
@@ -147,13 +151,12 @@ class Problem:
         direction_tuple = _directions(directions, criterion_names)
         weight_vector = _weights(weights, criterion_names)
         scale_tuple = _scales(scales, criterion_names)
-        _check_scores_inside_scales(matrix, scale_tuple, option_names, criterion_names)
+        bounds = np.array([s if s is not None else UNBOUNDED for s in scale_tuple], dtype=float).reshape(n, 2)
+        _check_scores_inside_scales(matrix, bounds, option_names, criterion_names)
         preference_tuple = _preferences(preferences, criterion_names)
 
         is_benefit = np.array([d is Direction.BENEFIT for d in direction_tuple], dtype=bool)
-        scale_bounds = None
-        if all(s is not None for s in scale_tuple):
-            scale_bounds = np.array(scale_tuple, dtype=float).reshape(n, 2)
+        scale_bounds = bounds if None not in scale_tuple else None
         for array in (matrix, weight_vector, is_benefit, scale_bounds):
             if array is not None:
                 array.setflags(write=False)
@@ -175,6 +178,10 @@ def _names(values: Sequence[str], field_name: str, kind: str, path: Any) -> tupl
         raise AnalysisError(f"'{field_name}' must be a list of {kind} names", field_name, code="names_not_list")
     if len(values) == 0:
         raise AnalysisError(f"at least one {kind} is needed; '{field_name}' is empty", field_name, code="names_empty")
+    names = tuple(values)
+    if all(isinstance(name, str) and name.strip() for name in names) and len(set(names)) == len(names):
+        return names
+    # Something is wrong: find the first name at fault, for the message.
     seen: dict[str, int] = {}
     for index, name in enumerate(values):
         if not isinstance(name, str) or not name.strip():
@@ -205,8 +212,12 @@ def _score_matrix(scores: Any, options: tuple[str, ...], criteria: tuple[str, ..
     if matrix.shape != (m, n):
         got = "×".join(str(s) for s in matrix.shape) or "a single number"
         raise AnalysisError(f"'scores' has shape {got}; expected {expected}", "scores", code="scores_wrong_shape")
-    not_finite = ~np.isfinite(matrix)
     magnitude = np.abs(matrix)
+    tiny = magnitude < MIN_MAGNITUDE
+    # NaN fails the first test too. Only when a test fails is the cell at fault looked for.
+    if magnitude.max() <= MAX_MAGNITUDE and not (tiny.any() and matrix[tiny].any()):
+        return matrix
+    not_finite = ~np.isfinite(matrix)
     out_of_range = (magnitude > MAX_MAGNITUDE) | ((magnitude < MIN_MAGNITUDE) & (matrix != 0))
     for mask, rule in (
         (not_finite, "scores must be finite numbers"),
@@ -241,12 +252,17 @@ def _per_criterion(values: Any, field_name: str, criteria: tuple[str, ...]) -> l
     return list(values)
 
 
+# What `Direction(value)` looks up first, without the cost of an Enum call per criterion.
+_DIRECTIONS: dict[object, Direction] = {d.value: d for d in Direction}
+
+
 def _directions(directions: Sequence[Direction | str], criteria: tuple[str, ...]) -> tuple[Direction, ...]:
     result = []
     for j, value in enumerate(_per_criterion(directions, "directions", criteria)):
         try:
-            result.append(Direction(value))
-        except ValueError:
+            known = _DIRECTIONS.get(value)
+            result.append(known if known is not None else Direction(value))
+        except (TypeError, ValueError):
             raise AnalysisError(
                 f"criterion '{criteria[j]}' has direction {value!r}; expected 'benefit' or 'cost'",
                 f"criteria[{j}].direction",
@@ -276,21 +292,22 @@ def _scales(
             result.append(None)
             continue
         try:
-            low, high = (float(v) for v in scale)
+            low, high = scale
+            low, high = float(low), float(high)
         except (TypeError, ValueError):
             raise AnalysisError(
                 f"the scale of criterion '{criteria[j]}' must be a pair (min, max) of numbers; got {scale!r}",
                 f"criteria[{j}].scale_min",
                 code="scale_not_pair",
             ) from None
-        for bound, value in (("scale_min", low), ("scale_max", high)):
-            if not np.isfinite(value) or abs(value) > MAX_MAGNITUDE:
-                raise AnalysisError(
-                    f"criterion '{criteria[j]}' has {bound} {number(value)}; it must be a finite number of "
-                    "magnitude at most 1e100",
-                    f"criteria[{j}].{bound}",
-                    code="scale_not_finite",
-                )
+        if not (abs(low) <= MAX_MAGNITUDE and abs(high) <= MAX_MAGNITUDE):  # NaN and infinity fail it too
+            bound, value = ("scale_min", low) if not abs(low) <= MAX_MAGNITUDE else ("scale_max", high)
+            raise AnalysisError(
+                f"criterion '{criteria[j]}' has {bound} {number(value)}; it must be a finite number of "
+                "magnitude at most 1e100",
+                f"criteria[{j}].{bound}",
+                code="scale_not_finite",
+            )
         if not low < high:
             raise AnalysisError(
                 f"criterion '{criteria[j]}' has scale {number(low)}–{number(high)}; scale_min must be less than "
@@ -303,15 +320,10 @@ def _scales(
 
 
 def _check_scores_inside_scales(
-    matrix: np.ndarray,
-    scales: tuple[tuple[float, float] | None, ...],
-    options: tuple[str, ...],
-    criteria: tuple[str, ...],
+    matrix: np.ndarray, bounds: np.ndarray, options: tuple[str, ...], criteria: tuple[str, ...]
 ) -> None:
-    if all(s is None for s in scales):
-        return
-    low = np.array([s[0] if s is not None else -np.inf for s in scales])
-    high = np.array([s[1] if s is not None else np.inf for s in scales])
+    """`bounds` is n×2 (min, max), ±infinity for a criterion without a scale."""
+    low, high = bounds[:, 0], bounds[:, 1]
     outside = (matrix < low) | (matrix > high)
     if outside.any():
         i, j = (int(k) for k in np.argwhere(outside)[0])

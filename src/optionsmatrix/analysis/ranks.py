@@ -26,6 +26,11 @@ def are_tied(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray | bool:
     return np.abs(np.subtract(a, b)) <= TIE_TOLERANCE * scale
 
 
+def tied(a: float, b: float) -> bool:
+    """The tie rule on two Python floats: `are_tied`'s arithmetic without numpy's cost per call."""
+    return abs(a - b) <= TIE_TOLERANCE * max(1.0, abs(a), abs(b))
+
+
 @dataclass(frozen=True, eq=False)
 class RankOrder:
     ranks: np.ndarray  # int, 1 = best, per option in input order
@@ -38,15 +43,20 @@ def competition_ranks(scores: np.ndarray, higher_is_better: bool = True) -> Rank
     keys = -scores if higher_is_better else scores
     by_score = np.argsort(keys, kind="stable")
     ordered = scores[by_score]
-    new_group = np.ones(m, dtype=bool)
-    new_group[1:] = ~are_tied(ordered[1:], ordered[:-1])
-    group = np.cumsum(new_group) - 1
-    # Competition rank of a group = 1 + its first position in sorted order.
-    group_rank = np.flatnonzero(new_group) + 1
+    # are_tied on sorted neighbours, each magnitude taken once.
+    magnitude = np.abs(ordered)
+    scale = np.maximum(1.0, np.maximum(magnitude[1:], magnitude[:-1]))
+    tied_to_previous = np.abs(ordered[1:] - ordered[:-1]) <= TIE_TOLERANCE * scale
     ranks = np.empty(m, dtype=np.int64)
-    ranks[by_score] = group_rank[group]
-    # Within a group, list options in input order (a near-tie may have sorted them otherwise).
-    order = by_score[np.lexsort((by_score, group))]
+    if not tied_to_previous.any():  # the usual case: sorted order is the ranking
+        ranks[by_score] = np.arange(1, m + 1)
+        return RankOrder(ranks, by_score)
+    # Each sorted position takes the first position of its group: competition rank - 1.
+    first = np.maximum.accumulate(np.where(np.concatenate(([False], tied_to_previous)), 0, np.arange(m)))
+    ranks[by_score] = first + 1
+    # Within a group, list options in input order (a near-tie may have sorted them otherwise):
+    # sort by (group, option index), packed into one integer.
+    order = np.sort(first * m + by_score) % m
     return RankOrder(ranks, order)
 
 

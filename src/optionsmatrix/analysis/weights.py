@@ -82,16 +82,15 @@ def validated_weight_vector(values: object, field: str, labels: Sequence[str] | 
     weights = _as_vector(values, field, "one non-negative weight per criterion")
     if weights.size == 0:
         raise AnalysisError(f"'{field}' is empty; give at least one weight", field, code="weights_empty")
-    bad = ~np.isfinite(weights) | (weights < 0)
-    if bad.any():
-        j = int(np.argmax(bad))
+    largest = weights.max()
+    if not (weights.min() >= 0 and largest < np.inf):  # NaN fails it too
+        j = int(np.argmax(~np.isfinite(weights) | (weights < 0)))
         who = f"the weight of criterion '{labels[j]}'" if labels is not None else f"'{field}[{j}]'"
         raise AnalysisError(
             f"{who} is {number(weights[j])}; weights must be finite numbers >= 0",
             f"{field}[{j}]",
             code="weight_negative",
         )
-    largest = weights.max()
     if largest == 0:
         raise AnalysisError(
             f"weights must not all be zero (all {weights.size} are 0); give at least one criterion a positive weight",

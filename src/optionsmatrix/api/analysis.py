@@ -10,7 +10,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Body, Response
+from pydantic_core import to_json
+from starlette.concurrency import run_in_threadpool
 
+from optionsmatrix.analysis import METHODS
 from optionsmatrix.api.analysis_examples import ANALYZE_EXAMPLES, WEIGHTS_EXAMPLES
 from optionsmatrix.api.responses import TOO_LARGE, UNPROCESSABLE, responses
 from optionsmatrix.api.routing import api_router
@@ -46,13 +49,21 @@ ANALYSIS_ERRORS = responses(TOO_LARGE, UNPROCESSABLE) | {
 }
 
 
+# Ranking a problem of up to this many cells (options × criteria, once more × options for a
+# method comparing every pair) takes a millisecond at most, about as long as parsing the body,
+# which FastAPI does on the event loop anyway. So it runs there too, sparing the CPU of a hop to
+# a worker thread and back (issue 14). Larger ones go to a thread, where a 200-option PROMETHEE
+# (tens of milliseconds) cannot hold up other requests.
+INLINE_CELLS = 50_000
+
+
 @router.post(
     "/analyze",
     response_model=AnalyzeResponse,
     response_model_exclude_unset=True,  # `steps` appears only when explained
     responses=ANALYSIS_ERRORS,
 )
-def analyze(body: Annotated[AnalyzeRequest, Body(openapi_examples=ANALYZE_EXAMPLES)]) -> Response:
+async def analyze(body: Annotated[AnalyzeRequest, Body(openapi_examples=ANALYZE_EXAMPLES)]) -> Response:
     """Rank options scored against weighted criteria with one method, without storing anything.
 
     Methods: `wsm` (weighted sum), `wpm` (weighted product), `topsis`, `vikor`
@@ -64,16 +75,26 @@ def analyze(body: Annotated[AnalyzeRequest, Body(openapi_examples=ANALYZE_EXAMPL
 
     At most 200 options and 50 criteria. Formulas and references: docs/methods.md.
     """
-    answer = _analyze(body)
-    # Validated once, here, and sent as it is: FastAPI would validate and serialise the model a second time.
-    return Response(answer.model_dump_json(exclude_unset=True), media_type="application/json")
+    if _cells(body) <= INLINE_CELLS:
+        return _answer(body)
+    return await run_in_threadpool(_answer, body)
 
 
-def _analyze(body: AnalyzeRequest) -> AnalyzeResponse:
+def _cells(body: AnalyzeRequest) -> int:
+    m, n = len(body.options), len(body.criteria)
+    cells = m * n * (m if METHODS[body.method].pairwise else 1)
+    # Every intermediate table is sent as well: several times the numbers to write out.
+    return cells * 8 if body.explain else cells
+
+
+def _answer(body: AnalyzeRequest) -> Response:
+    # The core's dict holds only JSON types, keyed in AnalyzeResponse's field order, and is written
+    # out as it is: building and validating the model (and FastAPI's second pass over it) cost
+    # as much as the ranking. tests/api/test_analyze.py checks answers against AnalyzeResponse.
     result = rank_request(body).to_dict()
     if not body.explain:
-        del result["steps"]  # unset, so that `exclude_unset` leaves it out
-    return AnalyzeResponse(**result)
+        del result["steps"]  # documented as present only when explained
+    return Response(to_json(result), media_type="application/json")
 
 
 @router.post("/weights", response_model=WeightsResponse, responses=ANALYSIS_ERRORS)

@@ -44,6 +44,9 @@ def _request_field(field: str) -> str:
 def problem_of(body: AnalyzeRequest) -> Problem:
     """Build (and so validate) the core's Problem from a request body."""
     criteria = body.criteria
+    preferences = None  # 'usual' everywhere, without checking n empty entries
+    if any(c.preference is not None for c in criteria):
+        preferences = [c.preference.model_dump() if c.preference is not None else None for c in criteria]
     try:
         return Problem.build(
             options=body.options,
@@ -52,7 +55,7 @@ def problem_of(body: AnalyzeRequest) -> Problem:
             directions=[c.direction for c in criteria],
             weights=[c.weight for c in criteria],
             scales=[c.scale for c in criteria],
-            preferences=[c.preference.model_dump() if c.preference is not None else None for c in criteria],
+            preferences=preferences,
         )
     except AnalysisError as error:
         raise AnalysisError(error.message, _request_field(error.field or ""), code=error.code) from None

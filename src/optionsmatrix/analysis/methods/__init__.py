@@ -83,8 +83,12 @@ def _params(spec: MethodSpec, params: Mapping[str, Any] | None) -> dict[str, flo
 def _check_finite(method: str, output: MethodOutput) -> None:
     """Last guard: a non-finite number here is a bug, never an input problem."""
     arrays = [("scores", output.scores), *output.details.items(), *output.steps.items()]
-    for name, value in arrays:
-        if isinstance(value, np.ndarray) and value.dtype.kind == "f" and not np.isfinite(value).all():
+    floats = [(name, value) for name, value in arrays if isinstance(value, np.ndarray) and value.dtype.kind == "f"]
+    # One test over everything; only when it fails is the culprit named.
+    if np.isfinite(np.concatenate([value.ravel() for _, value in floats])).all():
+        return
+    for name, value in floats:
+        if not np.isfinite(value).all():
             raise FloatingPointError(f"internal error: method '{method}' produced a non-finite '{name}'")
 
 
@@ -118,7 +122,7 @@ def rank(
     )
     output = _run(spec, given)
     scores = output.scores[0]
-    ranked = competition_ranks(scores, spec.higher_is_better)
+    ranked = output.ranked if output.ranked is not None else competition_ranks(scores, spec.higher_is_better)
     warnings = list(output.warnings)
     if problem.scores.shape[0] == 1:
         warnings.append(SINGLE_OPTION_WARNING)
@@ -130,7 +134,7 @@ def rank(
         criteria=problem.criteria,
         scores=scores,
         ranks=ranked.ranks,
-        order=tuple(problem.options[i] for i in ranked.order),
+        order=tuple([problem.options[i] for i in ranked.order.tolist()]),
         details=output.details,
         steps=output.steps,
         warnings=tuple(dict.fromkeys(warnings)),  # drop repeats, keep order

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..errors import AnalysisError, number
 from ..problem import Problem
+from ..ranks import RankOrder
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ class MethodOutput:
     details: dict[str, np.ndarray | tuple[str, ...]] = field(default_factory=dict)
     steps: dict[str, np.ndarray] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    # The ranking of scores[0], when the method made it itself (VIKOR does, for its compromise set).
+    ranked: RankOrder | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,8 @@ class MethodSpec:
     default_normalization: Callable[[Problem], str] | None = None
     raw_scores_note: str = ""  # with no normalisation: how the scores are used instead
     parameters: tuple[Parameter, ...] = ()
+    # Compares every pair of options: time and memory grow with options² × criteria, not options × criteria.
+    pairwise: bool = False
     # Titles of the named steps, for "show the working": key -> (title, explanation).
     # "per_criterion" and "per_option" title the tables gathered from 1-D steps.
     step_titles: Mapping[str, tuple[str, str]] = field(default_factory=dict)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..problem import Problem
-from ..ranks import TIE_TOLERANCE, are_tied, competition_ranks
+from ..ranks import TIE_TOLERANCE, RankOrder, are_tied, competition_ranks, tied
 from .spec import MethodInput, MethodOutput, MethodSpec, Parameter, weighted_sum
 
 DEFAULT_V = 0.5
@@ -45,29 +45,30 @@ def _spread_term(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def q_index(s: np.ndarray, r: np.ndarray, v: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Q = v·(S − S*)/(S⁻ − S*) + (1 − v)·(R − R*)/(R⁻ − R*) per row; returns (Q, S all tied, R all tied)."""
-    s_term, s_flat = _spread_term(s)
-    r_term, r_flat = _spread_term(r)
-    return v * s_term + (1 - v) * r_term, s_flat, r_flat
+    k = s.shape[0]
+    # S and R rows in one pass: _spread_term works row by row, and each numpy call costs more than its rows.
+    terms, flat = _spread_term(np.concatenate((s, r)))
+    return v * terms[:k] + (1 - v) * terms[k:], flat[:k], flat[k:]
 
 
-def compromise_set(q: np.ndarray, s: np.ndarray, r: np.ndarray) -> np.ndarray:
+def compromise_set(q: np.ndarray, s: np.ndarray, r: np.ndarray, ranked: RankOrder | None = None) -> np.ndarray:
     """Indices of the compromise solution(s), best Q first (Opricovic & Tzeng 2004).
 
     C1 acceptable advantage: Q(a'') − Q(a') ≥ DQ = 1/(m − 1).
     C2 acceptable stability: a' is also best (or tied best) by S or by R.
     Both hold: {a'}. C1 fails: a', a'', …, a^(M) with Q(a^(M)) − Q(a') < DQ.
     Only C2 fails: {a', a''}. Comparisons use the ranking tie tolerance so a
-    gap of exactly DQ is not lost to rounding.
+    gap of exactly DQ is not lost to rounding. `ranked` is Q's ranking when already made.
     """
     m = q.shape[0]
-    order = competition_ranks(q, higher_is_better=False).order
+    order = (ranked if ranked is not None else competition_ranks(q, higher_is_better=False)).order
     if m == 1:
         return order
     dq = 1.0 / (m - 1)
     gaps = q[order] - q[order[0]]
-    first = order[0]
+    first = int(order[0])
     advantage = gaps[1] >= dq - TIE_TOLERANCE
-    stable = bool(are_tied(s[first], s.min()) or are_tied(r[first], r.min()))
+    stable = tied(float(s[first]), float(s.min())) or tied(float(r[first]), float(r.min()))
     if advantage and stable:
         return order[:1]
     if not advantage:
@@ -84,7 +85,8 @@ def run(given: MethodInput) -> MethodOutput:
     q, s_flat, r_flat = q_index(s, r, v)
     if not given.single:
         return MethodOutput(q)
-    chosen = compromise_set(q[0], s[0], r[0])
+    ranked = competition_ranks(q[0], higher_is_better=False)
+    chosen = compromise_set(q[0], s[0], r[0], ranked)
     warnings = _warnings(problem, flat[0, 0], bool(s_flat[0]), bool(r_flat[0]), v)
     details = {"S": s[0], "R": r[0], "Q": q[0], "compromise_set": tuple(problem.options[i] for i in chosen)}
     steps: dict[str, np.ndarray] = {}
@@ -98,7 +100,7 @@ def run(given: MethodInput) -> MethodOutput:
             "R": r[0],
             "Q": q[0],
         }
-    return MethodOutput(q, details, steps, warnings)
+    return MethodOutput(q, details, steps, warnings, ranked)
 
 
 def _warnings(problem: Problem, flat: np.ndarray, s_flat: bool, r_flat: bool, v: float) -> tuple[str, ...]:

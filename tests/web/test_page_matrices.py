@@ -130,13 +130,16 @@ def test_a_kept_matrix_costs_one_short_query(app, client, make_matrix, path):
     assert len(reads) == 1 and "matrix.version" in reads[0], statements
 
 
-def test_kept_matrices_stay_within_their_capacity(app, client, make_matrix, monkeypatch):
+def test_kept_matrices_stay_within_their_capacity(app, client, make_matrix):
     from optionsmatrix.services.page_matrices import PageMatrices
 
     kept = PageMatrices(capacity=40)  # each test matrix weighs (3 + 1) × (2 + 1) = 12
-    monkeypatch.setattr(app.state, "page_matrices", kept)
-    ids = [make_matrix(title=f"Library {n}")["id"] for n in range(5)]
-    for matrix_id in ids:
-        assert f"Library {ids.index(matrix_id)}" in _page(client, matrix_id)
-    assert len(kept) == 3 and kept.weight == 36
-    assert "Library 0" in _page(client, ids[0])  # dropped earlier, loaded again
+    shared, app.state.page_matrices = app.state.page_matrices, kept
+    try:
+        ids = [make_matrix(title=f"Library {n}")["id"] for n in range(5)]
+        for number, matrix_id in enumerate(ids):
+            assert f"Library {number}" in _page(client, matrix_id)
+        assert len(kept) == 3 and kept.weight == 36
+        assert "Library 0" in _page(client, ids[0])  # dropped earlier, loaded again
+    finally:
+        app.state.page_matrices = shared

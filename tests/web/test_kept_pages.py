@@ -104,12 +104,25 @@ def test_logged_in_pages_are_never_stored_by_browsers(client, anonymous):
     assert "cache-control" not in anonymous.get("/").headers
 
 
-def test_kept_pages_are_bounded():
-    pages = KeptPages(size=3)
+def test_kept_pages_stay_within_their_budget_of_characters():
+    pages = KeptPages(budget=100)
     for number in range(10):
-        pages.put(("page", number), f"page {number}")
-    assert pages.get(("page", 0)) is None and pages.get(("page", 9)) == "page 9"
-    assert sum(pages.get(("page", n)) is not None for n in range(10)) == 3
+        pages.put(("page", number), f"page {number}".ljust(20))
+    assert pages.get(("page", 0)) is None and pages.get(("page", 9)) is not None
+    assert pages.kept == 100 and sum(pages.get(("page", n)) is not None for n in range(10)) == 5
+    pages.put(("large",), "x" * 26)  # over a quarter of the budget: rendered each time instead
+    assert pages.get(("large",)) is None
+
+
+def test_a_flood_of_made_up_host_headers_keeps_little(app, anonymous):
+    """Each Host header is its own key (links are absolute): a client inventing long ones must not fill memory."""
+    app.state.kept_pages = KeptPages()
+    for number in range(60):
+        host = f"h{number}-" + "x" * 20_000
+        assert anonymous.get("/", headers={"Host": host}).status_code == 200
+    assert app.state.kept_pages.kept <= 4_000_000
+    table = app.state.url_table
+    assert all(len(key[0]) <= 100 for key in table._absolute)  # long base URLs are never remembered
 
 
 def test_the_kept_page_is_the_page_rendered_afresh(app, client, session: Session, make_matrix):
@@ -118,3 +131,28 @@ def test_the_kept_page_is_the_page_rendered_afresh(app, client, session: Session
     fresh = client.get("/").text
     kept = client.get("/").text
     assert kept == fresh and "&lt;b&gt;bold&lt;/b&gt; &amp; more" in kept
+
+
+def test_the_list_holds_one_connection_at_a_time(app, client, make_matrix):
+    """Admission counts one pooled connection per request (core/db.py); the stamp must not take a second."""
+    from sqlalchemy import event
+
+    make_matrix()
+    out, most = [0], [0]
+
+    def checkout(*_args) -> None:  # noqa: ANN002
+        out[0] += 1
+        most[0] = max(most[0], out[0])
+
+    def checkin(*_args) -> None:  # noqa: ANN002
+        out[0] -= 1
+
+    event.listen(app.state.engine, "checkout", checkout)
+    event.listen(app.state.engine, "checkin", checkin)
+    try:
+        for _ in range(2):  # rendered, then kept; logged in, so the login lookup holds a connection first
+            assert client.get("/").status_code == 200
+    finally:
+        event.remove(app.state.engine, "checkout", checkout)
+        event.remove(app.state.engine, "checkin", checkin)
+    assert most[0] == 1

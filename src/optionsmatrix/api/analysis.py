@@ -50,7 +50,7 @@ ANALYSIS_ERRORS = responses(TOO_LARGE, UNPROCESSABLE) | {
 
 
 # Ranking a problem of up to this many cells (options × criteria, once more × options for a
-# method comparing every pair) takes a millisecond at most, about as long as parsing the body,
+# method comparing every pair) takes 2 ms at most, about as long as parsing its body,
 # which FastAPI does on the event loop anyway. So it runs there too, sparing the CPU of a hop to
 # a worker thread and back (issue 14). Larger ones go to a thread, where a 200-option PROMETHEE
 # (tens of milliseconds) cannot hold up other requests.

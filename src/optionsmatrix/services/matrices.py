@@ -7,7 +7,6 @@ from functools import partial
 from typing import NamedTuple
 
 from sqlalchemy import func
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from optionsmatrix.core.db import write_transaction
@@ -90,7 +89,7 @@ _CATALOG_STAMP = select(
 ).select_from(Matrix)
 
 
-def catalog_stamp(engine: Engine) -> tuple[object, ...]:
+def catalog_stamp(session: Session) -> tuple[object, ...]:
     """Numbers that change whenever anything the matrix list shows changes, in any worker.
 
     The list shows matrices' titles, descriptions, visibility, owners and
@@ -101,9 +100,16 @@ def catalog_stamp(engine: Engine) -> tuple[object, ...]:
     ids (PostgreSQL never reuses an id) or, where SQLite gives the deleted
     id out again, the newest creation and update times (the new matrix's).
     One aggregate over the matrix table, much cheaper than the list itself,
-    on a plain connection: an ORM session's bookkeeping cost as much again.
+    and past the ORM, whose bookkeeping cost as much again: on the
+    connection the session already holds (a login was looked up), else on
+    one of its own, given back before the session takes one. Either way a
+    request holds one connection at a time (core/db.py counts on it). Read
+    before the list, and at READ COMMITTED on PostgreSQL, a list is never
+    kept under a newer stamp than its own.
     """
-    with engine.connect() as connection:
+    if session.in_transaction():
+        return tuple(session.connection().execute(_CATALOG_STAMP).one())
+    with session.get_bind().connect() as connection:
         return tuple(connection.execute(_CATALOG_STAMP).one())
 
 

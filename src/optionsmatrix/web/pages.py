@@ -30,7 +30,7 @@ def _list_context(session, actor, **extra: object) -> dict[str, object]:  # noqa
 @router.get("/", name="matrix_list")
 def matrix_list(request: Request, session: SessionDep, actor: WebActor) -> Response:
     # The busiest page: rendered again only when the list may have changed (services/matrices.py).
-    stamp = matrices.catalog_stamp(request.app.state.engine)  # its connection is back before the list's query
+    stamp = matrices.catalog_stamp(session)
     return render_kept(request, "matrices/list.html", stamp, lambda: _list_context(session, actor))
 
 

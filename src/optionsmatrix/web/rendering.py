@@ -97,12 +97,15 @@ class KeptPages:
 
     The key must name everything the page shows but the CSRF token, which
     differs per browser: a page is kept with a stand-in where the token goes,
-    and each answer puts its own in. Bounded: keys hold client-sent values
-    (the Host header through `base_url`).
+    and each answer puts its own in. Bounded by the characters kept, not by
+    pages: keys hold what clients send (the Host header, through `base_url`),
+    and a page's links repeat it; a page over a quarter of the budget is
+    rendered each time instead.
     """
 
-    def __init__(self, size: int = 256) -> None:
-        self._size = size
+    def __init__(self, budget: int = 4_000_000) -> None:
+        self._budget = budget
+        self._kept = 0
         self._pages: OrderedDict[Hashable, str] = OrderedDict()
         self._lock = threading.Lock()  # requests run in several threads
 
@@ -114,10 +117,20 @@ class KeptPages:
             return page
 
     def put(self, key: Hashable, page: str) -> None:
+        if len(page) > self._budget // 4:
+            return
         with self._lock:
+            earlier = self._pages.pop(key, None)
+            self._kept += len(page) - (len(earlier) if earlier is not None else 0)
             self._pages[key] = page
-            while len(self._pages) > self._size:
-                self._pages.popitem(last=False)
+            while self._kept > self._budget:
+                _, dropped = self._pages.popitem(last=False)
+                self._kept -= len(dropped)
+
+    @property
+    def kept(self) -> int:
+        """Characters kept, all pages together."""
+        return self._kept
 
 
 # Not a token anyone could be given (those are URL-safe base64): where each answer's own token goes.

@@ -21,8 +21,10 @@ from starlette.datastructures import URL, URLPath
 from starlette.requests import Request
 from starlette.routing import Mount, NoMatchFound, replace_params
 
-# Addresses remembered per app (several per matrix and session); past this the table starts again.
-MAX_REMEMBERED = 20_000
+# Addresses remembered per app (a few per matrix and session); past this the table starts again. The
+# base URL comes from the client's Host header: a long one is not remembered, so at most about 2 MB is.
+MAX_REMEMBERED = 4_096
+MAX_REMEMBERED_BASE = 100
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,12 @@ class UrlTable:
 
     def absolute(self, base_url: URL, name: str, /, **path_params: Any) -> URL:  # noqa: ANN401
         """`path_for` made absolute, remembered: a page asks for the same dozen addresses every time."""
+        base = str(base_url)
+        if len(base) > MAX_REMEMBERED_BASE:  # a Host header no browser sends: answer, remember nothing
+            return self.path_for(name, **path_params).make_absolute_url(base_url=base_url)
         try:
             # With each value's type: 1, 1.0 and True are equal keys but may not format alike.
-            key = (str(base_url), name, *sorted((k, type(v), v) for k, v in path_params.items()))
+            key = (base, name, *sorted((k, type(v), v) for k, v in path_params.items()))
             return self._absolute[key]
         except TypeError:  # a parameter that cannot be a key: answer without remembering
             return self.path_for(name, **path_params).make_absolute_url(base_url=base_url)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Request
 from pydantic import BeforeValidator
@@ -15,6 +15,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.convertors import StringConvertor, register_url_convertor
 
 from optionsmatrix.core.db import database_unreachable
+
+T = TypeVar("T")
 
 # Ids are 32-bit integers in both databases; a larger one cannot exist, and
 # passing it through would overflow PostgreSQL's integer type.
@@ -53,6 +55,19 @@ def _close(session: Session) -> None:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+async def quick_read(request: Request, read: Callable[..., T], *args: Any) -> T:  # noqa: ANN401
+    """`read(*args)`: a read of a few microseconds, such as one aggregate row.
+
+    On SQLite that is a call into a library in this process, made where we
+    are: the trip to a worker thread and back cost more than the read. Over
+    a network (PostgreSQL) it goes to a worker thread, so that the event
+    loop never waits on the database.
+    """
+    if request.app.state.local_database:
+        return read(*args)
+    return await run_in_threadpool(read, *args)
 
 
 _DIGITS = re.compile(r"[0-9]+")

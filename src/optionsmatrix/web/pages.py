@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
-from optionsmatrix.http.deps import SessionDep
+from optionsmatrix.http.deps import SessionDep, quick_read
 from optionsmatrix.schemas.matrices import MatrixCreate
 from optionsmatrix.services import matrices, seminars
 from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import EditablePageMatrix, LoggedIn, PageMatrix, PageMatrixId, read_page_matrix
 from optionsmatrix.web.forms import SubmittedForm, parse_form
 from optionsmatrix.web.guard import WebActor, page_router
-from optionsmatrix.web.rendering import is_htmx, render, render_kept
+from optionsmatrix.web.rendering import is_htmx, kept_page, render, render_kept
 from optionsmatrix.web.scoring.form import evaluate
 from optionsmatrix.web.scoring.view import render_presentation, wants_presentation
 
@@ -28,10 +31,15 @@ def _list_context(session, actor, **extra: object) -> dict[str, object]:  # noqa
 
 
 @router.get("/", name="matrix_list")
-def matrix_list(request: Request, session: SessionDep, actor: WebActor) -> Response:
-    # The busiest page: rendered again only when the list may have changed (services/matrices.py).
-    stamp = matrices.catalog_stamp(session)
-    return render_kept(request, "matrices/list.html", stamp, lambda: _list_context(session, actor))
+async def matrix_list(request: Request, session: SessionDep, actor: WebActor) -> Response:
+    # The busiest page: rendered again only when the list may have changed (services/matrices.py),
+    # and while it holds, answered without a trip to a worker thread on SQLite (http/deps.py).
+    stamp = await quick_read(request, matrices.catalog_stamp, session)
+    kept = kept_page(request, "matrices/list.html", stamp)
+    if kept is not None:
+        return kept
+    context = partial(_list_context, session, actor)
+    return await run_in_threadpool(render_kept, request, "matrices/list.html", stamp, context)
 
 
 @router.get("/matrices", include_in_schema=False)

@@ -146,18 +146,31 @@ def render_kept(
     is looking and the address it is served at (both added here); `context`
     is only built when the page is not kept.
     """
-    actor = getattr(request.state, "actor", None)
-    instructor = actor.instructor if actor is not None else None
+    kept = kept_page(request, page, key)
+    if kept is not None:
+        return kept
+    full_context = {"request": request, "actor": request.state.actor, "csrf_token": _TOKEN_STAND_IN, **context()}
+    body = templates.get_template(page).render(full_context)
+    request.app.state.kept_pages.put(_full_key(request, page, key), body)
+    return _answer_kept(request, body)
+
+
+def kept_page(request: Request, page: str, key: Hashable) -> HTMLResponse | None:
+    """The answer `render_kept` would give, if the page is kept: no rendering, no database."""
+    body = request.app.state.kept_pages.get(_full_key(request, page, key))
+    return _answer_kept(request, body) if body is not None else None
+
+
+def _full_key(request: Request, page: str, key: Hashable) -> Hashable:
+    instructor = request.state.actor.instructor
     viewer = None if instructor is None else (instructor.id, instructor.email, instructor.is_admin)
-    full_key = (page, key, viewer, str(request.base_url))
-    kept: KeptPages = request.app.state.kept_pages
-    body = kept.get(full_key)
-    if body is None:
-        full_context = {"request": request, "actor": actor, "csrf_token": _TOKEN_STAND_IN, **context()}
-        body = templates.get_template(page).render(full_context)
-        kept.put(full_key, body)
-    token = getattr(request.state, "csrf_token", "")
-    response = HTMLResponse(body.replace(_TOKEN_STAND_IN, token), headers=PRIVATE if instructor is not None else None)
+    return (page, key, viewer, str(request.base_url))
+
+
+def _answer_kept(request: Request, body: str) -> HTMLResponse:
+    token = request.state.csrf_token
+    logged_in = request.state.actor.instructor is not None
+    response = HTMLResponse(body.replace(_TOKEN_STAND_IN, token), headers=PRIVATE if logged_in else None)
     _set_csrf_cookie(request, response)
     return response
 

@@ -65,4 +65,3 @@ def test_a_serving_worker_after_start_and_health_loads_no_migration_or_export_co
     assert sorted(loaded & {"alembic", "mako", "pygments", "openpyxl", "segno"}) == []
     if not ON_POSTGRES:
         assert "psycopg" not in loaded  # only `backup`/`restore` on PostgreSQL need it
-

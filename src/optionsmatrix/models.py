@@ -221,7 +221,6 @@ class Matrix(SQLModel, table=True):
             table.setdefault(option_id, {})[criterion_id] = value
         return table
 
-
     def keep_stored_scores(self, scores: dict[int, dict[int, float]]) -> None:
         """Answer `stored_scores` with `scores` from now on: for a matrix read once and kept, detached
         from its session (services/page_matrices.py), whose scores cannot be read afresh."""

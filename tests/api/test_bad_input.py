@@ -190,3 +190,26 @@ def test_a_body_over_the_limit_gets_one_json_413_with_the_security_headers(clien
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
     assert client.get("/api/v1/matrices").json()["total"] == 0
+
+
+def test_a_content_length_of_non_ascii_digits_is_no_500(app):
+    """Latin-1 b"\\xb2" is "²", which str.isdigit() accepts and int() refuses; uvicorn would refuse it first,
+    but the app must not depend on the server in front of it."""
+    import asyncio
+
+    sent: list[dict] = []
+    scope = {
+        "type": "http", "method": "POST", "path": "/api/v1/analyze", "raw_path": b"/api/v1/analyze",
+        "query_string": b"", "headers": [(b"host", b"x"), (b"content-type", b"application/json"),
+        (b"content-length", b"\xb2")], "client": ("127.0.0.1", 1), "server": ("x", 80), "scheme": "http",
+        "http_version": "1.1", "root_path": "", "app": app, "state": {},
+    }  # fmt: skip
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    assert sent[0]["status"] == 422

@@ -126,7 +126,8 @@ class BodyLimit:
             return
         accepted, announced = self._limits(scope)
         declared = Headers(scope=scope).get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > accepted:
+        # ASCII digits only: str.isdigit() also takes "²" (a Latin-1 byte a server could pass on), which int() refuses.
+        if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > accepted:
             await self.too_large(scope, announced)(scope, receive, send)
             return
 

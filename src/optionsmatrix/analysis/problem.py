@@ -27,7 +27,7 @@ MAX_MAGNITUDE = 1e100
 MIN_MAGNITUDE = 1e-100
 
 # The bounds of a criterion without a scale: no score is outside them.
-UNBOUNDED = (-np.inf, np.inf)
+UNBOUNDED = (-math.inf, math.inf)
 
 PREFERENCE_FUNCTIONS = ("usual", "u_shape", "v_shape", "level", "linear", "gaussian")
 

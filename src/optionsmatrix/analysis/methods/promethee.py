@@ -12,13 +12,15 @@ The pairs are one (m × m × n) difference tensor: memory grows with m²·n.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..problem import PREFERENCE_FUNCTIONS, PreferenceFunction
 from .spec import MethodInput, MethodOutput, MethodSpec, weighted_sum
 
-Kernel = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+if TYPE_CHECKING:  # not at run time: defining it would load numpy before anything ranks (deferred.py)
+    Kernel = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 
 def _usual(d: np.ndarray, _q: np.ndarray, _p: np.ndarray, _s: np.ndarray) -> np.ndarray:

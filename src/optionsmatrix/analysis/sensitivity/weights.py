@@ -39,7 +39,7 @@ CHUNK_ELEMENTS = 2_000_000  # weighted tables of m × n numbers ranked at once, 
 LINEAR_IN_WEIGHTS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "wsm": lambda scores: scores,
     "promethee2": lambda scores: scores,
-    "wpm": np.log,
+    "wpm": lambda scores: np.log(scores),
 }
 
 

@@ -248,3 +248,23 @@ def test_upgrading_from_0005_adds_an_empty_score_table_that_cascades_and_downgra
         assert "score" not in inspect(connection).get_table_names()
         assert connection.execute(text("SELECT name FROM option")).scalars().all() == ["Cut spending"]
     engine.dispose()
+
+
+def test_partial_indexes_keep_their_condition_on_postgresql():
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateIndex
+
+    create_db_engine("postgresql://nobody@127.0.0.1:1/nothing").dispose()  # declares them; connects to nothing
+
+    partial = {
+        str(CreateIndex(index).compile(dialect=postgresql.dialect()))
+        for table in metadata.tables.values()
+        for index in table.indexes
+        if index.dialect_options["sqlite"]["where"] is not None
+    }
+    assert partial == {
+        "CREATE UNIQUE INDEX uq_option_matrix_id_short_name ON option (matrix_id, short_name) WHERE short_name <> ''",
+        "CREATE UNIQUE INDEX uq_criterion_matrix_id_short_name ON criterion (matrix_id, short_name) "
+        "WHERE short_name <> ''",
+        "CREATE UNIQUE INDEX uq_seminar_session_open_join_code ON seminar_session (join_code) WHERE status = 'open'",
+    }

@@ -61,9 +61,27 @@ def _short_name_index(table: str) -> Index:
     header shows one or the other); this is the database's backstop. Partial
     unique indexes work alike on SQLite and PostgreSQL (see seminar_session).
     """
-    where = text("short_name <> ''")
-    return Index(f"uq_{table}_matrix_id_short_name", "matrix_id", "short_name", unique=True,
-                 sqlite_where=where, postgresql_where=where)  # fmt: skip
+    return _partial_unique_index(f"uq_{table}_matrix_id_short_name", "matrix_id", "short_name",
+                                 where="short_name <> ''")  # fmt: skip
+
+
+# Each partial index and its condition. SQLite's copy is declared with the index;
+# PostgreSQL's only when a PostgreSQL engine is made (`declare_postgresql_conditions`),
+# because naming `postgresql_where` loads SQLAlchemy's PostgreSQL dialect, 2 MiB of a
+# worker that serves SQLite (issue 14). Both only shape DDL; migrations write their own.
+_PARTIAL_INDEXES: list[tuple[Index, str]] = []
+
+
+def _partial_unique_index(name: str, *columns: str, where: str) -> Index:
+    index = Index(name, *columns, unique=True, sqlite_where=text(where))
+    _PARTIAL_INDEXES.append((index, where))
+    return index
+
+
+def declare_postgresql_conditions() -> None:
+    """Give every partial index its condition on PostgreSQL too (idempotent)."""
+    for index, where in _PARTIAL_INDEXES:
+        index.dialect_options["postgresql"]["where"] = text(where)
 
 
 def utcnow() -> datetime:
@@ -354,9 +372,8 @@ class SeminarSession(SQLModel, table=True):
         CheckConstraint("status IN ('open', 'closed')", name="status_known"),
         CheckConstraint("weight_mode IN ('fixed', 'participant')", name="weight_mode_known"),
         # A join code names one session among those not closed.
-        Index("uq_seminar_session_open_join_code", "join_code", unique=True,
-              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
-    )  # fmt: skip
+        _partial_unique_index("uq_seminar_session_open_join_code", "join_code", where="status = 'open'"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     owner_id: int = Field(

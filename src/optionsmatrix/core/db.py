@@ -35,6 +35,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from sqlmodel import Session, create_engine
 
 from optionsmatrix.errors import OptionsMatrixError
+from optionsmatrix.models import declare_postgresql_conditions
 
 Backend = Literal["sqlite", "postgresql"]
 
@@ -128,6 +129,7 @@ def create_db_engine(url: str, limits: DatabaseLimits = DEFAULT_LIMITS) -> Engin
         engine = create_engine(url, pool_pre_ping=True, pool_recycle=1800, connect_args=timeout, **pool)
         lock_ms = int(limits.lock_wait * 1000)
         event.listen(engine, "connect", lambda connection, _record: _configure_postgresql(connection, lock_ms))
+        declare_postgresql_conditions()  # the schema as this database holds it (models.py says why here)
     _LOCK_WAIT[engine] = limits.lock_wait
     return engine
 

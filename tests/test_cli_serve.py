@@ -13,6 +13,7 @@ import uvicorn
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from optionsmatrix import cli
+from optionsmatrix.settings import PREPARED_BY_SERVE, Settings
 from tests.conftest import ON_POSTGRES
 
 
@@ -23,6 +24,7 @@ def uvicorn_runs(monkeypatch, databases):
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append((args, kwargs)))
     monkeypatch.setenv("OPTIONSMATRIX_DATABASE_URL", databases.new_url())
     monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)  # uvicorn's own fallback for a None
+    monkeypatch.setenv(PREPARED_BY_SERVE, "")  # restored after the test, whatever `serve` sets
     return calls
 
 
@@ -93,6 +95,15 @@ def test_serve_starts_several_workers_on_postgresql(uvicorn_runs, capsys):
 
     [(_args, kwargs)] = uvicorn_runs
     assert kwargs["workers"] == 3
+
+
+def test_serve_tells_its_workers_that_it_prepared_their_database_and_only_that_one(uvicorn_runs, monkeypatch, capsys):
+    assert cli.main(["serve"]) == 0
+
+    # The workers read their settings from the environment `serve` leaves them.
+    assert Settings.from_env().migrate_on_start is False
+    monkeypatch.setenv("OPTIONSMATRIX_DATABASE_URL", "sqlite:///another.db")
+    assert Settings.from_env().migrate_on_start is True
 
 
 def test_serve_prints_the_one_time_setup_link_of_a_fresh_database_prepared_by_a_child_process(uvicorn_runs, capsys):

@@ -13,6 +13,10 @@ from optionsmatrix.core.db import DatabaseLimits
 from optionsmatrix.limits import MAX_BODY_BYTES, MAX_PARTICIPANTS, MAX_UPLOAD_BYTES
 
 DEFAULT_DATABASE_URL = "sqlite:///optionsmatrix.db"
+# Set by `serve` to the database it has just prepared in a child process (cli/prepare.py)
+# before starting its workers, which then skip the same check: each would otherwise take
+# the migration lock again and configure every ORM mapper before any request needs them.
+PREPARED_BY_SERVE = "OPTIONSMATRIX_PREPARED_BY_SERVE"
 
 
 @dataclass(frozen=True)
@@ -83,5 +87,7 @@ class Settings:
             values["db_concurrency"] = int(os.environ["OPTIONSMATRIX_DB_CONCURRENCY"])
         if os.environ.get("OPTIONSMATRIX_RATE_LIMIT_PER_ADDRESS"):
             values["rate_limit_address_attempts"] = int(os.environ["OPTIONSMATRIX_RATE_LIMIT_PER_ADDRESS"])
+        if os.environ.get(PREPARED_BY_SERVE) == values["database_url"]:
+            values["migrate_on_start"] = False
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -65,7 +65,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from optionsmatrix.cli.logs import log_config
     from optionsmatrix.cli.prepare import PreparationFailed, prepare_in_child
-    from optionsmatrix.settings import Settings
+    from optionsmatrix.settings import PREPARED_BY_SERVE, Settings
 
     if args.database_url:
         # Workers are separate processes that read the environment.
@@ -91,6 +91,7 @@ def _serve(args: argparse.Namespace) -> int:
     except PreparationFailed as error:
         print(f"optionsmatrix: cannot prepare the database: {error}", file=sys.stderr)
         return 1
+    os.environ[PREPARED_BY_SERVE] = settings.database_url  # read by the workers' Settings.from_env
     # Where this start listens, whatever an earlier one stored, unless --base-url says otherwise.
     base_url = prepared.base_url if args.base_url is not None else f"http://{args.host}:{args.port}"
     print(f"optionsmatrix {__version__} is running at {base_url}/", flush=True)

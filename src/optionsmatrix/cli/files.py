@@ -20,11 +20,11 @@ from optionsmatrix.errors import InvalidInput, NotFound, OptionsMatrixError
 from optionsmatrix.limits import MAX_UPLOAD_BYTES
 from optionsmatrix.models import Instructor
 from optionsmatrix.services import accounts, matrix_files, session_files
+from optionsmatrix.services.cell_text import XLSX_MAGIC
 from optionsmatrix.services.documents import BOM, MatrixData, matrix_from_document, parse_json
 from optionsmatrix.services.matrices import get_matrix
 from optionsmatrix.services.seminars import get_snapshot
 from optionsmatrix.services.session_documents import SessionDocument, is_session_document
-from optionsmatrix.services.spreadsheet import XLSX_MAGIC
 
 BAD_INPUT = 2
 _SPREADSHEET_HEADER = re.compile(rb'(\xef\xbb\xbf)?\s*"?option"?\s*([,;\r\n]|$)', re.IGNORECASE)

@@ -7,12 +7,11 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
-from argon2 import PasswordHasher
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from optionsmatrix.core.db import write_transaction
-from optionsmatrix.core.security import digest, new_secret, verify_password
+from optionsmatrix.core.security import Passwords, digest, new_secret, verify_password
 from optionsmatrix.errors import FieldError, InvalidInput, NotFound
 from optionsmatrix.models import AuthToken, Instructor, PasswordLink, as_utc, utcnow
 from optionsmatrix.schemas.text import has_invisible_characters
@@ -57,7 +56,7 @@ def list_instructors(session: Session) -> list[Instructor]:
 
 
 def create_instructor(
-    session: Session, *, email: str, is_admin: bool = False, password: str | None = None, hasher: PasswordHasher
+    session: Session, *, email: str, is_admin: bool = False, password: str | None = None, hasher: Passwords
 ) -> Instructor:
     email = normalize_email(email)
     if password is not None:
@@ -72,7 +71,7 @@ def create_instructor(
     return instructor
 
 
-def authenticate(session: Session, *, email: str, password: str, hasher: PasswordHasher) -> Instructor | None:
+def authenticate(session: Session, *, email: str, password: str, hasher: Passwords) -> Instructor | None:
     instructor = find_by_email(session, email=email)
     stored = instructor.password_hash if instructor is not None and instructor.is_active else None
     if not verify_password(hasher, stored, password):
@@ -165,7 +164,7 @@ def open_password_link(session: Session, *, secret: str) -> PasswordLink | None:
     return link
 
 
-def use_password_link(session: Session, *, link: PasswordLink, password: str, hasher: PasswordHasher) -> Instructor:
+def use_password_link(session: Session, *, link: PasswordLink, password: str, hasher: Passwords) -> Instructor:
     """Set the password, spend the link (once, even against a simultaneous second use) and end old sessions."""
     check_password(password)
     password_hash = hasher.hash(password)  # slow on purpose: outside the write lock
@@ -203,7 +202,7 @@ class FirstRun:
 
 
 def ensure_admin(
-    session: Session, *, email: str, hours: int, hasher: PasswordHasher, issue_link: bool = True
+    session: Session, *, email: str, hours: int, hasher: Passwords, issue_link: bool = True
 ) -> FirstRun | None:
     """With no instructor at all, create the admin; while no admin can log in, issue a link.
 

@@ -14,10 +14,10 @@ import json
 from typing import Literal
 
 from optionsmatrix.schemas import comparisons as shapes
+from optionsmatrix.services.cell_text import neutralise_formula
 from optionsmatrix.services.comparisons import Comparison
 from optionsmatrix.services.documents import BOM, number_text
 from optionsmatrix.services.matrix_files import Download, _safe_file_name, slug
-from optionsmatrix.services.spreadsheet import neutralise_formula
 
 ComparisonFormat = Literal["csv", "json", "xlsx"]
 CONTENT_TYPES: dict[str, str] = {

@@ -22,7 +22,8 @@ from optionsmatrix.limits import MAX_UPLOAD_BYTES
 from optionsmatrix.models import TITLE_MAX, Matrix
 from optionsmatrix.schemas.matrices import MatrixCreate
 from optionsmatrix.schemas.text import TextRuleBroken, clean_label
-from optionsmatrix.services import documents, spreadsheet
+from optionsmatrix.services import documents
+from optionsmatrix.services.cell_text import XLSX_MAGIC
 from optionsmatrix.services.documents import (
     CriterionData,
     FileTooLarge,
@@ -62,6 +63,8 @@ class Download:
 
 
 def export_matrix(matrix: Matrix, *, format: ExportFormat) -> Download:  # noqa: A002
+    from optionsmatrix.services import spreadsheet  # the CSV and XLSX codec, loaded when a file is made (cell_text.py)
+
     data = matrix_data(matrix)
     writer = {"json": documents.write_json, "csv": spreadsheet.write_csv, "xlsx": spreadsheet.write_xlsx}[format]
     return Download(
@@ -110,8 +113,10 @@ def read_file(content: bytes, *, filename: str | None, max_bytes: int = MAX_UPLO
     if len(content) > max_bytes:
         size = f"{max_bytes // (1024 * 1024)} MiB" if max_bytes % (1024 * 1024) == 0 else f"{max_bytes:,} bytes"
         raise FileTooLarge(f"The file is too large: at most {size} may be imported.")
+    from optionsmatrix.services import spreadsheet  # loaded when a file is read (cell_text.py)
+
     extension = (filename or "").rsplit(".", 1)[-1].lower() if filename and "." in filename else ""
-    if content.startswith(spreadsheet.XLSX_MAGIC):
+    if content.startswith(XLSX_MAGIC):
         data = spreadsheet.read_xlsx(content)
     elif content.startswith(_OLE_MAGIC):
         raise file_problem("this is an old-style Excel file (.xls); save it as an Excel workbook (.xlsx) or as CSV")

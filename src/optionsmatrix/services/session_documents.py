@@ -46,6 +46,7 @@ from optionsmatrix.schemas.sessions import (
     WeightMode,
 )
 from optionsmatrix.schemas.text import comparison_key
+from optionsmatrix.services.cell_text import neutralise_formula
 from optionsmatrix.services.documents import (
     BOM,
     FORMAT,
@@ -59,7 +60,6 @@ from optionsmatrix.services.documents import (
     json_path,
     number_text,
 )
-from optionsmatrix.services.spreadsheet import neutralise_formula
 
 KIND = "session"
 MAX_ROUNDS = 10_000  # as the results route reads `?round=`

@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from optionsmatrix.services.cell_text import FORMULA_STARTS
 from optionsmatrix.services.session_export_data import as_utc
-from optionsmatrix.services.spreadsheet import FORMULA_STARTS, column_letter
+from optionsmatrix.services.spreadsheet import column_letter
 
 HEADER_FILL = "DDE4EE"
 INPUT_FILL = "FFF4C2"  # cells meant to be changed, such as the weights

@@ -40,6 +40,7 @@ from optionsmatrix.models import NAME_MAX
 from optionsmatrix.schemas.matrices import Name, ScaleBound, Weight
 from optionsmatrix.schemas.numbers import NotANumber, parse_decimal
 from optionsmatrix.schemas.text import TextRuleBroken, clean_label, comparison_key
+from optionsmatrix.services.cell_text import neutralise_formula, restore_formula
 from optionsmatrix.services.documents import (
     BOM,
     CriterionData,
@@ -72,7 +73,6 @@ MAX_SHEET_ROWS = 5000
 # walk. At about 0.4 s per MiB, this keeps a workbook under 2 s.
 MAX_SHEET_XML_BYTES = 4 * 1024 * 1024
 _PARSED_PART = re.compile(r".*\.(xml|rels)", re.IGNORECASE)
-XLSX_MAGIC = b"PK\x03\x04"
 XLSX_SHEET_TITLE = "Matrix"
 
 _WEIGHT = TypeAdapter(Weight)
@@ -368,25 +368,6 @@ def _delimiter(header_line: str) -> str:
         return csv.Sniffer().sniff(header_line, delimiters=",;").delimiter
     except csv.Error:
         return ","
-
-
-# A spreadsheet program opening a CSV runs a cell that starts with one of these as a formula
-# (=HYPERLINK(...) sends whoever clicks it anywhere, =cmd|... has run programs): CSV injection.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(text: str) -> str:
-    """A text cell that a spreadsheet would run as a formula, prefixed with an apostrophe (shown as text).
-
-    Text already starting with apostrophes before such a character gets one more, so that
-    `restore_formula` gives back exactly what was written.
-    """
-    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
-
-
-def restore_formula(text: str) -> str:
-    """The inverse of `neutralise_formula`, for CSV cells read back."""
-    return text[1:] if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS) else text
 
 
 def _csv_cell(value: object) -> str:

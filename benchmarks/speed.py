@@ -17,11 +17,14 @@ Printed per request: ours and bare (req/s, p99, CPU per request, medians of
 the rounds), ours ÷ bare in req/s (median, and the spread of the rounds),
 the target and whether it is met. Then the memory of one worker after start
 and one /health. Pages are fetched as a returning browser fetches them (with
-its CSRF cookie); the scoring fragment as htmx asks for it while someone
-types, every one of the case study's 40 cells filled.
+its CSRF cookie); the scoring fragment as htmx asks for it when someone
+types or taps a score (only what a score changes), and the whole section as
+it asks when a weight or the method changes, all 40 of the case study's
+cells filled.
 
 Targets: /api/v1/analyze 20 × 10 ≥ 0.8 of bare for every method; `GET /`, the
-matrix page and the scoring fragment ≥ 0.6; the fragment < 3 ms CPU; one
+matrix page and the scoring fragment ≥ 0.6 (the whole section too); the
+fragment < 3 ms CPU; one
 worker < 80 MiB after start.
 """
 
@@ -60,6 +63,7 @@ class Request:
     method: str = "GET"
     body: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    cpu_target_ms: float | None = None
 
 
 @dataclass
@@ -220,12 +224,20 @@ def requests_for(ours: Server) -> list[Request]:
         for method in METHOD_NAMES
     ]
     page = {"Cookie": COOKIE}
+    scoring = f"/matrices/{matrix['id']}/score?{scoring_query(matrix)}"
+    # When a score is typed or tapped, static/js/scoring.js names the cell (web/scoring/view.py
+    # EDITED_CELLS_HEADER); a change to a weight or the method asks for the whole section.
+    typed = {"Scoring-Edited": f"s.{matrix['options'][0]['id']}.{matrix['criteria'][0]['id']}"}
     found += [
         Request("home", "/", "/page/home", PAGE_TARGET, headers=page),
         Request("matrix", f"/matrices/{matrix['id']}", "/page/matrix", PAGE_TARGET, headers=page),
         Request(
-            f"fragment ({cells} cells)", f"/matrices/{matrix['id']}/score?{scoring_query(matrix)}", "/page/fragment",
-            PAGE_TARGET, headers={**page, "HX-Request": "true"},
+            f"fragment ({cells} cells, a score changed)", scoring, "/page/fragment", PAGE_TARGET,
+            headers={**page, "HX-Request": "true", **typed}, cpu_target_ms=FRAGMENT_CPU_TARGET_MS,
+        ),
+        Request(
+            f"section ({cells} cells, a weight changed)", scoring, "/page/section", PAGE_TARGET,
+            headers={**page, "HX-Request": "true"},
         ),
     ]  # fmt: skip
     return found
@@ -318,9 +330,9 @@ def report(requests: list[Request], ours: Server, bare: Server, rounds: int, sec
         cpu = statistics.median(r.cpu_ms for r in o)
         met = ratio >= request.target
         target = f"≥ {request.target:g}"
-        if request.name.startswith("fragment"):
-            met = met and cpu < FRAGMENT_CPU_TARGET_MS
-            target += f", < {FRAGMENT_CPU_TARGET_MS:g} ms CPU"
+        if request.cpu_target_ms is not None:
+            met = met and cpu < request.cpu_target_ms
+            target += f", < {request.cpu_target_ms:g} ms CPU"
         errors = sum(r.errors for r in o + b)
         met = met and errors == 0
         all_met = all_met and met

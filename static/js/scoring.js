@@ -84,6 +84,35 @@
     if (form) recount(form);
   });
 
+  // Explore mode: when a score is typed or tapped, ask for only what scores change (web/scoring/view.py
+  // EDITED_CELLS_HEADER): the ranking, those cells and the counts. Each cell changed is named until an
+  // answer sent after it has been swapped in, so an answer overtaken by a later request loses nothing.
+  // Anything else (the weights, the method, "Rank") asks for the whole section, as before.
+  var edited = {}; // field name -> the number of its latest change
+  var keystrokes = 0;
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (input.form && input.form.id === "scoring-form" && /^s\.\d+\.\d+$/.test(input.name)) {
+      edited[input.name] = ++keystrokes;
+    }
+  });
+  document.addEventListener("htmx:config:request", function (event) {
+    var ctx = event.detail && event.detail.ctx;
+    if (!ctx || !ctx.sourceElement || ctx.sourceElement.id !== "scoring-form") return;
+    var names = Object.keys(edited);
+    var typing = ctx.sourceEvent && ctx.sourceEvent.target && edited[ctx.sourceEvent.target.name];
+    ctx.scoringEdited = {}; // what this answer will cover, typed in or drawn whole
+    names.forEach(function (name) { ctx.scoringEdited[name] = edited[name]; });
+    if (typing) ctx.request.headers["Scoring-Edited"] = names.join(" ");
+  });
+  document.addEventListener("htmx:finally:request", function (event) {
+    var ctx = event.detail && event.detail.ctx;
+    if (!ctx || !ctx.sourceElement || ctx.sourceElement.id !== "scoring-form" || ctx.status !== "swapped") return;
+    Object.keys(ctx.scoringEdited).forEach(function (name) {
+      if (edited[name] === ctx.scoringEdited[name]) delete edited[name]; // not typed in again since
+    });
+  });
+
   document.addEventListener("htmx:after:swap", restore);
   phone.addEventListener("change", restore);
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", restore);

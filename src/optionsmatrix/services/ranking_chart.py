@@ -17,6 +17,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from optionsmatrix.analysis import Ranking
 from optionsmatrix.analysis.explain import RankedOption, method_label, score_label, significant
@@ -61,6 +62,7 @@ class BarChart:
     axis_y: float = 0.0  # baseline of the first axis line
 
 
+@lru_cache(maxsize=4096)  # the same few names come back with every answer to the scoring form
 def _name_lines(rank: int, name: str, chars_per_line: int) -> tuple[str, ...]:
     """The whole label, wrapped: a shortened name could hide what tells two options apart."""
     return tuple(textwrap.wrap(f"{rank}. {name}", chars_per_line, break_long_words=True) or [f"{rank}."])

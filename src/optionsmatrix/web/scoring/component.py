@@ -171,6 +171,14 @@ class ScoringView:
         current = self.current if self.current is not None else (self.options[0].id if self.options else None)
         return option.id == current
 
+    def cells_named(self, names: Iterable[str]) -> list[tuple[str, Markup]]:
+        """(field id, cell) for the score fields called `names` that are in this grid, in the grid's order."""
+        wanted = set(names)
+        return [
+            (field_id(score_name(o.id, c.id)), self.cell(o, c))
+            for c in self.criteria for o in self.options if score_name(o.id, c.id) in wanted
+        ]  # fmt: skip
+
     def cell(self, option: OptionColumn, criterion: CriterionRow) -> Markup:
         """The grid's cell for `option` on `criterion` (templates/scoring/_cell.html)."""
         name = score_name(option.id, criterion.id)

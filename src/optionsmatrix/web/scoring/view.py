@@ -21,7 +21,7 @@ from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import PageMatrix, PageMatrixId, read_page_matrix
 from optionsmatrix.web.guard import WebActor, page_router
 from optionsmatrix.web.rendering import is_htmx, render
-from optionsmatrix.web.scoring.component import label_of
+from optionsmatrix.web.scoring.component import label_of, score_name
 from optionsmatrix.web.scoring.form import ScoringState, evaluate
 from optionsmatrix.web.scoring.present import present_ranking
 from optionsmatrix.web.sensitivity_view import chosen_sweep, how_sure_view
@@ -48,6 +48,21 @@ def render_presentation(request: Request, matrix: Matrix, scoring: ScoringState)
     return render(request, "present/ranking.html", {"presentation": presentation})
 
 
+# static/js/scoring.js names here the score fields changed since the last answer when a score is
+# typed or tapped: the answer is then only what those scores change (matrices/_scoring_live.html),
+# a seventh of the whole section's bytes. Any other change asks for the whole section.
+EDITED_CELLS_HEADER = "scoring-edited"
+
+
+def edited_cells(request: Request, scoring: ScoringState) -> list[str]:
+    """The score fields the request says were changed; [] (answer the whole section) unless all are this grid's."""
+    names = request.headers.get(EDITED_CELLS_HEADER, "").split() if is_htmx(request) else []
+    if not names or not scoring.ready or len(names) > len(scoring.options) * len(scoring.criteria):
+        return []
+    cells = {score_name(o.id, c.id) for o in scoring.options for c in scoring.criteria}
+    return names if cells.issuperset(names) else []
+
+
 @router.get("/matrices/{matrix_id}/score", name="matrix_score")
 def matrix_score(request: Request, matrix_id: PageMatrixId, actor: WebActor, session: SessionDep) -> Response:
     matrix = read_page_matrix(request, session, actor, matrix_id)
@@ -55,9 +70,14 @@ def matrix_score(request: Request, matrix_id: PageMatrixId, actor: WebActor, ses
     if wants_presentation(request):
         return render_presentation(request, matrix, scoring)
     context = matrix_context(matrix, actor, scoring=scoring)
+    edited = edited_cells(request, scoring)
+    if edited:
+        context["edited_cells"] = edited
     return render(
-        request, "matrices/detail.html", context, fragment="matrices/_scoring.html", status_code=scoring.status_code
-    )
+        request, "matrices/detail.html", context, status_code=scoring.status_code,
+        fragment="matrices/_scoring_live.html" if edited else "matrices/_scoring.html",
+        headers={"Vary": "HX-Request, Scoring-Edited"},  # one address, three answers: no cache may mix them
+    )  # fmt: skip
 
 
 # One fixed seed: the same scores give the same SMAA figures each time the section opens.

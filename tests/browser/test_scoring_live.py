@@ -1,0 +1,105 @@
+"""In Chromium: a score tapped or typed brings back only what scores change; anything else the whole section.
+
+static/js/scoring.js names the changed cells (Scoring-Edited) and htmx 4 swaps each <hx-partial> into its
+place; the ranking, that cell's message and the counts follow, focus and the typed text stay put.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from sqlmodel import Session
+
+from optionsmatrix.core.db import create_db_engine
+from optionsmatrix.schemas.matrices import MatrixCreate
+from optionsmatrix.services import matrices
+
+pytestmark = pytest.mark.browser
+
+CASE_STUDY = "Military options at the U.S.–Mexico border (Heritage Foundation, 2025)"
+
+
+def _cell(page, option: int, criterion: int):
+    return page.locator("[data-sc-grid] tbody tr").nth(criterion).locator("td.sc-cell").nth(option)
+
+
+def _answers(page) -> list[dict]:
+    """What the page asked the scoring form for, and the first bytes of each answer, as they come."""
+    seen: list[dict] = []
+
+    def on_response(response) -> None:
+        if "/score" in response.url:
+            seen.append({"edited": response.request.headers.get("scoring-edited"), "body": response.text()})
+
+    page.on("response", on_response)
+    return seen
+
+
+@pytest.fixture(scope="module")
+def percent_matrix(live_server) -> int:
+    """A public matrix scored 0–100 (typed, not tapped): Quiet street and Main road on Noise and Price."""
+    engine = create_db_engine(live_server.database_url)
+    data = MatrixCreate(
+        title="Typed scores",
+        options=[{"name": "Quiet street"}, {"name": "Main road"}],
+        criteria=[
+            {"name": "Noise", "direction": "cost", "scale_min": 0, "scale_max": 100},
+            {"name": "Price", "direction": "cost", "scale_min": 0, "scale_max": 100},
+        ],
+    )
+    with Session(engine) as session:
+        matrix_id = matrices.create_matrix(session, data=data, owner_id=None, is_public=True).id
+    engine.dispose()
+    return matrix_id
+
+
+def test_a_tapped_score_brings_back_the_ranking_and_that_cell_only(page):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/")
+    page.get_by_role("link", name=CASE_STUDY, exact=True).click()
+    page.evaluate("window.__same_document = true")
+    answers = _answers(page)
+    result = page.locator("#scoring-result")
+
+    _cell(page, 2, 0).locator("label.sc-step", has_text="4").click()
+
+    expect(result).to_contain_text("1 of 40 cells filled")
+    expect(page.locator("th.sc-opt").nth(2).locator(".sc-progress")).to_contain_text("1 of 8 scored")
+    expect(page.locator(".sc-bar-progress")).to_have_text("1 of 40 scored")
+    expect(_cell(page, 2, 0).locator("input[type=radio][value='4']")).to_be_checked()
+    expect(page.locator("[data-sc-grid] input:checked")).to_have_count(1)
+    last = [a for a in answers if a["edited"]][-1]
+    assert last["edited"].split() == [_cell(page, 2, 0).locator("input").first.get_attribute("name")]
+    assert "<hx-partial" in last["body"] and '<section id="scoring"' not in last["body"]
+
+    # A weight is no score: the whole section comes back.
+    page.locator('#scoring input[name^="w."]').first.fill("5")
+    expect(page.locator("#scoring .weight-shares")).to_contain_text("41.7%")  # 5 of 12
+    assert answers[-1]["edited"] is None and '<section id="scoring"' in answers[-1]["body"]
+    assert page.evaluate("window.__same_document") is True, "the page reloaded"
+
+
+def test_a_typed_score_out_of_range_shows_its_message_in_the_cell_while_the_cursor_stays(page, percent_matrix):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"/matrices/{percent_matrix}")
+    answers = _answers(page)
+    noise = _cell(page, 0, 0).locator("input.sc-number")
+
+    noise.click()
+    page.keyboard.type("250")
+
+    cell = _cell(page, 0, 0)
+    expect(cell.locator(".field-error")).to_have_text("Enter a whole number from 0 to 100.")
+    expect(cell).to_have_class("sc-cell is-current has-error")
+    expect(noise).to_be_focused()  # typing goes on where it was
+    expect(noise).to_have_value("250")
+    expect(noise).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#scoring-result .error-summary")).to_contain_text("Quiet street — Noise")
+    assert answers and all(a["edited"] == noise.get_attribute("name") for a in answers)
+
+    page.keyboard.press("Backspace")  # 25: fine again, and the message goes
+    expect(cell.locator(".field-error")).to_have_count(0)
+    expect(noise).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#scoring-result")).to_contain_text("1 of 4 cells filled")
+    expect(noise).to_be_focused()
+    expect(noise).to_have_value("25")

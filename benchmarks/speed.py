@@ -227,7 +227,10 @@ def requests_for(ours: Server) -> list[Request]:
     scoring = f"/matrices/{matrix['id']}/score?{scoring_query(matrix)}"
     # When a score is typed or tapped, static/js/scoring.js names the cell (web/scoring/view.py
     # EDITED_CELLS_HEADER); a change to a weight or the method asks for the whole section.
-    typed = {"Scoring-Edited": f"s.{matrix['options'][0]['id']}.{matrix['criteria'][0]['id']}"}
+    typed = {
+        "Scoring-Edited": f"s.{matrix['options'][0]['id']}.{matrix['criteria'][0]['id']}",
+        "Scoring-Drawn": str(matrix["version"]),
+    }
     found += [
         Request("home", "/", "/page/home", PAGE_TARGET, headers=page),
         Request("matrix", f"/matrices/{matrix['id']}", "/page/matrix", PAGE_TARGET, headers=page),

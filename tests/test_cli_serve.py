@@ -101,9 +101,10 @@ def test_serve_tells_its_workers_that_it_prepared_their_database_and_only_that_o
     assert cli.main(["serve"]) == 0
 
     # The workers read their settings from the environment `serve` leaves them.
-    assert Settings.from_env().migrate_on_start is False
+    assert Settings.from_env().prepared_by_serve is True
+    assert Settings.from_env(database_url="sqlite:///another.db").prepared_by_serve is False
     monkeypatch.setenv("OPTIONSMATRIX_DATABASE_URL", "sqlite:///another.db")
-    assert Settings.from_env().migrate_on_start is True
+    assert Settings.from_env().prepared_by_serve is False
 
 
 def test_serve_prints_the_one_time_setup_link_of_a_fresh_database_prepared_by_a_child_process(uvicorn_runs, capsys):

@@ -76,3 +76,20 @@ def test_a_loaded_or_missing_module_is_left_alone(tmp_path):
         """,
     )
     assert printed.strip() == "module False"
+
+
+def test_no_module_of_ours_imports_a_numpy_submodule_by_name():
+    """`import numpy.linalg` before numpy has loaded would run numpy.linalg twice (deferred.py): use np.linalg."""
+    import ast
+    from pathlib import Path
+
+    import optionsmatrix
+
+    offenders = []
+    for path in Path(optionsmatrix.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [f"{path.name}:{node.lineno} {name}" for name in names if name.startswith("numpy.")]
+    assert offenders == []

@@ -72,7 +72,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        if settings.migrate_on_start:
+        # A worker `serve` started on the database it has just prepared only looks that it is at head
+        # (one read, no lock): a marker left in the environment must never skip a migration.
+        prepared = settings.prepared_by_serve and await run_in_threadpool(migrate.at_head, engine)
+        if settings.migrate_on_start and not prepared:
             await run_in_threadpool(
                 lambda: prepare_database(engine, seed=settings.seed_on_start, admin_email=settings.admin_email)
             )

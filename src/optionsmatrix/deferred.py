@@ -8,6 +8,11 @@ first attribute read (`np.asarray`, `np.ndarray`, importing `numpy.linalg`)
 imports the real module and copies its namespace into the stand-in, so every
 later read is an ordinary module attribute lookup. The first ranking in a
 worker pays numpy's import (~50 ms) once.
+
+Read numpy's submodules as attributes (`np.linalg`), never `import
+numpy.linalg`: the import system would read the stand-in's `__path__`, which
+loads numpy (importing numpy.linalg itself), and then run numpy.linalg a
+second time. tests/test_deferred.py keeps our modules to that rule.
 """
 
 from __future__ import annotations

@@ -26,6 +26,8 @@ class Settings:
     # app starts. Tests migrate once per run and switch both off.
     migrate_on_start: bool = True
     seed_on_start: bool = True
+    # `serve` has just prepared this database (PREPARED_BY_SERVE): a worker only checks that it is at head.
+    prepared_by_serve: bool = False
     max_body_bytes: int = MAX_BODY_BYTES
     max_upload_bytes: int = MAX_UPLOAD_BYTES  # only the routes that import a file (see app.py)
     # Signs CSRF tokens. Unset: generated once and kept in the database, so
@@ -87,7 +89,6 @@ class Settings:
             values["db_concurrency"] = int(os.environ["OPTIONSMATRIX_DB_CONCURRENCY"])
         if os.environ.get("OPTIONSMATRIX_RATE_LIMIT_PER_ADDRESS"):
             values["rate_limit_address_attempts"] = int(os.environ["OPTIONSMATRIX_RATE_LIMIT_PER_ADDRESS"])
-        if os.environ.get(PREPARED_BY_SERVE) == values["database_url"]:
-            values["migrate_on_start"] = False
         values.update({k: v for k, v in overrides.items() if v is not None})
+        values["prepared_by_serve"] = os.environ.get(PREPARED_BY_SERVE) == values["database_url"]
         return cls(**values)  # type: ignore[arg-type]

@@ -85,32 +85,48 @@
   });
 
   // Explore mode: when a score is typed or tapped, ask for only what scores change (web/scoring/view.py
-  // EDITED_CELLS_HEADER): the ranking, those cells and the counts. Each cell changed is named until an
-  // answer sent after it has been swapped in, so an answer overtaken by a later request loses nothing.
-  // Anything else (the weights, the method, "Rank") asks for the whole section, as before.
-  var edited = {}; // field name -> the number of its latest change
-  var keystrokes = 0;
-  document.addEventListener("input", function (event) {
-    var input = event.target;
-    if (input.form && input.form.id === "scoring-form" && /^s\.\d+\.\d+$/.test(input.name)) {
-      edited[input.name] = ++keystrokes;
-    }
-  });
+  // EDITED_CELLS_HEADER): the ranking, those cells and the counts, for the grid as it was drawn
+  // (DRAWN_HEADER: the matrix's version then; an edit made elsewhere brings the whole section back).
+  // Each cell changed is named until an answer asked for after it has been swapped in, so an answer
+  // overtaken by a later request loses nothing; and after a change to anything else (a weight, the
+  // method) every request asks for the whole section until one asked for after it has been swapped in.
+  var edited = {}; // score field name -> the number of its latest change
+  var changes = 0; // every change to the form, counted
+  var wholeWanted = 0; // the number of the latest change to a field other than a score
+  var wholeDrawn = 0; // the changes counted when the last whole section swapped in was asked for
+  function noteChange(event) {
+    var field = event.target;
+    if (!field.form || field.form.id !== "scoring-form" || !field.name) return;
+    if (/^s\.\d+\.\d+$/.test(field.name)) edited[field.name] = ++changes;
+    else wholeWanted = ++changes;
+  }
+  // Capturing, so that a change is counted before htmx, listening on the form, asks for its answer.
+  document.addEventListener("input", noteChange, true);
+  document.addEventListener("change", noteChange, true);
+  function scoringRequest(ctx) {
+    var source = ctx && ctx.sourceElement;
+    return source && (source.id === "scoring-form" || source.id === "scoring-refresh");
+  }
   document.addEventListener("htmx:config:request", function (event) {
     var ctx = event.detail && event.detail.ctx;
-    if (!ctx || !ctx.sourceElement || ctx.sourceElement.id !== "scoring-form") return;
-    var names = Object.keys(edited);
-    var typing = ctx.sourceEvent && ctx.sourceEvent.target && edited[ctx.sourceEvent.target.name];
-    ctx.scoringEdited = {}; // what this answer will cover, typed in or drawn whole
-    names.forEach(function (name) { ctx.scoringEdited[name] = edited[name]; });
-    if (typing) ctx.request.headers["Scoring-Edited"] = names.join(" ");
+    if (!scoringRequest(ctx)) return;
+    var trigger = ctx.sourceElement.id === "scoring-form" && ctx.sourceEvent && ctx.sourceEvent.target;
+    var live = Boolean(trigger && edited[trigger.name]) && wholeWanted <= wholeDrawn;
+    var covered = {};
+    Object.keys(edited).forEach(function (name) { covered[name] = edited[name]; });
+    ctx.scoring = { asked: changes, covered: covered, whole: !live };
+    if (live) {
+      ctx.request.headers["Scoring-Edited"] = Object.keys(covered).join(" ");
+      ctx.request.headers["Scoring-Drawn"] = ctx.sourceElement.getAttribute("data-sc-drawn") || "";
+    }
   });
   document.addEventListener("htmx:finally:request", function (event) {
     var ctx = event.detail && event.detail.ctx;
-    if (!ctx || !ctx.sourceElement || ctx.sourceElement.id !== "scoring-form" || ctx.status !== "swapped") return;
-    Object.keys(ctx.scoringEdited).forEach(function (name) {
-      if (edited[name] === ctx.scoringEdited[name]) delete edited[name]; // not typed in again since
+    if (!scoringRequest(ctx) || !ctx.scoring || ctx.status !== "swapped") return;
+    Object.keys(ctx.scoring.covered).forEach(function (name) {
+      if (edited[name] === ctx.scoring.covered[name]) delete edited[name]; // not changed again since
     });
+    if (ctx.scoring.whole) wholeDrawn = Math.max(wholeDrawn, ctx.scoring.asked);
   });
 
   document.addEventListener("htmx:after:swap", restore);

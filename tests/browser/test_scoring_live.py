@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from sqlmodel import Session
 
 from optionsmatrix.core.db import create_db_engine
-from optionsmatrix.schemas.matrices import MatrixCreate
+from optionsmatrix.schemas.matrices import MatrixCreate, OptionCreate
 from optionsmatrix.services import matrices
 
 pytestmark = pytest.mark.browser
@@ -103,3 +103,66 @@ def test_a_typed_score_out_of_range_shows_its_message_in_the_cell_while_the_curs
     expect(page.locator("#scoring-result")).to_contain_text("1 of 4 cells filled")
     expect(noise).to_be_focused()
     expect(noise).to_have_value("25")
+
+
+def test_a_score_tapped_right_after_a_weight_still_redraws_the_weights(page):
+    """The tap's request overtakes the weight's (one queue, the later one wins): it must ask for the whole section."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/")
+    page.get_by_role("link", name=CASE_STUDY, exact=True).click()
+    answers = _answers(page)
+
+    page.locator('#scoring input[name^="w."]').first.fill("5")
+    _cell(page, 1, 1).locator("label.sc-step", has_text="2").click()  # well within the weight's 400 ms
+
+    expect(page.locator("#scoring .weight-shares")).to_contain_text("41.7%")  # 5 of 12
+    expect(page.locator("[data-sc-grid] tbody tr").first.locator(".sc-facts")).to_contain_text("41.7%")
+    expect(page.locator("#scoring-result")).to_contain_text("1 of 40 cells filled")
+    assert answers[0]["edited"] is None  # drawn whole
+
+    _cell(page, 1, 2).locator("label.sc-step", has_text="4").click()  # now a score alone: the small answer
+    expect(page.locator("#scoring-result")).to_contain_text("2 of 40 cells filled")
+    assert answers[-1]["edited"] is not None
+
+
+def test_an_option_added_elsewhere_appears_with_the_next_score(page, live_server):
+    engine = create_db_engine(live_server.database_url)
+    data = MatrixCreate(
+        title="Grows elsewhere",
+        options=[{"name": "First"}],
+        criteria=[{"name": "Only", "scale_min": 1, "scale_max": 5}],
+    )
+    with Session(engine) as session:
+        matrix = matrices.create_matrix(session, data=data, owner_id=None, is_public=True)
+        matrix_id = matrix.id
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"/matrices/{matrix_id}")
+    expect(page.locator("[data-sc-grid] thead th.sc-opt")).to_have_count(1)
+
+    with Session(engine) as session:  # another tab, another owner: the grid here does not know
+        matrices.add_option(
+            session, matrix=matrices.get_matrix(session, matrix_id=matrix_id), data=OptionCreate(name="Second")
+        )
+    engine.dispose()
+    _cell(page, 0, 0).locator("label.sc-step", has_text="3").click()
+
+    expect(page.locator("[data-sc-grid] thead th.sc-opt")).to_have_count(2)
+    expect(page.locator("[data-sc-grid] thead")).to_contain_text("Second")
+    expect(page.locator("#scoring-result")).to_contain_text("1 of 2 cells filled")
+
+
+def test_leaving_a_typed_cell_asks_for_nothing_more_than_that_cell(page, percent_matrix):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"/matrices/{percent_matrix}")
+    answers = _answers(page)
+    price = _cell(page, 0, 1).locator("input.sc-number")
+
+    price.click()
+    page.keyboard.type("40")
+    expect(page.locator("#scoring-result")).to_contain_text("1 of 4 cells filled")
+    page.keyboard.press("Tab")  # the field's change event: still only a score
+    expect(_cell(page, 1, 1).locator("input.sc-number")).to_be_focused()
+
+    page.keyboard.type("60")
+    expect(page.locator("#scoring-result")).to_contain_text("2 of 4 cells filled")
+    assert answers and all(a["edited"] for a in answers), [a["edited"] for a in answers]

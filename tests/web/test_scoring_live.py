@@ -44,8 +44,12 @@ def _element(html, tag, element_id):
     return match.group(0)
 
 
-def _score(client, library, params, edited=None):
-    headers = {**HTMX, **({"Scoring-Edited": edited} if edited is not None else {})}
+def _score(client, library, params, edited=None, drawn=None):
+    """As htmx asks: with `edited`, as static/js/scoring.js does for a score, from a grid drawn at `drawn`."""
+    headers = dict(HTMX)
+    if edited is not None:
+        drawn = library["version"] if drawn is None else drawn
+        headers.update({"Scoring-Edited": edited, "Scoring-Drawn": str(drawn)})
     return client.get(f"/matrices/{library['id']}/score", params=params, headers=headers)
 
 
@@ -70,7 +74,7 @@ def test_a_changed_score_is_answered_with_the_ranking_that_cell_and_the_counts_o
     ]
     assert pieces["#scoring-result"][0] == "innerMorph"
     assert "Old town" in pieces["#scoring-result"][1] and "0.8333" in pieces["#scoring-result"][1]
-    assert answer.headers["vary"] == "HX-Request, Scoring-Edited"
+    assert answer.headers["vary"] == "HX-Request, Scoring-Edited, Scoring-Drawn"
     assert len(answer.text) * 3 < len(_score(client, library, params).text)
 
 
@@ -139,9 +143,27 @@ def test_a_change_the_grid_cannot_vouch_for_gets_the_whole_section(client, libra
     assert "<hx-partial" not in answer.text
 
 
+def test_a_grid_drawn_before_the_matrix_changed_is_drawn_again_whole(client, library):
+    params = _grid(library)
+    drawn = library["version"]
+    added = client.post(f"/api/v1/matrices/{library['id']}/options", json={"name": "Harbour"})
+    assert added.status_code == 201
+
+    stale = _score(client, library, params, _name(library, 0, 0), drawn=drawn)
+    current = client.get(f"/api/v1/matrices/{library['id']}").json()["version"]
+    fresh = _score(client, library, params, _name(library, 0, 0), drawn=current)
+
+    assert stale.text.lstrip().startswith('<section id="scoring"') and "Harbour" in stale.text
+    assert "<hx-partial" in fresh.text
+    page = client.get(f"/matrices/{library['id']}").text
+    assert f'data-sc-drawn="{current}"' in page  # what scoring.js sends back
+
+
 def test_without_htmx_the_header_changes_nothing(client, library):
     page = client.get(
-        f"/matrices/{library['id']}/score", params=_grid(library), headers={"Scoring-Edited": _name(library, 0, 0)}
+        f"/matrices/{library['id']}/score",
+        params=_grid(library),
+        headers={"Scoring-Edited": _name(library, 0, 0), "Scoring-Drawn": str(library["version"])},
     )
 
     assert "<html" in page.text and "<hx-partial" not in page.text
@@ -163,7 +185,7 @@ def test_a_reader_who_may_not_save_gets_no_save_panel(anonymous, case_study_id):
     answer = anonymous.get(
         f"/matrices/{case_study_id}/score",
         params={f"s.{option}.{criterion}": "3"},
-        headers={**HTMX, "Scoring-Edited": f"s.{option}.{criterion}"},
+        headers={**HTMX, "Scoring-Edited": f"s.{option}.{criterion}", "Scoring-Drawn": str(matrix["version"])},
     )
 
     pieces, _ = _pieces(answer.text)
@@ -177,7 +199,11 @@ def test_user_text_in_a_changed_cell_is_escaped(client, make_matrix):
     )
     name = f"s.{matrix['options'][0]['id']}.{matrix['criteria'][0]['id']}"
 
-    answer = client.get(f"/matrices/{matrix['id']}/score", params={name: "3"}, headers={**HTMX, "Scoring-Edited": name})
+    answer = client.get(
+        f"/matrices/{matrix['id']}/score",
+        params={name: "3"},
+        headers={**HTMX, "Scoring-Edited": name, "Scoring-Drawn": str(matrix["version"])},
+    )
 
     assert "<b>Bold</b>" not in answer.text and "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in answer.text
     assert "<i>x</i>" not in answer.text

@@ -112,6 +112,12 @@ def shipped_heads() -> frozenset[str] | None:
     return heads or None
 
 
+def at_head(engine: Engine) -> bool:
+    """Whether the database holds the schema these migrations end at: one read, no lock, no Alembic."""
+    with engine.connect() as connection:
+        return _at_shipped_head(connection)
+
+
 def _at_shipped_head(connection: Connection) -> bool:
     heads = shipped_heads()
     if heads is None:

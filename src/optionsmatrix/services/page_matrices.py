@@ -59,7 +59,8 @@ class PageMatrices:
 
     def read(self, session: Session, *, matrix_id: int) -> Matrix:
         """The matrix as stored now: the one kept, if its stamp still matches; else loaded and kept."""
-        row = session.execute(_STAMP, {"matrix_id": matrix_id}).first()
+        # On the session's connection, in its transaction, without the ORM's execution layer: plain columns.
+        row = session.connection().execute(_STAMP, {"matrix_id": matrix_id}).first()
         if row is None:
             raise NotFound("Matrix", matrix_id)
         stamp: Stamp = tuple(row)  # type: ignore[assignment]

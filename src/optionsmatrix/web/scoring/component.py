@@ -130,6 +130,7 @@ class ScoringView:
     notice: str = ""  # "saved": a ballot's in the ranking panel, explore's beside "Save these scores"
     save_url: str = ""  # explore, for whoever may change the matrix: where "Save these scores" posts
     version: int | None = None  # explore: the matrix version the grid was drawn from, posted with a save
+    drawn: int | None = None  # explore: the matrix version stored when this grid was drawn (scoring.js)
 
     @property
     def method(self) -> str:
@@ -304,6 +305,7 @@ def explore_view(
         current=current,
         save_url=save_url,
         version=version if save_url else None,
+        drawn=state.matrix.version,
         notice=notice,
     )
 

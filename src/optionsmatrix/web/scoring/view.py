@@ -49,9 +49,11 @@ def render_presentation(request: Request, matrix: Matrix, scoring: ScoringState)
 
 
 # static/js/scoring.js names here the score fields changed since the last answer when a score is
-# typed or tapped: the answer is then only what those scores change (matrices/_scoring_live.html),
-# a seventh of the whole section's bytes. Any other change asks for the whole section.
+# typed or tapped, and the matrix version its grid was drawn at: the answer is then only what those
+# scores change (matrices/_scoring_live.html), a seventh of the whole section's bytes. Any other
+# change, or an edit to the matrix since the grid was drawn, gets the whole section.
 EDITED_CELLS_HEADER = "scoring-edited"
+DRAWN_HEADER = "scoring-drawn"
 
 
 def edited_cells(request: Request, scoring: ScoringState) -> list[str]:
@@ -59,6 +61,8 @@ def edited_cells(request: Request, scoring: ScoringState) -> list[str]:
     names = request.headers.get(EDITED_CELLS_HEADER, "").split() if is_htmx(request) else []
     if not names or not scoring.ready or len(names) > len(scoring.options) * len(scoring.criteria):
         return []
+    if request.headers.get(DRAWN_HEADER) != str(scoring.matrix.version):
+        return []  # options or criteria may have come or gone since: the grid must be drawn again
     cells = {score_name(o.id, c.id) for o in scoring.options for c in scoring.criteria}
     return names if cells.issuperset(names) else []
 
@@ -76,7 +80,7 @@ def matrix_score(request: Request, matrix_id: PageMatrixId, actor: WebActor, ses
     return render(
         request, "matrices/detail.html", context, status_code=scoring.status_code,
         fragment="matrices/_scoring_live.html" if edited else "matrices/_scoring.html",
-        headers={"Vary": "HX-Request, Scoring-Edited"},  # one address, three answers: no cache may mix them
+        headers={"Vary": "HX-Request, Scoring-Edited, Scoring-Drawn"},  # one address, several answers
     )  # fmt: skip
 
 

@@ -13,12 +13,9 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.responses import Response
-from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
 from optionsmatrix.http.deps import SessionDep
 from optionsmatrix.models import Matrix
-from optionsmatrix.services.access import Actor
 from optionsmatrix.services.sensitivity import how_sure_of_request
 from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import PageMatrix, PageMatrixId, read_page_matrix
@@ -70,28 +67,9 @@ def edited_cells(request: Request, scoring: ScoringState) -> list[str]:
     return names if cells.issuperset(names) else []
 
 
-# A grid of up to this many cells is scored where the request is, on SQLite (a read of one short row
-# in this process, then ~1–3 ms of ranking and rendering): under load the trip to a worker thread and
-# back, with the GIL changing hands, cost as much again. Larger grids, and every PostgreSQL read, go
-# to a worker thread so that the event loop never waits long.
-ON_LOOP_CELLS = 200
-
-
 @router.get("/matrices/{matrix_id}/score", name="matrix_score")
-async def matrix_score(request: Request, matrix_id: PageMatrixId, actor: WebActor, session: SessionDep) -> Response:
-    if not request.app.state.local_database:
-        return await run_in_threadpool(_read_and_score, request, matrix_id, actor, session)
+def matrix_score(request: Request, matrix_id: PageMatrixId, actor: WebActor, session: SessionDep) -> Response:
     matrix = read_page_matrix(request, session, actor, matrix_id)
-    if len(matrix.options) * len(matrix.criteria) <= ON_LOOP_CELLS:
-        return _score(request, matrix, actor)
-    return await run_in_threadpool(_score, request, matrix, actor)
-
-
-def _read_and_score(request: Request, matrix_id: int, actor: Actor, session: Session) -> Response:
-    return _score(request, read_page_matrix(request, session, actor, matrix_id), actor)
-
-
-def _score(request: Request, matrix: Matrix, actor: Actor) -> Response:
     scoring = evaluate(matrix, request.query_params)
     if wants_presentation(request):
         return render_presentation(request, matrix, scoring)

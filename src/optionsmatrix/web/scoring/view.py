@@ -21,7 +21,7 @@ from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import PageMatrix, PageMatrixId, read_page_matrix
 from optionsmatrix.web.guard import WebActor, page_router
 from optionsmatrix.web.rendering import is_htmx, render
-from optionsmatrix.web.scoring.component import label_of, score_name
+from optionsmatrix.web.scoring.component import label_of
 from optionsmatrix.web.scoring.form import ScoringState, evaluate
 from optionsmatrix.web.scoring.present import present_ranking
 from optionsmatrix.web.sensitivity_view import chosen_sweep, how_sure_view
@@ -63,8 +63,13 @@ def edited_cells(request: Request, scoring: ScoringState) -> list[str]:
         return []
     if request.headers.get(DRAWN_HEADER) != str(scoring.matrix.version):
         return []  # options or criteria may have come or gone since: the grid must be drawn again
-    cells = {score_name(o.id, c.id) for o in scoring.options for c in scoring.criteria}
-    return names if cells.issuperset(names) else []
+    options, criteria = {str(o.id) for o in scoring.options}, {str(c.id) for c in scoring.criteria}
+    for name in names:
+        kind, _, rest = name.partition(".")
+        option, _, criterion = rest.partition(".")
+        if kind != "s" or option not in options or criterion not in criteria:
+            return []
+    return names
 
 
 @router.get("/matrices/{matrix_id}/score", name="matrix_score")

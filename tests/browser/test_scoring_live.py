@@ -61,7 +61,8 @@ def test_a_tapped_score_brings_back_the_ranking_and_that_cell_only(page):
     answers = _answers(page)
     result = page.locator("#scoring-result")
 
-    _cell(page, 2, 0).locator("label.sc-step", has_text="4").click()
+    with page.expect_response(lambda response: "/score" in response.url):
+        _cell(page, 2, 0).locator("label.sc-step", has_text="4").click()
 
     expect(result).to_contain_text("1 of 40 cells filled")
     expect(page.locator("th.sc-opt").nth(2).locator(".sc-progress")).to_contain_text("1 of 8 scored")
@@ -73,9 +74,11 @@ def test_a_tapped_score_brings_back_the_ranking_and_that_cell_only(page):
     assert "<hx-partial" in last["body"] and '<section id="scoring"' not in last["body"]
 
     # A weight is no score: the whole section comes back.
-    page.locator('#scoring input[name^="w."]').first.fill("5")
+    with page.expect_response(lambda response: "/score" in response.url) as weighed:
+        page.locator('#scoring input[name^="w."]').first.fill("5")
     expect(page.locator("#scoring .weight-shares")).to_contain_text("41.7%")  # 5 of 12
-    assert answers[-1]["edited"] is None and '<section id="scoring"' in answers[-1]["body"]
+    assert weighed.value.request.headers.get("scoring-edited") is None
+    assert '<section id="scoring"' in weighed.value.text()
     assert page.evaluate("window.__same_document") is True, "the page reloaded"
 
 
@@ -120,9 +123,13 @@ def test_a_score_tapped_right_after_a_weight_still_redraws_the_weights(page):
     expect(page.locator("#scoring-result")).to_contain_text("1 of 40 cells filled")
     assert answers[0]["edited"] is None  # drawn whole
 
-    _cell(page, 1, 2).locator("label.sc-step", has_text="4").click()  # now a score alone: the small answer
+    # Now a score alone: the small answer. (The whole answer's bookkeeping ends just after its swap;
+    # a tap in that millisecond would, correctly, ask for the whole section again.)
+    page.wait_for_timeout(100)
+    with page.expect_response(lambda response: "/score" in response.url) as tapped:
+        _cell(page, 1, 2).locator("label.sc-step", has_text="4").click()
     expect(page.locator("#scoring-result")).to_contain_text("2 of 40 cells filled")
-    assert answers[-1]["edited"] is not None
+    assert tapped.value.request.headers.get("scoring-edited")
 
 
 def test_an_option_added_elsewhere_appears_with_the_next_score(page, live_server):

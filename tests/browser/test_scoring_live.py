@@ -35,10 +35,18 @@ def _answers(page) -> list[dict]:
     return seen
 
 
+def _public_matrix(live_server, data: MatrixCreate) -> int:
+    """A public matrix stored straight into the live server's database (no one owns it)."""
+    engine = create_db_engine(live_server.database_url)
+    with Session(engine) as session:
+        matrix_id = matrices.create_matrix(session, data=data, owner_id=None, is_public=True).id
+    engine.dispose()
+    return matrix_id
+
+
 @pytest.fixture(scope="module")
 def percent_matrix(live_server) -> int:
     """A public matrix scored 0–100 (typed, not tapped): Quiet street and Main road on Noise and Price."""
-    engine = create_db_engine(live_server.database_url)
     data = MatrixCreate(
         title="Typed scores",
         options=[{"name": "Quiet street"}, {"name": "Main road"}],
@@ -47,10 +55,7 @@ def percent_matrix(live_server) -> int:
             {"name": "Price", "direction": "cost", "scale_min": 0, "scale_max": 100},
         ],
     )
-    with Session(engine) as session:
-        matrix_id = matrices.create_matrix(session, data=data, owner_id=None, is_public=True).id
-    engine.dispose()
-    return matrix_id
+    return _public_matrix(live_server, data)
 
 
 def test_a_tapped_score_brings_back_the_ranking_and_that_cell_only(page):
@@ -133,19 +138,17 @@ def test_a_score_tapped_right_after_a_weight_still_redraws_the_weights(page):
 
 
 def test_an_option_added_elsewhere_appears_with_the_next_score(page, live_server):
-    engine = create_db_engine(live_server.database_url)
     data = MatrixCreate(
         title="Grows elsewhere",
         options=[{"name": "First"}],
         criteria=[{"name": "Only", "scale_min": 1, "scale_max": 5}],
     )
-    with Session(engine) as session:
-        matrix = matrices.create_matrix(session, data=data, owner_id=None, is_public=True)
-        matrix_id = matrix.id
+    matrix_id = _public_matrix(live_server, data)
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(f"/matrices/{matrix_id}")
     expect(page.locator("[data-sc-grid] thead th.sc-opt")).to_have_count(1)
 
+    engine = create_db_engine(live_server.database_url)
     with Session(engine) as session:  # another tab, another owner: the grid here does not know
         matrices.add_option(
             session, matrix=matrices.get_matrix(session, matrix_id=matrix_id), data=OptionCreate(name="Second")

@@ -243,9 +243,18 @@ class Matrix(SQLModel, table=True):
         """Answer `stored_scores` with `scores` from now on: for a matrix read once and kept, detached
         from its session (services/page_matrices.py), whose scores cannot be read afresh."""
         self.__dict__[_KEPT_SCORES] = scores
+        self.__dict__[_KEPT_MEMO] = {}
+
+    @property
+    def kept_memo(self) -> dict[str, object] | None:
+        """For a matrix kept between requests (`keep_stored_scores`), which nobody changes: a place for what
+        pages derive from it, to derive it once. None for any other matrix, whose rows may still change."""
+        return self.__dict__.get(_KEPT_MEMO)
 
 
-_KEPT_SCORES = "_kept_stored_scores"  # not a column: SQLAlchemy and pydantic leave it alone
+# Not columns: SQLAlchemy and pydantic leave them alone.
+_KEPT_SCORES = "_kept_stored_scores"
+_KEPT_MEMO = "_kept_memo"
 
 
 class Option(SQLModel, table=True):

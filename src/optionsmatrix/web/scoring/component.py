@@ -296,8 +296,8 @@ def explore_view(
     weights = state.weights if state.weights is not None else getattr(state, "stale_weights", None)
     return ScoringView(
         mode="explore",
-        options=option_columns(state.options),
-        criteria=criterion_rows(state.criteria, _shares(list(weights)) if weights is not None else None),
+        options=list(state.frame.columns),
+        criteria=state.frame.criterion_rows(_shares(list(weights)) if weights is not None else None),
         action_url=action_url,
         values=state.values,
         errors=state.errors,

@@ -44,9 +44,9 @@ from optionsmatrix.analysis.weights import MAX_AHP_SIZE
 from optionsmatrix.models import Criterion, Matrix, Option
 from optionsmatrix.schemas.analysis import AnalyzeRequest
 from optionsmatrix.services.analysis import rank_request
-from optionsmatrix.services.matrices import options_in_order
 from optionsmatrix.services.ranking_chart import BarChart, ranking_chart
 from optionsmatrix.web.scoring.component import explore_view, label_of, score_name
+from optionsmatrix.web.scoring.frame import ScoringFrame, scoring_frame
 from optionsmatrix.web.scoring.messages import as_sentence, plain_message
 from optionsmatrix.web.scoring.weighting import (
     SAATY_CHOICES,
@@ -74,10 +74,6 @@ def score_field(option: Option, criterion: Criterion) -> str:
     return f"s.{option.id}.{criterion.id}"
 
 
-def pair_field(first: Criterion, second: Criterion) -> str:
-    return f"a.{first.id}.{second.id}"
-
-
 def field_id(name: str) -> str:
     """The HTML id of the input (or fieldset) called `name`."""
     return "sc-" + name.replace(".", "-").replace("_", "-")
@@ -88,6 +84,7 @@ class ScoringState:
     """Everything the scoring section shows: the inputs as typed, their messages, and the result."""
 
     matrix: Matrix
+    frame: ScoringFrame  # what the form reads of the matrix, as plain data
     options: list[Option]
     criteria: list[Criterion]
     values: dict[str, str] = field(default_factory=dict)
@@ -115,9 +112,9 @@ class ScoringState:
     request: AnalyzeRequest | None = None  # what was ranked, for "How sure is this?"
 
     @property
-    def option_labels(self) -> dict[str, str]:
+    def option_labels(self) -> Mapping[str, str]:
         """An option's full name (as the ranking knows it) to what the page calls it."""
-        return {o.name: label_of(o) for o in self.options}
+        return self.frame.option_labels_by_name
 
     @property
     def step_labels(self) -> dict[str, str]:
@@ -166,33 +163,25 @@ class ScoringState:
     def value(self, name: str) -> str:
         return self.values.get(name, "")
 
-    def filled_for(self, option: Option) -> int:
-        return sum(1 for c in self.criteria if self.values.get(score_field(option, c)))
-
     def hidden_fields(self, prefix: str) -> Markup:
         """A hidden input with the value sent for each criterion's `prefix` field ("w", "r", "p") or, for
         "a", each pair of criteria: the helpers not on screen travel with every refresh unseen (50-odd
         fields for eight criteria), built here in one pass rather than by a template loop per field."""
-        if prefix == "a":
-            names = [name for _, _, name in self.ahp_pairs()]
-        else:
-            names = [f"{prefix}.{c.id}" for c in self.criteria]
+        names = [name for _, _, name in self.frame.ahp_pairs] if prefix == "a" else self.frame.helpers[prefix][0]
         hidden = (f'<input type="hidden" name="{escape(n)}" value="{escape(self.value(n))}">' for n in names)
         return Markup("".join(hidden))
 
     def ahp_pairs(self) -> list[tuple[Criterion, Criterion, str]]:
-        return [
-            (first, second, pair_field(first, second))
-            for i, first in enumerate(self.criteria)
-            for second in self.criteria[i + 1 :]
-        ]
+        return list(self.frame.ahp_pairs)
 
 
 def evaluate(matrix: Matrix, query: Mapping[str, str]) -> ScoringState:
     """Read the form from `query` (empty for the page's first view) and rank it when it is complete."""
-    state = ScoringState(matrix=matrix, options=options_in_order(matrix), criteria=list(matrix.criteria))
+    frame = scoring_frame(matrix)
+    state = ScoringState(matrix, frame, list(frame.options), list(frame.criteria), labels=dict(frame.labels))
     if not state.ready:
         return state
+    query = dict(query.items())  # a plain dict: a Mapping's get() costs several calls, and the form has 150 fields
     _read_choices(state, query)
     grid = _read_scores(state, query)
     raw_weights = read_weights(state, query)
@@ -211,7 +200,6 @@ def evaluate(matrix: Matrix, query: Mapping[str, str]) -> ScoringState:
 
 
 def _read_choices(state: ScoringState, query: Mapping[str, str]) -> None:
-    state.labels.update(method="Method", normalization="Normalisation", v="VIKOR's v", weighting="Weighting")
     method = query.get("method", DEFAULT_METHOD)
     if method not in METHOD_NAMES:
         state.errors["method"] = "Choose one of the listed methods."
@@ -234,45 +222,39 @@ def _read_choices(state: ScoringState, query: Mapping[str, str]) -> None:
             state.errors["v"] = "Enter a number from 0 to 1."
 
 
-def stored_text(value: float) -> str:
-    """A stored score as the grid shows it: 4.0 → "4", 2.5 → "2.5" (every digit kept)."""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
 def _read_scores(state: ScoringState, query: Mapping[str, str]) -> np.ndarray:
-    grid = np.zeros((len(state.options), len(state.criteria)))
+    grid = []
+    values, errors = state.values, state.errors
     # The owner's stored scores fill every cell the address does not mention;
     # a cell it sends, even empty, is the reader's own.
-    stored = state.matrix.stored_scores
-    for i, option in enumerate(state.options):
+    for option_label, cells in zip(state.frame.option_labels, state.frame.cells, strict=True):
         unscored = []
-        saved = stored.get(option.id, {})  # type: ignore[arg-type]
-        for j, criterion in enumerate(state.criteria):
-            name = score_field(option, criterion)
-            kept = stored_text(saved[criterion.id]) if criterion.id in saved else ""
-            sent = query.get(name)
-            text = state.values[name] = (kept if sent is None else sent).strip()
-            state.labels[name] = f"{label_of(option)} — {label_of(criterion)}"
+        row = []
+        for cell in cells:
+            sent = query.get(cell.name)
+            text = values[cell.name] = (cell.kept if sent is None else sent).strip()
+            row.append(0.0)
             if not text:
-                unscored.append(label_of(criterion))
+                unscored.append(cell.criterion_label)
                 continue
             value = number_or_none(text)
-            low, high = criterion.scale_min, criterion.scale_max
+            low, high = cell.low, cell.high
             # A scale with whole-number ends is a scale of points (the input's
             # step is 1), as a browser with JavaScript off would also insist;
             # a stored score between the points (from the API or a file) stands.
-            whole = low == int(low) and high == int(high) and text != kept
+            whole = cell.whole_ends and text != cell.kept
             if value is None:
-                state.errors[name] = "Enter a number."
+                errors[cell.name] = "Enter a number."
             elif not low <= value <= high or (whole and value != int(value)):
                 kind = "a whole number" if whole else "a score"
-                state.errors[name] = f"Enter {kind} from {low:g} to {high:g}."
+                errors[cell.name] = f"Enter {kind} from {low:g} to {high:g}."
             else:
-                grid[i, j] = value
-        state.filled += len(state.criteria) - len(unscored)
+                row[-1] = value
+        grid.append(row)
+        state.filled += len(cells) - len(unscored)
         if unscored:
-            state.missing.append((label_of(option), unscored))
-    return grid
+            state.missing.append((option_label, unscored))
+    return np.array(grid, dtype=float).reshape(len(state.options), len(state.criteria))
 
 
 def _rank(state: ScoringState, grid: np.ndarray, weights: np.ndarray) -> None:

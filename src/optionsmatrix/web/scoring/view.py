@@ -63,7 +63,7 @@ def edited_cells(request: Request, scoring: ScoringState) -> list[str]:
         return []
     if request.headers.get(DRAWN_HEADER) != str(scoring.matrix.version):
         return []  # options or criteria may have come or gone since: the grid must be drawn again
-    options, criteria = {str(o.id) for o in scoring.options}, {str(c.id) for c in scoring.criteria}
+    options, criteria = scoring.frame.option_ids, scoring.frame.criterion_ids
     for name in names:
         kind, _, rest = name.partition(".")
         option, _, criterion = rest.partition(".")

@@ -81,8 +81,8 @@ def _whole(text: str) -> int | None:
 
 def page_words(state: ScoringState) -> PageWords:
     return PageWords(
-        options=[label_of(o) for o in state.options],
-        criteria=[label_of(c) for c in state.criteria],
+        options=list(state.frame.option_labels),
+        criteria=list(state.frame.criterion_labels),
         scales=[(c.scale_min, c.scale_max) for c in state.criteria],
     )
 
@@ -99,46 +99,27 @@ def last_valid_weights(state: ScoringState, query: Mapping[str, str]) -> np.ndar
 _HELPER_PREFIX = {"direct": "w", "roc": "r", "rank_sum": "r", "swing": "p"}
 
 
-def _read_per_criterion(
-    state: ScoringState, query: Mapping[str, str], prefix: str, defaults: list[str], label: str
-) -> dict[int, str]:
-    """Echo one helper's inputs (absent → the default) and return the filled ones by criterion position."""
+def _read_per_criterion(state: ScoringState, query: Mapping[str, str], prefix: str) -> dict[int, str]:
+    """Echo one helper's inputs (absent → the matrix's value) and return the filled ones by criterion position."""
     active = _HELPER_PREFIX.get(state.weighting) == prefix
     filled = {}
-    for j, criterion in enumerate(state.criteria):
-        name = f"{prefix}.{criterion.id}"
-        text = state.values[name] = query.get(name, defaults[j]).strip()
-        state.labels[name] = f"{label} of {label_of(criterion)}"
+    names, defaults = state.frame.helpers[prefix]
+    for j, (name, default) in enumerate(zip(names, defaults, strict=True)):
+        text = state.values[name] = query.get(name, default).strip()
         if text:
             filled[j] = text
         elif active and prefix != "r":
-            state.weights_missing.append(label_of(criterion))
+            state.weights_missing.append(state.frame.criterion_labels[j])
     return filled
 
 
 def read_weights(state: ScoringState, query: Mapping[str, str]) -> np.ndarray | None:
     """Echo every helper's inputs (inactive ones travel as hidden fields) and compute the active one's weights."""
     criteria, n = state.criteria, len(state.criteria)
-    matrix_weights = np.array([c.weight for c in criteria], dtype=float)
-    largest = matrix_weights.max()
-    entries = {
-        "w": _read_per_criterion(state, query, "w", [f"{w:g}" for w in matrix_weights], "Weight"),
-        "r": _read_per_criterion(
-            state, query, "r", [str(r) for r in competition_ranks(matrix_weights).ranks], "Importance rank"
-        ),
-        "p": _read_per_criterion(
-            state,
-            query,
-            "p",
-            [f"{round(100 * w / largest) if largest > 0 else 100:g}" for w in matrix_weights],
-            "Swing points",
-        ),
-    }
+    entries = {prefix: _read_per_criterion(state, query, prefix) for prefix in ("w", "r", "p")}
     judgements = {}
-    for first, second, name in state.ahp_pairs():
+    for _, _, name in state.frame.ahp_pairs:
         judgements[name] = state.values[name] = query.get(name, "1")
-        state.labels[name] = f"{label_of(first)} against {label_of(second)}"
-    state.labels.update(weights="Weights", ranks="Importance ranks", points="Swing points", pairwise="Comparisons")
 
     mode = state.weighting
     if mode == "equal":
@@ -174,7 +155,6 @@ def _rank_weights(state: ScoringState, entries: dict[int, str], query: Mapping[s
     criteria, n = state.criteria, len(state.criteria)
     default_ties = len(set(state.values[f"r.{c.id}"] for c in criteria)) < n
     state.ties = query.get("ties", "1" if default_ties else "0") == "1"
-    state.labels["ties"] = "Let criteria share a place"
     positions: dict[int, int] = {}
     for j, text in entries.items():
         name = f"r.{criteria[j].id}"

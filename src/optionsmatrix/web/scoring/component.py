@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Literal
 
 from markupsafe import Markup
@@ -146,10 +146,16 @@ class ScoringView:
 
     @property
     def filled(self) -> int:
-        return sum(1 for o in self.options for c in self.criteria if self.values.get(score_name(o.id, c.id)))
+        return sum(self._filled_by_option.values())
 
     def filled_for(self, option: OptionColumn) -> int:
-        return sum(1 for c in self.criteria if self.values.get(score_name(option.id, c.id)))
+        return self._filled_by_option[option.id]
+
+    @cached_property
+    def _filled_by_option(self) -> dict[int, int]:
+        """Scored cells per option, counted once: the caption, the sticky bar and every option's tab show them."""
+        values = self.values
+        return {o.id: sum(1 for c in self.criteria if values.get(score_name(o.id, c.id))) for o in self.options}
 
     def value(self, name: str) -> str:
         return str(self.values.get(name, "") or "")

@@ -88,7 +88,21 @@ def test_criterion_rows_show_each_weighting_and_keep_a_bounded_few(session, make
     assert [r.weight_text for r in frame.criterion_rows(None)] == ["—", "—"]
     assert [r.weight_text for r in frame.criterion_rows([0.25, 0.75])] == ["25.0%", "75.0%"]
     assert frame.criterion_rows([0.25, 0.75]) == frame.criterion_rows([0.25, 0.75])
+    assert [r.weight_text for r in frame.criterion_rows([1.0])] == ["100.0%", "—"]  # a share missing shows none
     for step in range(200):
         frame.criterion_rows([step / 200, 1 - step / 200])
-    assert len(frame._rows_by_weights) <= 64
+    assert len(frame._rows_by_weights) <= 8
     assert [r.weight_text for r in frame.criterion_rows([0.5, 0.5])] == ["50.0%", "50.0%"]
+
+
+def test_field_labels_answer_for_this_grids_fields_only(session, make_matrix):
+    matrix = make_matrix()
+    options, criteria = _ids(matrix)
+    labels = scoring_frame(get_matrix(session, matrix_id=matrix["id"])).labels
+    cost, access = criteria["Cost"], criteria["Access"]
+    assert labels.get(f"a.{cost}.{access}") == "Cost against Access"
+    assert labels.get(f"a.{access}.{cost}") is None  # the form asks each pair once, the first way round
+    for name in (f"s.{options['Campus']}.999999", f"w.{cost}.1", "s.1", "x.1", f"q.{cost}", ""):
+        assert labels.get(name, name) == name
+    assert len(labels) == len(list(labels)) == len(dict(labels.items()))
+    assert all(labels[name] for name in labels)

@@ -48,10 +48,13 @@ class PageMatrices:
 
     Bounded by size, not count: a matrix weighs one per option, criterion and
     cell, and the least recently read go first once `capacity` is passed (the
-    largest matrix, 200 × 50, weighs 10,250; the case study 53).
+    largest matrix, 200 × 50, weighs 10,250; the case study 53). What pages
+    derive from a kept matrix stays with it (`Matrix.kept_memo`: the scoring
+    form's frame, about one and a half times the matrix): the largest matrix
+    and its frame take about 2.6 MB, so the default keeps at most ~13 MB.
     """
 
-    def __init__(self, capacity: int = 100_000) -> None:
+    def __init__(self, capacity: int = 50_000) -> None:
         self._capacity = capacity
         self._weight = 0
         self._kept: OrderedDict[int, tuple[Stamp, Matrix, int]] = OrderedDict()

@@ -149,13 +149,16 @@ class ScoringView:
         return sum(self._filled_by_option.values())
 
     def filled_for(self, option: OptionColumn) -> int:
-        return self._filled_by_option[option.id]
+        counted = self._filled_by_option.get(option.id)
+        return counted if counted is not None else self._count_filled(option.id)
 
     @cached_property
     def _filled_by_option(self) -> dict[int, int]:
         """Scored cells per option, counted once: the caption, the sticky bar and every option's tab show them."""
-        values = self.values
-        return {o.id: sum(1 for c in self.criteria if values.get(score_name(o.id, c.id))) for o in self.options}
+        return {o.id: self._count_filled(o.id) for o in self.options}
+
+    def _count_filled(self, option_id: int) -> int:
+        return sum(1 for c in self.criteria if self.values.get(score_name(option_id, c.id)))
 
     def value(self, name: str) -> str:
         return str(self.values.get(name, "") or "")

@@ -89,7 +89,7 @@ class ScoringState:
     criteria: list[Criterion]
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
-    labels: dict[str, str] = field(default_factory=dict)  # field name → what a person calls it
+    labels: Mapping[str, str] = field(default_factory=dict)  # field name → what a person calls it
     method: str = DEFAULT_METHOD
     normalization: str = ""  # "" = the method's default
     weighting: str = "direct"
@@ -178,7 +178,7 @@ class ScoringState:
 def evaluate(matrix: Matrix, query: Mapping[str, str]) -> ScoringState:
     """Read the form from `query` (empty for the page's first view) and rank it when it is complete."""
     frame = scoring_frame(matrix)
-    state = ScoringState(matrix, frame, list(frame.options), list(frame.criteria), labels=dict(frame.labels))
+    state = ScoringState(matrix, frame, list(frame.options), list(frame.criteria), labels=frame.labels)
     if not state.ready:
         return state
     query = dict(query.items())  # a plain dict: a Mapping's get() costs several calls, and the form has 150 fields
@@ -224,34 +224,35 @@ def _read_choices(state: ScoringState, query: Mapping[str, str]) -> None:
 
 def _read_scores(state: ScoringState, query: Mapping[str, str]) -> np.ndarray:
     grid = []
-    values, errors = state.values, state.errors
+    values, errors, frame = state.values, state.errors, state.frame
     # The owner's stored scores fill every cell the address does not mention;
     # a cell it sends, even empty, is the reader's own.
-    for option_label, cells in zip(state.frame.option_labels, state.frame.cells, strict=True):
+    for option_label, names, kept_row in zip(frame.option_labels, frame.cell_names, frame.kept, strict=True):
         unscored = []
         row = []
-        for cell in cells:
-            sent = query.get(cell.name)
-            text = values[cell.name] = (cell.kept if sent is None else sent).strip()
+        for name, kept, (low, high, whole_ends), criterion_label in zip(
+            names, kept_row, frame.scales, frame.criterion_labels, strict=True
+        ):
+            sent = query.get(name)
+            text = values[name] = (kept if sent is None else sent).strip()
             row.append(0.0)
             if not text:
-                unscored.append(cell.criterion_label)
+                unscored.append(criterion_label)
                 continue
             value = number_or_none(text)
-            low, high = cell.low, cell.high
             # A scale with whole-number ends is a scale of points (the input's
             # step is 1), as a browser with JavaScript off would also insist;
             # a stored score between the points (from the API or a file) stands.
-            whole = cell.whole_ends and text != cell.kept
+            whole = whole_ends and text != kept
             if value is None:
-                errors[cell.name] = "Enter a number."
+                errors[name] = "Enter a number."
             elif not low <= value <= high or (whole and value != int(value)):
                 kind = "a whole number" if whole else "a score"
-                errors[cell.name] = f"Enter {kind} from {low:g} to {high:g}."
+                errors[name] = f"Enter {kind} from {low:g} to {high:g}."
             else:
                 row[-1] = value
         grid.append(row)
-        state.filled += len(cells) - len(unscored)
+        state.filled += len(names) - len(unscored)
         if unscored:
             state.missing.append((option_label, unscored))
     return np.array(grid, dtype=float).reshape(len(state.options), len(state.criteria))

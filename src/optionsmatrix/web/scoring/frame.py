@@ -10,7 +10,7 @@ changed, gets a fresh frame each time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
@@ -29,8 +29,9 @@ from optionsmatrix.web.scoring.component import (
 )
 
 _MEMO_KEY = "scoring_frame"
-# Criterion rows differ only in the weight each shows; a grid redrawn under this many weightings keeps them all.
-_ROWS_KEPT = 64
+# Criterion rows differ only in the weight each shows: typing scores redraws them under one weighting again and
+# again, typing weights under a new one each time.
+_ROWS_KEPT = 8
 
 # The per-criterion weighting helpers: field prefix → what its input is called.
 HELPER_LABELS = {"w": "Weight", "r": "Importance rank", "p": "Swing points"}
@@ -53,16 +54,37 @@ def stored_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-@dataclass(frozen=True, slots=True)
-class FrameCell:
-    """One score field of the grid."""
+class FieldLabels(Mapping[str, str]):
+    """Every field's name → what a person calls it ("Campus — Cost", "Weight of Cost"), for messages.
 
-    name: str  # s.<option id>.<criterion id>
-    kept: str  # the stored score as the grid shows it; "" when the cell is not scored
-    low: float
-    high: float
-    whole_ends: bool  # a scale of points: both ends whole numbers
-    criterion_label: str
+    Worked out when a message asks, not kept per cell: a 200 × 50 grid has 10,000 cells and a message is rare.
+    """
+
+    def __init__(self, options: Mapping[str, str], criteria: Mapping[str, str], pairs: frozenset[str]) -> None:
+        self._options, self._criteria, self._pairs = options, criteria, pairs  # id (as text) → label
+
+    def __getitem__(self, name: str) -> str:
+        if name in FIXED_LABELS:
+            return FIXED_LABELS[name]
+        prefix, _, rest = name.partition(".")
+        first, _, second = rest.partition(".")
+        if prefix == "s" and first in self._options and second in self._criteria:
+            return f"{self._options[first]} — {self._criteria[second]}"
+        if prefix in HELPER_LABELS and not second and first in self._criteria:
+            return f"{HELPER_LABELS[prefix]} of {self._criteria[first]}"
+        if prefix == "a" and name in self._pairs:
+            return f"{self._criteria[first]} against {self._criteria[second]}"
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from FIXED_LABELS
+        yield from (f"s.{o}.{c}" for o in self._options for c in self._criteria)
+        yield from (f"{prefix}.{c}" for prefix in HELPER_LABELS for c in self._criteria)
+        yield from sorted(self._pairs)
+
+    def __len__(self) -> int:
+        n = len(self._criteria)
+        return len(FIXED_LABELS) + len(self._options) * n + len(HELPER_LABELS) * n + len(self._pairs)
 
 
 @dataclass(frozen=True)
@@ -72,10 +94,12 @@ class ScoringFrame:
     option_labels: tuple[str, ...]
     option_labels_by_name: Mapping[str, str]  # the full name (as a ranking knows it) → the label
     criterion_labels: tuple[str, ...]
-    cells: tuple[tuple[FrameCell, ...], ...]  # [option][criterion]
+    cell_names: tuple[tuple[str, ...], ...]  # [option][criterion]: s.<option id>.<criterion id>
+    kept: tuple[tuple[str, ...], ...]  # [option][criterion]: the stored score as the grid shows it, "" if none
+    scales: tuple[tuple[float, float, bool], ...]  # per criterion: its ends, and whether both are whole numbers
     helpers: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]  # prefix → (field names, the matrix's values)
     ahp_pairs: tuple[tuple[Criterion, Criterion, str], ...]  # the upper triangle, a.<id>.<id>
-    labels: Mapping[str, str]  # every field's name → what a person calls it (read-only)
+    labels: FieldLabels
     option_ids: frozenset[str]
     criterion_ids: frozenset[str]
     columns: tuple[OptionColumn, ...]
@@ -83,15 +107,16 @@ class ScoringFrame:
     _rows_by_weights: dict[tuple[str, ...], list[CriterionRow]] = field(default_factory=dict, compare=False)
 
     def criterion_rows(self, shares: Sequence[float] | None) -> list[CriterionRow]:
-        """The grid's criterion rows, each showing its share of `shares` (or "—" without weights)."""
+        """The grid's criterion rows, each showing its share of `shares` ("—" where there is none)."""
         if shares is None:
             return list(self._rows)
-        texts = tuple(f"{s * 100:.1f}%" for s in shares)
+        texts = tuple(f"{s * 100:.1f}%" for s in shares[: len(self._rows)])
         found = self._rows_by_weights.get(texts)
         if found is None:
             if len(self._rows_by_weights) >= _ROWS_KEPT:
                 self._rows_by_weights.clear()
-            found = [replace(row, weight_text=text) for row, text in zip(self._rows, texts, strict=True)]
+            found = [replace(row, weight_text=text) for row, text in zip(self._rows, texts, strict=False)]
+            found += self._rows[len(texts) :]
             self._rows_by_weights[texts] = found
         return list(found)
 
@@ -112,40 +137,35 @@ def _build(matrix: Matrix) -> ScoringFrame:
     option_labels = tuple(label_of(o) for o in options)
     criterion_labels = tuple(label_of(c) for c in criteria)
     stored = matrix.stored_scores
-    scales = [(float(c.scale_min), float(c.scale_max)) for c in criteria]
-    cells = []
-    labels = dict(FIXED_LABELS)
-    for option, option_label in zip(options, option_labels, strict=True):
+    names, kept = [], []
+    for option in options:
         saved = stored.get(option.id, {})  # type: ignore[arg-type]
-        row = []
-        for criterion, criterion_label, (low, high) in zip(criteria, criterion_labels, scales, strict=True):
-            name = score_name(option.id, criterion.id)  # type: ignore[arg-type]
-            kept = stored_text(saved[criterion.id]) if criterion.id in saved else ""
-            row.append(FrameCell(name, kept, low, high, low == int(low) and high == int(high), criterion_label))
-            labels[name] = f"{option_label} — {criterion_label}"
-        cells.append(tuple(row))
-    helpers = {}
-    for prefix, defaults in _helper_defaults(criteria).items():
-        names = tuple(f"{prefix}.{c.id}" for c in criteria)
-        helpers[prefix] = (names, defaults)
-        words = HELPER_LABELS[prefix]
-        labels.update((n, f"{words} of {label}") for n, label in zip(names, criterion_labels, strict=True))
-    pairs = []
-    for i, first in enumerate(criteria):
-        for second in criteria[i + 1 :]:
-            name = f"a.{first.id}.{second.id}"
-            pairs.append((first, second, name))
-            labels[name] = f"{label_of(first)} against {label_of(second)}"
+        names.append(tuple(score_name(option.id, c.id) for c in criteria))  # type: ignore[arg-type]
+        kept.append(tuple(stored_text(saved[c.id]) if c.id in saved else "" for c in criteria))
+    ends = [(float(c.scale_min), float(c.scale_max)) for c in criteria]
+    helpers = {
+        prefix: (tuple(f"{prefix}.{c.id}" for c in criteria), defaults)
+        for prefix, defaults in _helper_defaults(criteria).items()
+    }
+    pairs = tuple(
+        (first, second, f"a.{first.id}.{second.id}") for i, first in enumerate(criteria) for second in criteria[i + 1 :]
+    )
     return ScoringFrame(
         options=options,
         criteria=criteria,
         option_labels=option_labels,
         option_labels_by_name=MappingProxyType(dict(zip([o.name for o in options], option_labels, strict=True))),
         criterion_labels=criterion_labels,
-        cells=tuple(cells),
+        cell_names=tuple(names),
+        kept=tuple(kept),
+        scales=tuple((low, high, low == int(low) and high == int(high)) for low, high in ends),
         helpers=MappingProxyType(helpers),
-        ahp_pairs=tuple(pairs),
-        labels=MappingProxyType(labels),
+        ahp_pairs=pairs,
+        labels=FieldLabels(
+            {str(o.id): label for o, label in zip(options, option_labels, strict=True)},
+            {str(c.id): label for c, label in zip(criteria, criterion_labels, strict=True)},
+            frozenset(name for _, _, name in pairs),
+        ),
         option_ids=frozenset(str(o.id) for o in options),
         criterion_ids=frozenset(str(c.id) for c in criteria),
         columns=tuple(option_columns(options)),

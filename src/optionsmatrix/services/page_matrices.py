@@ -22,13 +22,12 @@ matrix load their own (`matrix_rows.get_matrix`).
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
+from optionsmatrix.core.kept import WeightedLRU
 from optionsmatrix.errors import NotFound
 from optionsmatrix.models import Matrix, ShareLink
 from optionsmatrix.services.matrix_rows import get_matrix
@@ -55,10 +54,7 @@ class PageMatrices:
     """
 
     def __init__(self, capacity: int = 50_000) -> None:
-        self._capacity = capacity
-        self._weight = 0
-        self._kept: OrderedDict[int, tuple[Stamp, Matrix, int]] = OrderedDict()
-        self._lock = threading.Lock()  # requests run in several threads
+        self._kept: WeightedLRU[tuple[Stamp, Matrix]] = WeightedLRU(capacity)
 
     def read(self, session: Session, *, matrix_id: int) -> Matrix:
         """The matrix as stored now: the one kept, if its stamp still matches; else loaded and kept."""
@@ -67,30 +63,20 @@ class PageMatrices:
         if row is None:
             raise NotFound("Matrix", matrix_id)
         stamp: Stamp = tuple(row)  # type: ignore[assignment]
-        with self._lock:
-            kept = self._kept.get(matrix_id)
-            if kept is not None and kept[0] == stamp:
-                self._kept.move_to_end(matrix_id)
-                return kept[1]
+        kept = self._kept.get(matrix_id)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
         matrix = _load_detached(session, matrix_id)
         # Kept under its own stamp, read with it: if an edit landed between the two reads,
         # this copy is newer than `stamp` and the next request's stamp will match it.
         link = matrix.share_link.secret if matrix.share_link is not None else None
         own: Stamp = (matrix.created_at, matrix.version, matrix.owner_id, matrix.is_public, link)
-        weight = (len(matrix.options) + 1) * (len(matrix.criteria) + 1)
-        with self._lock:
-            earlier = self._kept.pop(matrix_id, None)
-            self._weight -= earlier[2] if earlier is not None else 0
-            self._kept[matrix_id] = (own, matrix, weight)
-            self._weight += weight
-            while self._weight > self._capacity and len(self._kept) > 1:
-                _, (_, _, dropped) = self._kept.popitem(last=False)
-                self._weight -= dropped
+        self._kept.put(matrix_id, (own, matrix), (len(matrix.options) + 1) * (len(matrix.criteria) + 1))
         return matrix
 
     @property
     def weight(self) -> int:
-        return self._weight
+        return self._kept.weight
 
     def __len__(self) -> int:
         return len(self._kept)

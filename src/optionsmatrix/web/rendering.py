@@ -7,8 +7,6 @@ and, alone, as the answer to an htmx request that targets it.
 from __future__ import annotations
 
 import secrets
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 
 from fastapi import Request
@@ -17,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 
 from optionsmatrix import __version__
 from optionsmatrix.analysis.explain import significant
+from optionsmatrix.core.kept import WeightedLRU
 from optionsmatrix.core.resources import TEMPLATES_DIR
 from optionsmatrix.web.scoring.component import field_id, score_name
 from optionsmatrix.web.urls import template_url_for
@@ -104,33 +103,19 @@ class KeptPages:
     """
 
     def __init__(self, budget: int = 4_000_000) -> None:
-        self._budget = budget
-        self._kept = 0
-        self._pages: OrderedDict[Hashable, str] = OrderedDict()
-        self._lock = threading.Lock()  # requests run in several threads
+        self._pages: WeightedLRU[str] = WeightedLRU(budget)
 
     def get(self, key: Hashable) -> str | None:
-        with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-            return page
+        return self._pages.get(key)
 
     def put(self, key: Hashable, page: str) -> None:
-        if len(page) > self._budget // 4:
-            return
-        with self._lock:
-            earlier = self._pages.pop(key, None)
-            self._kept += len(page) - (len(earlier) if earlier is not None else 0)
-            self._pages[key] = page
-            while self._kept > self._budget:
-                _, dropped = self._pages.popitem(last=False)
-                self._kept -= len(dropped)
+        if len(page) <= self._pages.capacity // 4:
+            self._pages.put(key, page, len(page))
 
     @property
     def kept(self) -> int:
         """Characters kept, all pages together."""
-        return self._kept
+        return self._pages.weight
 
 
 # Not a token anyone could be given (those are URL-safe base64): where each answer's own token goes.

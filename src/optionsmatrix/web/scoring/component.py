@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, Literal
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from optionsmatrix.analysis.explain import significant
@@ -316,6 +318,32 @@ def explore_view(
         version=version if save_url else None,
         drawn=state.matrix.version,
         notice=notice,
+    )
+
+
+@pass_context
+def section_view(context: Context) -> ScoringView | None:
+    """The grid of a matrix page's scoring section, the same for its whole answer (matrices/_scoring.html)
+    and its small answer (_scoring_live.html); None while the matrix cannot be scored.
+
+    Read from the template's context, whose `url_for` the shared read-only page replaces with its own. A
+    refresh of the grid (htmx) carries the version the page was drawn at; a full load starts from the stored one.
+    """
+    state = context["scoring"]
+    if not state.ready:
+        return None
+    matrix_id, request = context["matrix"].id, context["request"]
+
+    def url_for(name: str) -> Any:  # noqa: ANN401 - the page's own url_for, called as the template would
+        return context.call(context["url_for"], name, matrix_id=matrix_id)
+
+    may_save = context["can_edit"] and not context["shared"]
+    return explore_view(
+        state,
+        action_url=url_for("matrix_score"),
+        save_url=str(url_for("matrix_save_scores")) if may_save else "",
+        notice=context.get("scores_notice", ""),
+        loaded_version=request.query_params.get("version") if request.headers.get("HX-Request") else None,
     )
 
 

@@ -45,7 +45,7 @@ from optionsmatrix.models import Criterion, Matrix, Option
 from optionsmatrix.schemas.analysis import AnalyzeRequest
 from optionsmatrix.services.analysis import rank_request
 from optionsmatrix.services.ranking_chart import BarChart, ranking_chart
-from optionsmatrix.web.scoring.component import explore_view, label_of, score_name
+from optionsmatrix.web.scoring.component import label_of, score_name, section_view
 from optionsmatrix.web.scoring.frame import ScoringFrame, scoring_frame
 from optionsmatrix.web.scoring.messages import as_sentence, plain_message
 from optionsmatrix.web.scoring.weighting import (
@@ -310,7 +310,7 @@ TEMPLATE_HELPERS: dict[str, object] = {
     "scoring_field_id": field_id,
     "score_field_name": score_name,
     "scoring_label": label_of,
-    "explore_view": explore_view,
+    "scoring_section_view": section_view,
     "score_field": score_field,
     "score_label": _score_label,
     "saaty_choices": SAATY_CHOICES,

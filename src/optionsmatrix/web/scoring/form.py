@@ -71,12 +71,7 @@ NORMALIZATION_NAMES = {
 
 
 def score_field(option: Option, criterion: Criterion) -> str:
-    return f"s.{option.id}.{criterion.id}"
-
-
-def field_id(name: str) -> str:
-    """The HTML id of the input (or fieldset) called `name`."""
-    return "sc-" + name.replace(".", "-").replace("_", "-")
+    return score_name(option.id, criterion.id)
 
 
 @dataclass
@@ -307,11 +302,8 @@ def _score_label(ranking: Ranking) -> str:
 
 # What the scoring partials call; the handlers put it in the context.
 TEMPLATE_HELPERS: dict[str, object] = {
-    "scoring_field_id": field_id,
-    "score_field_name": score_name,
     "scoring_label": label_of,
     "scoring_section_view": section_view,
-    "score_field": score_field,
     "score_label": _score_label,
     "saaty_choices": SAATY_CHOICES,
     "weighting_modes": WEIGHTING_MODES,

@@ -88,6 +88,28 @@ def test_a_stale_move_or_removal_says_so_and_changes_nothing(client, make_matrix
     ]
 
 
+def test_a_refused_move_or_removal_without_htmx_answers_a_page_not_a_server_error(client, make_matrix):
+    """A form sent with JavaScript off (or from a second tab) is refused inside the write, which rolls
+    the request back; the error page drawn afterwards still shows who is logged in."""
+    matrix = make_matrix()
+    option = matrix["options"][1]
+    client.patch(f"/api/v1/matrices/{matrix['id']}", json={"title": "Renamed elsewhere"})
+    base = f"/matrices/{matrix['id']}"
+
+    moved = client.post(f"{base}/options/{option['id']}/move", data={"direction": "down", "version": "1"})
+    removed = client.post(f"{base}/criteria/{matrix['criteria'][0]['id']}/delete", data={"version": "1"})
+    missing = client.post(f"{base}/options/999999/delete", data={"version": "2"})
+
+    for response, status in ((moved, 409), (removed, 409), (missing, 404)):
+        assert response.status_code == status, response.text[:200]
+        assert "<!doctype html>" in response.text.lower()[:200]
+        assert "Log out" in response.text  # the header still knows who is at the browser
+    assert STALE in moved.text and STALE in removed.text
+    after = client.get(f"/api/v1/matrices/{matrix['id']}").json()
+    assert [o["id"] for o in after["options"]] == [o["id"] for o in matrix["options"]]
+    assert len(after["criteria"]) == len(matrix["criteria"])
+
+
 def test_every_edit_form_on_the_page_carries_the_version(client, make_matrix):
     matrix = make_matrix()
     page = client.get(f"/matrices/{matrix['id']}").text

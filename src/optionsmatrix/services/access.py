@@ -9,7 +9,7 @@ so its existence does not leak; a readable matrix they may not change is 403.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, or_, true
 from sqlmodel import col
@@ -32,14 +32,18 @@ class NotAuthenticated(OptionsMatrixError):
 @dataclass(frozen=True)
 class Actor:
     instructor: Instructor | None = None
+    # What the checks and every page's header read of the instructor, as identified. A write that
+    # fails rolls the request's session back, which expires the instructor's loaded row; the error
+    # page is drawn after that session has closed, when the row can no longer be read again.
+    instructor_id: int | None = field(init=False, default=None)
+    is_admin: bool = field(init=False, default=False)
+    email: str = field(init=False, default="")
 
-    @property
-    def is_admin(self) -> bool:
-        return self.instructor is not None and self.instructor.is_admin
-
-    @property
-    def instructor_id(self) -> int | None:
-        return self.instructor.id if self.instructor is not None else None
+    def __post_init__(self) -> None:
+        if self.instructor is not None:
+            object.__setattr__(self, "instructor_id", self.instructor.id)
+            object.__setattr__(self, "is_admin", bool(self.instructor.is_admin))
+            object.__setattr__(self, "email", self.instructor.email)
 
     def require_instructor(self) -> Instructor:
         if self.instructor is None:
@@ -48,7 +52,7 @@ class Actor:
 
     def require_admin(self) -> Instructor:
         instructor = self.require_instructor()
-        if not instructor.is_admin:
+        if not self.is_admin:
             raise NotFound("Page", "admin")
         return instructor
 

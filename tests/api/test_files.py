@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -514,4 +515,25 @@ def test_an_empty_first_sheet_is_refused_even_if_another_sheet_has_data(client, 
     response = _import(client, buffer.getvalue(), filename="empty.xlsx", media_type=XLSX)
 
     assert _message(response) == "the file is empty: the first row must be \"option\" followed by the criteria's names"
+    assert count_matrices(session) == before
+
+
+def test_a_sheet_naming_a_shared_string_that_is_not_there_is_refused_not_a_server_error(client, session):
+    """openpyxl raises IndexError for a cell pointing past the workbook's shared strings."""
+    good = io.BytesIO(_workbook([["option", "Cost"], ["Riverside", 3]]))
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(rb"<sheetData>.*</sheetData>", b'<sheetData><row r="1"><c r="A1" t="s"><v>5000</v>'
+                                 b"</c></row></sheetData>", content, flags=re.S)  # fmt: skip
+            target.writestr(item, content)
+    before = count_matrices(session)
+
+    response = _import(client, damaged.getvalue(), filename="damaged.xlsx", media_type=XLSX)
+    page = client.post("/matrices/import", files={"file": ("damaged.xlsx", damaged.getvalue(), XLSX)})
+
+    assert _message(response) == "the first sheet of the workbook cannot be read"
+    assert page.status_code == 422
     assert count_matrices(session) == before

@@ -459,7 +459,9 @@ def _sheet_rows(sheet: Any) -> Iterator[tuple[int, tuple[object, ...]]]:  # noqa
             if number > MAX_SHEET_ROWS:
                 raise file_problem(f"the first sheet has more than {MAX_SHEET_ROWS} rows; is it the right file?")
             yield number, cells
-    except (KeyError, ValueError, TypeError, zipfile.BadZipFile, EOFError):
+    except InvalidFile:
+        raise
+    except Exception:  # noqa: BLE001 (a damaged sheet makes openpyxl raise IndexError, KeyError, parse errors…)
         raise file_problem("the first sheet of the workbook cannot be read") from None
 
 

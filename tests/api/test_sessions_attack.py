@@ -176,3 +176,52 @@ def test_a_ballot_racing_a_new_round_lands_in_the_new_round(app, client, anonymo
     assert answer.status_code == 200, answer.text
     rounds = {r["number"]: r["ballots"] for r in client.get(f"{url}/rounds").json()["items"]}
     assert rounds == {1: 0, 2: 1}  # round 1 was closed before this ballot was stored
+
+
+def _delete_elsewhere(engine, path_and_id):
+    """What another request (or worker) does in the meantime: deletes the row, and commits."""
+    model, row_id = path_and_id
+    with Session(engine) as other:
+        other.delete(other.get(model, row_id))
+        other.commit()
+
+
+def test_a_join_racing_the_sessions_deletion_is_a_404_not_a_server_error(
+    client, anonymous, engine, case_study_id, monkeypatch
+):
+    from optionsmatrix.models import SeminarSession
+    from optionsmatrix.services import ballots
+
+    seminar = _start(client, case_study_id)
+    found = ballots.find_open_session_by_code
+
+    def found_then_deleted(session, code):
+        result = found(session, code)
+        _delete_elsewhere(engine, (SeminarSession, seminar["id"]))
+        return result
+
+    monkeypatch.setattr(ballots, "find_open_session_by_code", found_then_deleted)
+    answer = anonymous.post("/api/v1/sessions/join", json={"join_code": seminar["join_code"]})
+
+    assert answer.status_code == 404, answer.text
+    assert seminar["join_code"] in answer.json()["detail"]
+
+
+def test_a_session_started_on_a_matrix_deleted_meanwhile_is_a_404_not_a_server_error(
+    client, engine, make_matrix, monkeypatch
+):
+    from optionsmatrix.models import Matrix
+    from optionsmatrix.services import seminars
+
+    matrix = make_matrix()
+    checked = seminars._check_method
+
+    def checked_then_deleted(method, normalization):
+        checked(method, normalization)
+        _delete_elsewhere(engine, (Matrix, matrix["id"]))
+
+    monkeypatch.setattr(seminars, "_check_method", checked_then_deleted)
+    answer = client.post(f"/api/v1/matrices/{matrix['id']}/sessions", json={})
+
+    assert answer.status_code == 404, answer.text
+    assert client.get("/api/v1/sessions").json()["items"] == []

@@ -59,7 +59,10 @@ def join(session: Session, *, code: str, display_name: str | None) -> JoinedPart
     if found is None:
         raise NotFound("Session with the code", normalize_join_code(code) or "''")
     secret = PARTICIPANT_TOKEN_PREFIX + new_secret()
-    with write_transaction(session):
+    # Deleted since it was found: gone at the read below, or (PostgreSQL, gone between that read
+    # and the insert) refused by the participant's foreign key.
+    gone = NotFound("Session with the code", normalize_join_code(code))
+    with write_transaction(session, conflict=gone):
         # No lock on the session row: a whole room joins within seconds, and
         # serialising every join behind one row (each waiting for the one
         # before to flush its commit) made joins queue for seconds. The cap is
@@ -67,7 +70,9 @@ def join(session: Session, *, code: str, display_name: str | None) -> JoinedPart
         # reached; the status is read in this transaction.
         seminar = session.exec(
             select(SeminarSession).where(SeminarSession.id == found.id).execution_options(populate_existing=True)
-        ).one()
+        ).first()
+        if seminar is None:
+            raise gone
         if seminar.status != "open":
             raise Conflict("this session is closed; ask the instructor to reopen it")
         count = session.exec(select(func.count()).where(Participant.session_id == seminar.id)).one()

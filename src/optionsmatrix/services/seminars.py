@@ -95,9 +95,14 @@ def start_session(
     _check_method(data.method, data.normalization)
     if not matrix.options or not matrix.criteria:
         raise InvalidInput.on("matrix", "a session needs a matrix with at least one option and one criterion")
+    matrix_id = matrix.id
     for attempt in range(JOIN_CODE_ATTEMPTS):
         try:
             with write_transaction(session):
+                # Deleted since the request read it? (Then the insert below would fail on its foreign key,
+                # roll back and expire `matrix`, which could not be read again.)
+                if session.exec(select(Matrix.id).where(Matrix.id == matrix_id)).first() is None:
+                    raise NotFound("Matrix", matrix_id)
                 seminar = SeminarSession(
                     owner_id=owner.id,  # type: ignore[arg-type]
                     matrix_id=matrix.id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import dataclasses
 import io
 import json
 import sys
@@ -331,6 +332,25 @@ def test_an_open_session_imports_closed_and_can_be_reopened_with_a_free_code(cli
 
     assert imported["status"] == "closed"
     assert reopened.status_code == 200 and reopened.json()["join_code"] != seminar["join_code"]
+
+
+def test_an_imported_sessions_cap_on_participants_is_never_above_this_installations(
+    client, app, anonymous, session, weighted
+):
+    document = _export(client, weighted["id"]).json()
+    document["session"]["max_participants"] = 100_000
+    installed = app.state.settings
+    app.state.settings = dataclasses.replace(installed, max_participants=3)  # (State hides its keys from monkeypatch)
+    try:
+        imported = client.post("/api/v1/sessions/import", json=document).json()
+        reopened = client.post(f"/api/v1/sessions/{imported['id']}/reopen").json()
+        joined = anonymous.post("/api/v1/sessions/join", json={"join_code": reopened["join_code"]})
+    finally:
+        app.state.settings = installed
+
+    assert session.get(SeminarSession, imported["id"]).max_participants == 3
+    assert imported["participants"] == 3
+    assert joined.status_code == 409 and "full (3 participants)" in joined.json()["detail"]
 
 
 def _broken(document, change):

@@ -138,5 +138,8 @@ def import_session(
         document = session_files.read_session_file(upload.content, max_bytes=limit)
     else:
         document = session_files.read_session_body(upload.document)
-    snapshot = session_files.import_session(session, document=document, owner_id=instructor.id)  # type: ignore[arg-type]
+    snapshot = session_files.import_session(
+        session, document=document, owner_id=instructor.id,  # type: ignore[arg-type]
+        max_participants=request.app.state.settings.max_participants,
+    )  # fmt: skip
     return session_public(request, session, snapshot)

@@ -25,6 +25,7 @@ from optionsmatrix.services.documents import BOM, MatrixData, matrix_from_docume
 from optionsmatrix.services.matrices import get_matrix
 from optionsmatrix.services.seminars import get_snapshot
 from optionsmatrix.services.session_documents import SessionDocument, is_session_document
+from optionsmatrix.settings import Settings
 
 BAD_INPUT = 2
 _SPREADSHEET_HEADER = re.compile(rb'(\xef\xbb\xbf)?\s*"?option"?\s*([,;\r\n]|$)', re.IGNORECASE)
@@ -153,7 +154,10 @@ def _import_session(args: argparse.Namespace, document: SessionDocument) -> int:
         if owner is None:
             return 1
         try:
-            snapshot = session_files.import_session(session, document=document, owner_id=owner.id)  # type: ignore[arg-type]
+            snapshot = session_files.import_session(
+                session, document=document, owner_id=owner.id,  # type: ignore[arg-type]
+                max_participants=Settings.from_env().max_participants,
+            )  # fmt: skip
         except OptionsMatrixError as error:
             print(f"optionsmatrix import: {error.message}", file=sys.stderr)
             return BAD_INPUT

@@ -190,8 +190,14 @@ def read_session_body(raw: object) -> SessionDocument:
     return session_from_document(raw)
 
 
-def import_session(session: Session, *, document: SessionDocument, owner_id: int) -> SessionSnapshot:
-    """Recreate the session, closed and owned by `owner_id`, with a new private matrix; all of it or nothing."""
+def import_session(
+    session: Session, *, document: SessionDocument, owner_id: int, max_participants: int
+) -> SessionSnapshot:
+    """Recreate the session, closed and owned by `owner_id`, with a new private matrix; all of it or nothing.
+
+    Its cap on participants is the document's, but never above `max_participants`, this installation's
+    (a reopened session takes no more joins than one started here would).
+    """
     _check_labels(document)
     settings = document.session
     with write_transaction(session):
@@ -202,7 +208,7 @@ def import_session(session: Session, *, document: SessionDocument, owner_id: int
             owner_id=owner_id, matrix_id=matrix.id, title=settings.title, join_code=_join_code(), status="closed",
             weight_mode=settings.weight_mode, method=settings.method, normalization=settings.normalization,
             reveal_new_rounds=settings.reveal_new_rounds, current_round=settings.current_round,
-            max_participants=settings.max_participants,
+            max_participants=min(settings.max_participants, max_participants),
         )  # fmt: skip
         session.add(seminar)
         session.flush()

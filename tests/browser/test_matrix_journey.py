@@ -106,3 +106,44 @@ def test_a_refused_import_lands_on_its_message(page, instructor_email, tmp_path)
     page.get_by_role("button", name="Import").click()
 
     expect(page.locator("#import-file-error")).to_be_in_viewport()  # and role=alert reads it out
+
+
+def test_edits_in_one_section_leave_the_others_forms_current(page, instructor_email):
+    """Each edit redraws its own section only; the other sections' forms take the new version, so the next
+    edit elsewhere is not refused as if someone else had changed the matrix. The scoring grid, a placeholder
+    while the matrix has no option or criterion, appears once it has both."""
+    log_in_through_the_form(page, instructor_email)
+    page.goto("/")
+    page.get_by_label("Title").fill("Transit plan")
+    page.get_by_role("button", name="Create matrix").click()
+    expect(page.locator("#scoring")).to_contain_text("needs at least one option and one criterion")
+    page.evaluate("window.__same_document = true")
+
+    page.locator("#options summary").click()
+    page.locator("#new-option-name").fill("Bus lanes")
+    page.locator("#new-option-escalation_level").fill("1")
+    page.get_by_role("button", name="Add option").click()
+    expect(page.locator("#options .option-name")).to_have_text(["Bus lanes"])
+
+    page.locator("#criteria summary").click()
+    page.locator("#new-criterion-name").fill("Cost")
+    page.get_by_role("button", name="Add criterion").click()
+    expect(page.locator("#criteria .criterion-name")).to_have_text(["Cost"])
+    expect(page.locator("#scoring table[data-sc-grid]")).to_be_visible()  # the grid, no reload
+
+    page.locator("#options summary").click() if not page.locator("#options details[open]").count() else None
+    page.locator("#new-option-name").fill("Tram")
+    page.locator("#new-option-escalation_level").fill("2")
+    page.get_by_role("button", name="Add option").click()
+    expect(page.locator("#options .option-name")).to_have_text(["Bus lanes", "Tram"])
+    page.get_by_role("button", name="Move Tram up").click()
+    expect(page.locator("#options .option-name")).to_have_text(["Tram", "Bus lanes"])
+
+    page.get_by_role("button", name="Make it public").click()
+    expect(page.locator("#sharing")).to_contain_text("This matrix is public")
+    page.get_by_role("button", name="Save these scores").click()  # the grid's own form follows too
+    expect(page.locator("#scoring")).to_contain_text("Saved. Everyone who opens this matrix now starts from")
+    page.get_by_role("button", name="Remove Cost").click()
+    expect(page.locator("#criteria .criterion-name")).to_have_count(0)
+    expect(page.locator("#page-alert")).not_to_contain_text("Someone else changed this matrix")
+    assert page.evaluate("window.__same_document") is True

@@ -126,7 +126,7 @@ def test_a_grid_refreshed_after_someone_elses_change_still_saves_against_the_ver
     client, library
 ):
     page = client.get(f"/matrices/{library['id']}").text
-    drawn_at = re.search(r'<input type="hidden" name="version" value="(\d+)">', page).group(1)
+    drawn_at = re.search(r'<input type="hidden" name="version" value="(\d+)"[^>]*>', page).group(1)
     (riverside, *_), (cost, _) = library["options"], library["criteria"]
     # Someone else saves in the meantime...
     elsewhere = {str(riverside["id"]): {str(cost["id"]): 5}}
@@ -134,7 +134,7 @@ def test_a_grid_refreshed_after_someone_elses_change_still_saves_against_the_ver
     # ...while this page's grid goes on refreshing as its owner types (htmx sends the form's fields).
     typed = _cells(library, [[1, 4], [None, None], [None, None]])
     refreshed = client.get(f"/matrices/{library['id']}/score", params={**typed, "version": drawn_at}, headers=HTMX)
-    assert f'<input type="hidden" name="version" value="{drawn_at}">' in refreshed.text
+    assert f'<input type="hidden" name="version" value="{drawn_at}" data-matrix-version>' in refreshed.text
 
     response = _save(client, library, typed, version=drawn_at)
 

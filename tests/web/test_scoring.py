@@ -297,7 +297,7 @@ def test_the_form_refreshes_itself_with_htmx_and_works_as_a_plain_get(anonymous,
     assert 'method="get"' in form and f'action="http://testserver/matrices/{case_study_id}/score#scoring"' in form
     assert f'hx-get="http://testserver/matrices/{case_study_id}/score"' in form
     assert 'hx-trigger="input changed delay:400ms, change, submit"' in form
-    assert 'hx-trigger="matrix-changed from:body" hx-include="#scoring-form"' in html
+    assert 'hx-trigger="matrix-changed from:document"' in html
     assert 'hx-target="#scoring"' in form and 'hx-swap="outerMorph"' in form
     assert '<button type="submit" class="small">Rank</button>' in html
 

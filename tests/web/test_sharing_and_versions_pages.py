@@ -1,5 +1,6 @@
 """The matrix page's new data: short names and scale meanings in the editor, stale saves, and Sharing."""
 
+import json
 import re
 
 import pytest
@@ -108,6 +109,27 @@ def test_a_refused_move_or_removal_without_htmx_answers_a_page_not_a_server_erro
     after = client.get(f"/api/v1/matrices/{matrix['id']}").json()
     assert [o["id"] for o in after["options"]] == [o["id"] for o in matrix["options"]]
     assert len(after["criteria"]) == len(matrix["criteria"])
+
+
+def test_an_edit_names_the_new_version_for_the_pages_other_forms_and_a_refused_form_keeps_its_own(
+    client, make_matrix
+):
+    matrix = make_matrix()
+    base = f"/matrices/{matrix['id']}"
+
+    added = client.post(f"{base}/options", data={"name": "Harbour", "escalation_level": "1", "version": "1"},
+                        headers=HTMX)  # fmt: skip
+    public = client.post(f"{base}/sharing/visibility", data={"visibility": "public", "version": "2"}, headers=HTMX)
+    stale = client.post(f"{base}/criteria", data={"name": "Noise", "version": "1"}, headers=HTMX)
+
+    assert added.status_code == 200 and public.status_code == 200, (added.text[:300], public.text[:300])
+    assert list(json.loads(added.headers["HX-Trigger"])) == ["matrix-version", "matrix-changed"]  # in that order
+    assert json.loads(added.headers["HX-Trigger"]) == {"matrix-version": {"version": 2}, "matrix-changed": {}}
+    assert json.loads(public.headers["HX-Trigger"]) == {"matrix-version": {"version": 3}}
+    assert 'name="version" value="2" data-matrix-version' in added.text  # follows later changes
+    assert stale.status_code == 409 and "HX-Trigger" not in stale.headers
+    kept = re.search(r'<input type="hidden" name="version" value="1"[^>]*>', stale.text).group(0)
+    assert "data-matrix-version" not in kept  # waits for a reload that shows the other change
 
 
 def test_every_edit_form_on_the_page_carries_the_version(client, make_matrix):

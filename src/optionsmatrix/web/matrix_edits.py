@@ -8,6 +8,7 @@ JavaScript off as well.
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Literal
 
 from fastapi import Form, Request
@@ -40,6 +41,17 @@ ItemId = path_id("The option's or criterion's id")
 
 
 MATRIX_CHANGED = "matrix-changed"
+MATRIX_VERSION = "matrix-version"
+
+
+def changed_headers(matrix: Matrix, *events: str) -> dict[str, str]:
+    """HX-Trigger for a change made on the matrix page: `events`, and the version the matrix is at now,
+    which every form on the page that follows it takes (static/js/matrix.js)."""
+    # The version first: htmx triggers the events in this order, and the scoring section's refresh (on
+    # "matrix-changed") sends its form, whose save must carry the new version too.
+    triggered: dict[str, object] = {MATRIX_VERSION: {"version": matrix.version}}
+    triggered.update(dict.fromkeys(events, {}))
+    return {"HX-Trigger": json.dumps(triggered)}
 FRAGMENTS = {
     "options": "matrices/_options.html",
     "criteria": "matrices/_criteria.html",
@@ -62,8 +74,9 @@ def _answer(
         url = request.url_for("matrix_page", matrix_id=matrix.id)
         return RedirectResponse(f"{url}#{section}", status_code=303)
     # After a successful change, the scoring section re-ranks against the new
-    # matrix (its form listens for this event), keeping what the user typed.
-    headers = {"HX-Trigger": MATRIX_CHANGED} if not failed and request.method == "POST" else None
+    # matrix (its form listens for this event), keeping what the user typed,
+    # and the other sections' forms take the new version.
+    headers = changed_headers(matrix, MATRIX_CHANGED) if not failed and request.method == "POST" else None
     return render(
         request,
         "matrices/detail.html",

@@ -25,7 +25,7 @@ from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import EditablePageMatrix
 from optionsmatrix.web.forms import SubmittedForm
 from optionsmatrix.web.guard import page_router
-from optionsmatrix.web.matrix_edits import submitted_version
+from optionsmatrix.web.matrix_edits import changed_headers, submitted_version
 from optionsmatrix.web.rendering import PRIVATE, is_htmx, render
 from optionsmatrix.web.scoring.form import evaluate
 from optionsmatrix.web.scoring.view import how_sure_context
@@ -41,7 +41,7 @@ def _answer(request: Request, session, matrix: Matrix, *, focus: str) -> Respons
         return RedirectResponse(f"{request.url_for('matrix_page', matrix_id=matrix.id)}#sharing", status_code=303)
     matrix = matrices.get_matrix(session, matrix_id=matrix.id)  # type: ignore[arg-type]
     context = {**matrix_context(matrix, request.state.actor, with_scoring=False), "focus": focus}
-    return render(request, "matrices/detail.html", context, fragment=FRAGMENT)
+    return render(request, "matrices/detail.html", context, fragment=FRAGMENT, headers=changed_headers(matrix))
 
 
 @router.post("/matrices/{matrix_id}/sharing/visibility", name="matrix_visibility")

@@ -21,7 +21,7 @@ from optionsmatrix.web.context import matrix_context
 from optionsmatrix.web.deps import EditablePageMatrix
 from optionsmatrix.web.forms import SubmittedForm
 from optionsmatrix.web.guard import WebActor, page_router
-from optionsmatrix.web.matrix_edits import submitted_version
+from optionsmatrix.web.matrix_edits import changed_headers, submitted_version
 from optionsmatrix.web.rendering import is_htmx, render
 from optionsmatrix.web.scoring.form import ScoringState, evaluate, score_field
 
@@ -75,12 +75,16 @@ def matrix_save_scores(
         return _answer(request, matrix, actor, state, status_code=422)
     if not is_htmx(request):
         return RedirectResponse(request.url_for("matrix_page", matrix_id=matrix.id), status_code=303)
-    return _answer(request, saved, actor, evaluate(saved, query), notice=SAVED)
+    # The matrix's other forms on the page take the version the save brought (web/matrix_edits.py).
+    return _answer(request, saved, actor, evaluate(saved, query), notice=SAVED, headers=changed_headers(saved))
 
 
 def _answer(
     request: Request, matrix: Matrix, actor: WebActor, state: ScoringState, *, status_code: int = 200,
-    notice: str = "",
+    notice: str = "", headers: dict[str, str] | None = None,
 ) -> Response:  # fmt: skip
     context = {**matrix_context(matrix, actor, scoring=state), "scores_notice": notice}
-    return render(request, "matrices/detail.html", context, fragment="matrices/_scoring.html", status_code=status_code)
+    return render(
+        request, "matrices/detail.html", context, fragment="matrices/_scoring.html", status_code=status_code,
+        headers=headers,
+    )  # fmt: skip

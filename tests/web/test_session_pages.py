@@ -51,6 +51,9 @@ def test_the_dashboard_shows_the_code_link_and_a_qr_code(client, dashboard_url):
     code = re.search(r'class="join-code"[^>]*>(\w+)<', page.text).group(1)
     assert page.status_code == 200 and len(code) == 6
     assert f"/join/{code}" in page.text and 'class="qr-code"' in page.text and "<svg" in page.text
+    # Scaled by the stylesheet to the screen's width, not cropped at a fixed 330 px (a phone is narrower).
+    svg = re.search(r"<svg[^>]*>", page.text).group(0)
+    assert 'viewBox="0 0 ' in svg and "width=" not in svg and "height=" not in svg
 
 
 def test_a_participant_joins_by_code_scores_and_sees_their_own_ranking(app, client, dashboard_url):

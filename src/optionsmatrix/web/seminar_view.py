@@ -27,6 +27,7 @@ def qr_svg(url: str) -> Markup:
     buffer = io.BytesIO()
     segno.make(url, error="m").save(
         buffer, kind="svg", scale=10, border=2, xmldecl=False, svgclass="qr-code", title=f"QR code for {url}",
+        omitsize=True,  # a viewBox instead of a fixed 330 × 330: the stylesheet scales it to a phone's width
         dark="#000", light="#fff",
     )  # fmt: skip
     return Markup(buffer.getvalue().decode())  # noqa: S704 - segno's own SVG, the URL escaped by segno

@@ -134,6 +134,24 @@ def test_the_owner_in_two_browsers_second_header_save_is_refused_and_the_first_k
     expect(second.locator("#header .lede")).to_have_text("Description from the laptop")
 
 
+def test_a_refused_make_it_public_far_down_a_phone_page_shows_its_message_in_view(open_browser, instructor_email):
+    """The message goes to the alert area at the top of the page; the button is a long scroll below it."""
+    first, second = open_browser(), open_browser(width=390)
+    log_in_through_the_form(first, instructor_email)
+    log_in_through_the_form(second, instructor_email)
+    url = _create_matrix_with_an_option(first, "Far down", "Riverside")
+    second.goto(url)
+    first.get_by_role("button", name="Make it public").click()
+    expect(first.locator("#sharing")).to_contain_text("This matrix is public")
+
+    second.get_by_role("button", name="Make it public").scroll_into_view_if_needed()
+    expect(second.locator("#page-alert")).not_to_be_in_viewport()
+    with _refused_save(second, "/sharing/visibility"):
+        second.get_by_role("button", name="Make it public").click()
+    expect(second.locator("#page-alert")).to_contain_text(MATRIX_CHANGED, timeout=TIMEOUT)
+    expect(second.locator("#page-alert")).to_be_in_viewport()
+
+
 def test_an_admin_and_the_owner_at_once_the_later_option_save_is_refused(open_browser, instructor_email, admin_email):
     owner, admin = open_browser(), open_browser()
     log_in_through_the_form(owner, instructor_email)

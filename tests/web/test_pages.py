@@ -300,7 +300,7 @@ def test_an_htmx_error_goes_to_the_page_alert_not_into_the_section(client, make_
     response = client.post(f"/matrices/{matrix['id']}/options/999999/delete", headers={"HX-Request": "true"})
 
     assert response.status_code == 404
-    assert (response.headers["HX-Retarget"], response.headers["HX-Reswap"]) == ("#page-alert", "innerHTML")
+    assert (response.headers["HX-Retarget"], response.headers["HX-Reswap"]) == ("#page-alert", "innerHTML show:top")
     assert 'id="page-alert"' in client.get(f"/matrices/{matrix['id']}").text
 
 

@@ -17,7 +17,7 @@ from optionsmatrix.errors import OptionsMatrixError
 from optionsmatrix.http.errors import ErrorSurface, retry_headers
 from optionsmatrix.services.access import NotAuthenticated
 from optionsmatrix.web.auth import login_url, safe_next
-from optionsmatrix.web.rendering import is_htmx, render_error_page
+from optionsmatrix.web.rendering import PAGE_ALERT_SWAP, is_htmx, render_error_page
 
 
 def _to_login(request: Request) -> Response:
@@ -88,7 +88,7 @@ def _plain_page(
         return HTMLResponse(
             f'<p class="error-message" role="alert">{escape(message)}</p>',
             status_code=status_code,
-            headers={**(headers or {}), "HX-Retarget": "#page-alert", "HX-Reswap": "innerHTML"},
+            headers={**(headers or {}), "HX-Retarget": "#page-alert", "HX-Reswap": PAGE_ALERT_SWAP},
         )
     page = (
         f'<!doctype html><html lang="en"><title>{escape(title)}</title>'

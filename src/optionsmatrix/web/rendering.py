@@ -160,6 +160,10 @@ def _answer_kept(request: Request, body: str) -> HTMLResponse:
     return response
 
 
+# The alert area sits at the top of the page; the form that failed may be a long scroll below it.
+PAGE_ALERT_SWAP = "innerHTML show:top"
+
+
 def render_error_page(request: Request, *, status_code: int, message: str) -> HTMLResponse:
     """A whole error page, or for htmx a message retargeted to the page's alert area.
 
@@ -167,7 +171,7 @@ def render_error_page(request: Request, *, status_code: int, message: str) -> HT
     would replace the section the user was editing with one line of text.
     """
     context = {"status_code": status_code, "message": message}
-    headers = {"HX-Retarget": "#page-alert", "HX-Reswap": "innerHTML"} if is_htmx(request) else None
+    headers = {"HX-Retarget": "#page-alert", "HX-Reswap": PAGE_ALERT_SWAP} if is_htmx(request) else None
     return render(
         request, "errors/page.html", context, fragment="errors/_message.html", status_code=status_code, headers=headers
     )

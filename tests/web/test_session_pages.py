@@ -230,6 +230,17 @@ def test_a_second_tab_cannot_silently_overwrite_the_ballot_sent_from_the_first(a
     assert phone.post(f"{url}/ballot", data=again, follow_redirects=False).status_code == 303
 
 
+@pytest.mark.parametrize("version", ["abc", "-1", "9" * 12, "١"])
+def test_a_ballot_with_a_damaged_version_is_refused_not_saved_unchecked(app, client, dashboard_url, version):
+    phone, url = _join(app, _code(client, dashboard_url))
+    form = {**_fill(phone.get(url).text, "3"), "version": version}
+
+    refused = phone.post(f"{url}/ballot", data=form, follow_redirects=False)
+
+    assert refused.status_code == 422 and "This form is damaged or out of date; reload the page." in refused.text
+    assert "Your ballot was saved" not in phone.get(url).text
+
+
 def test_how_sure_shows_sentences_weight_ranges_smaa_and_every_method(app, client, dashboard_url):
     for name, value in (("Ann", "2"), ("Bo", "4")):
         phone, url = _join(app, _code(client, dashboard_url), name)

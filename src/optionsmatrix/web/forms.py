@@ -12,6 +12,9 @@ from starlette.datastructures import FormData
 from optionsmatrix.errors import InvalidInput
 from optionsmatrix.schemas.matrices import FORM_CONTEXT
 
+# A hidden field no page of ours could have drawn (a version that is not a number): edited by hand, or mangled.
+DAMAGED_FORM = "This form is damaged or out of date; reload the page."
+
 Schema = TypeVar("Schema", bound=BaseModel)
 
 

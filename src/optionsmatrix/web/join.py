@@ -164,18 +164,19 @@ def participant_ballot(
         return found
     snapshot = get_snapshot(session, session_id)
     body, errors = ballot_from_form(snapshot, submitted)
+    status_code = 422
     if not errors:
         try:
             ballots.save_ballot(session, participant=found, body=body, snapshot=snapshot)  # type: ignore[arg-type]
         except InvalidInput as refused:
             errors = {form_field(e.loc): e.msg[:1].upper() + e.msg[1:] + "." for e in refused.errors}
         except Conflict as refused:
-            errors = {"form": _conflict_sentence(refused)}
+            errors, status_code = {"form": _conflict_sentence(refused)}, 409
     if errors:
         context = participant_context(
             session, found, action_url=_ballot_url(request, session_id), form=submitted, errors=errors
         )
-        return render(request, "participate/page.html", context, status_code=409 if "form" in errors else 422)
+        return render(request, "participate/page.html", context, status_code=status_code)
     url = request.url_for("participant_page", session_id=session_id).include_query_params(saved=1)
     return RedirectResponse(f"{url}#scoring-result", status_code=303)
 

@@ -30,7 +30,7 @@ from optionsmatrix.services.items import find_child
 from optionsmatrix.services.matrix_rows import StaleVersion
 from optionsmatrix.web.context import EditState, matrix_context
 from optionsmatrix.web.deps import EditablePageMatrix as PageMatrix
-from optionsmatrix.web.forms import SubmittedForm, errors_from, parse_form
+from optionsmatrix.web.forms import DAMAGED_FORM, SubmittedForm, errors_from, parse_form
 from optionsmatrix.web.guard import page_router
 from optionsmatrix.web.rendering import is_htmx, render
 
@@ -99,7 +99,7 @@ def submitted_version(submitted: FormData) -> int | None:
     try:
         return read_version(str(raw))  # type: ignore[return-value]
     except PydanticCustomError:
-        raise InvalidInput.on("version", "This form is damaged or out of date; reload the page.") from None
+        raise InvalidInput.on("version", DAMAGED_FORM) from None
 
 
 def _stale(edit: EditState, submitted: FormData) -> EditState:

@@ -24,6 +24,7 @@ from optionsmatrix.services.seminars import SessionSnapshot, get_snapshot
 from optionsmatrix.services.session_ranking import SnapshotRanking
 from optionsmatrix.services.session_results import GroupResult, group_result
 from optionsmatrix.services.session_tables import group_chart
+from optionsmatrix.web.forms import DAMAGED_FORM
 from optionsmatrix.web.scoring.component import RankingPanel, ballot_view, score_name
 from optionsmatrix.web.seminar_view import label, method_words
 
@@ -64,7 +65,9 @@ def ballot_from_form(snapshot: SessionSnapshot, form: Mapping[str, object]) -> t
             rationales[str(option.id)] = text
     # The version the page was loaded with (0: no ballot yet), so a second tab cannot silently overwrite the first.
     version = str(form.get("version", "")).strip()
-    seen = int(version) if version.isdigit() and len(version) <= 9 else None
+    seen = int(version) if version.isascii() and version.isdigit() and len(version) <= 9 else None
+    if version and seen is None:  # sent, but not a version this page could have drawn: never skip the check
+        errors["form"] = DAMAGED_FORM
     try:
         body = BallotIn.model_validate(
             {"scores": scores, "weights": weights, "rationales": rationales or None, "version": seen}

@@ -93,6 +93,17 @@ def test_joining_is_case_insensitive_and_blank_names_become_participant_n(anonym
     assert second["participant_id"] != first["participant_id"]
 
 
+def test_a_code_typed_in_full_width_characters_joins(anonymous, seminar):
+    """An East Asian keyboard's default input: ＡＢＣ２３４ for ABC234, with a full-width space or dash."""
+    code = seminar["join_code"]
+    wide = "".join(chr(ord(ch) + 0xFEE0) for ch in code)
+
+    joined = _join(anonymous, f"{wide[:3]}\u3000{wide[3:]}")
+    dashed = _join(anonymous, f"{wide[:3]}\uff0d{wide[3:]}")
+
+    assert joined["session_id"] == dashed["session_id"] == seminar["id"]
+
+
 def test_a_wrong_code_is_404_and_a_closed_session_409(client, anonymous, seminar):
     assert anonymous.post("/api/v1/sessions/join", json={"join_code": "ZZZZZZ"}).status_code == 404
     client.post(f"/api/v1/sessions/{seminar['id']}/close")

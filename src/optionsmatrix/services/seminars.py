@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -58,8 +59,9 @@ class SessionSnapshot:
 
 
 def normalize_join_code(code: str) -> str:
-    """Codes are read off a projector and typed on phones: case, spaces and dashes do not matter."""
-    return "".join(ch for ch in code.upper() if not ch.isspace() and ch != "-")
+    """Codes are read off a projector and typed on phones: case, spaces and dashes do not matter, nor
+    full-width letters and digits (an East Asian keyboard's default: NFKC makes them ASCII)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", code).upper() if not ch.isspace() and ch != "-")
 
 
 def _new_join_code() -> str:

@@ -1,6 +1,7 @@
 """The built-in case study: what a new installation shows."""
 
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -89,6 +90,16 @@ def test_case_study_ships_no_scores_and_recommends_nothing():
 
     assert not {"scores", "recommended", "ranking"} & set(data)
     assert all(set(o) == {"name", "short_name", "description", "escalation_level", "evidence"} for o in data["options"])
+
+
+def test_case_study_option_descriptions_say_what_an_option_does_not_what_it_achieves():
+    """In the tool's own voice an option is described, never argued for or against: its merits are the
+    criteria's to weigh and the seminar's to score (quotations from the report live in `evidence`)."""
+    data = json.loads(CASE_STUDY_FILE.read_text(encoding="utf-8"))
+    arguing = re.compile(r"\b(freeing|frees|effective|ideal|better|best|worse|worst|benefits?|helps?|costly|risky|"
+                         r"dangerous|safe|successful|fails?|needed|necessary)\b", re.I)  # fmt: skip
+
+    assert [o["description"] for o in data["options"] if arguing.search(o["description"])] == []
 
 
 def test_case_study_ships_the_short_labels_people_use_and_its_scale_meanings(client, case_study_id):

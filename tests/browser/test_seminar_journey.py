@@ -100,8 +100,13 @@ def test_a_seminar_from_start_to_the_second_round(browser, live_server, instruct
     expect(phone.locator("table.standing tbody tr")).to_have_count(5)
     assert serious_axe_violations(phone) == []
 
-    # Round 2: the form starts from round 1's ballot; the participant changes their mind.
+    # Round 2 (asked first: a round cannot be taken back): the form starts from round 1's ballot;
+    # the participant changes their mind.
+    asked: list[str] = []
+    dashboard.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     dashboard.get_by_role("button", name="Start round 2").click()
+    expect(dashboard.locator(".session-state")).to_contain_text("Round 2")
+    assert asked and asked[0].startswith("Start round 2? Round 1 ends with the ballots it has"), asked
     expect(dashboard.locator(".session-state")).to_contain_text("Round 2")
     phone.reload()
     expect(phone.get_by_text("your form starts from your ballot of round 1")).to_be_visible()

@@ -241,6 +241,22 @@ def test_a_ballot_with_a_damaged_version_is_refused_not_saved_unchecked(app, cli
     assert "Your ballot was saved" not in phone.get(url).text
 
 
+def test_after_the_session_closes_the_ballot_page_says_so_and_no_longer_invites_changes(app, client, dashboard_url):
+    phone, url = _join(app, _code(client, dashboard_url))
+    assert "You can change your ballot until the session closes." in phone.get(url).text
+    session_id = dashboard_url.rstrip("/").rsplit("/", 1)[1]
+
+    assert client.post(f"/sessions/{session_id}/close", follow_redirects=False).status_code == 303
+    page = phone.get(url).text
+
+    assert "This session is closed: your ballot shows as you last sent it and can no longer be changed." in page
+    assert "You can change your ballot until the session closes." not in page
+    assert re.search(r'<button type="submit" disabled>Submit my ballot</button>', page)
+    dashboard = client.get(dashboard_url).text
+    assert "The session is closed" in dashboard and 'class="join-code"' not in dashboard and "qr-code" not in dashboard
+    assert "Results shown to participants" in dashboard  # a closed session shows them, whatever the round's setting
+
+
 def test_how_sure_shows_sentences_weight_ranges_smaa_and_every_method(app, client, dashboard_url):
     for name, value in (("Ann", "2"), ("Bo", "4")):
         phone, url = _join(app, _code(client, dashboard_url), name)

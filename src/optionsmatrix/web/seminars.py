@@ -116,7 +116,7 @@ def _dashboard_context(request: Request, session: Session, snapshot: SessionSnap
         "seminar": snapshot.seminar,
         "round": snapshot.round,
         "join_url": url,
-        "qr": qr_svg(url),
+        "qr": qr_svg(url) if snapshot.seminar.status == "open" else None,  # only an open session shows it
         "participants": participant_list(session, snapshot),
         "rounds": round_list(session, snapshot),
         "result": result,

@@ -257,6 +257,26 @@ def test_after_the_session_closes_the_ballot_page_says_so_and_no_longer_invites_
     assert "Results shown to participants" in dashboard  # a closed session shows them, whatever the round's setting
 
 
+def test_a_ballot_sent_incomplete_names_what_it_still_lacks(app, client, case_study_id):
+    started = client.post(f"/matrices/{case_study_id}/sessions", data={"weight_mode": "participant", "method": "wsm"},
+                          follow_redirects=False)  # fmt: skip
+    phone, url = _join(app, _code(client, started.headers["location"]))
+    page = phone.get(url).text
+    assert "Still to score" not in page  # nothing in yet: the count says enough
+    form = _fill(page, "3")
+    first_option = sorted(name for name in form if name.startswith("s."))[0].split(".")[1]
+    for name in [n for n in form if n.startswith(f"s.{first_option}.")][:2]:
+        del form[name]  # two cells of one option left empty
+    weights = sorted(set(re.findall(r'name="(w\.\d+)"', page)))
+    form.update(dict.fromkeys(weights[1:], "1"))  # every weight but the first
+
+    answer = phone.post(f"{url}/ballot", data=form, follow_redirects=True).text
+
+    missing = re.search(r'<div class="sc-still-missing">(.*?)</div>', answer, re.S).group(1)
+    assert missing.count("<li>") == 1 and "Still to score when this ballot was last sent" in missing
+    assert "Still without a weight:" in missing and missing.count(",") >= 1  # the option's two criteria listed
+
+
 def test_how_sure_shows_sentences_weight_ranges_smaa_and_every_method(app, client, dashboard_url):
     for name, value in (("Ann", "2"), ("Bo", "4")):
         phone, url = _join(app, _code(client, dashboard_url), name)

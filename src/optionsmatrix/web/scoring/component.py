@@ -162,6 +162,21 @@ class ScoringView:
     def _count_filled(self, option_id: int) -> int:
         return sum(1 for c in self.criteria if self.values.get(score_name(option_id, c.id)))
 
+    @property
+    def unscored(self) -> list[tuple[str, list[str]]]:
+        """Each option with criteria still to score: (its label, those criteria's labels), in the grid's order."""
+        found = []
+        for option in self.options:
+            missing = [c.label for c in self.criteria if not self.values.get(score_name(option.id, c.id))]
+            if missing:
+                found.append((option.label, missing))
+        return found
+
+    @property
+    def unweighted(self) -> list[str]:
+        """A ballot whose participant sets the weights: the criteria that have none yet."""
+        return [c.label for c in self.criteria if not self.value(f"w.{c.id}")] if self.weights_editable else []
+
     def value(self, name: str) -> str:
         return str(self.values.get(name, "") or "")
 

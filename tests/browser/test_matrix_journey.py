@@ -147,3 +147,21 @@ def test_edits_in_one_section_leave_the_others_forms_current(page, instructor_em
     expect(page.locator("#criteria .criterion-name")).to_have_count(0)
     expect(page.locator("#page-alert")).not_to_contain_text("Someone else changed this matrix")
     assert page.evaluate("window.__same_document") is True
+
+
+def test_starting_a_session_on_an_empty_matrix_lands_on_a_sentence_saying_why(page, instructor_email):
+    """On a phone the page came back at its top, the message 1,500 px below, in lower case, under Weights."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in_through_the_form(page, instructor_email)
+    page.goto("/")
+    page.get_by_label("Title").fill("Nothing yet")
+    page.get_by_role("button", name="Create matrix").click()
+    radios = page.locator("#sessions input[name=weight_mode]")
+    first, second = radios.nth(0).bounding_box(), radios.nth(1).bounding_box()
+    assert second["y"] > first["y"] + first["height"], (first, second)  # one choice per line
+
+    page.get_by_role("button", name="Start a session").click()
+
+    message = page.locator("#session-form-error")
+    expect(message).to_have_text("A session needs a matrix with at least one option and one criterion.")
+    expect(message).to_be_in_viewport()

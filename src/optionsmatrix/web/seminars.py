@@ -33,6 +33,7 @@ from optionsmatrix.web.deps import LoggedIn, PageMatrix
 from optionsmatrix.web.forms import SubmittedForm, errors_from, parse_form
 from optionsmatrix.web.guard import WebActor, page_router
 from optionsmatrix.web.rendering import PRIVATE, is_htmx, render
+from optionsmatrix.web.scoring.messages import as_sentence
 from optionsmatrix.web.seminar_view import label, method_words, qr_svg
 from optionsmatrix.web.sensitivity_view import chosen_sweep, how_sure_view
 
@@ -80,7 +81,7 @@ def start(
             )  # fmt: skip
             return RedirectResponse(request.url_for("session_dashboard", session_id=snapshot.seminar.id), 303)
         except InvalidInput as error:
-            form.errors = errors_from(error)
+            form.errors = {field: as_sentence(message) for field, message in errors_from(error).items()}
             if "normalization" in form.errors:
                 form.errors["normalization"] = _normalisation_sentence(chosen.get("method") or "wsm")
     errors = form.errors or {"form": "The session could not be started."}

@@ -13,3 +13,13 @@
     });
   });
 })();
+
+// "How sure is this?" beside the ranking points to the section below the grid, and opens it (its toggle loads it).
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest('a[href="#how-sure"]');
+    var section = link && document.getElementById("how-sure");
+    if (section && !section.open) section.open = true;
+  });
+})();

@@ -103,6 +103,12 @@ def _standing(snapshot: SessionSnapshot, own: SnapshotRanking | None, group: Sna
     return sorted(rows, key=lambda r: (r.group_rank is None, r.group_rank or 0))
 
 
+def _saved_notice(snapshot: SessionSnapshot) -> str:
+    if snapshot.seminar.status != "open":
+        return "Your ballot was saved. The session is closed now: it can no longer be changed."
+    return "Your ballot was saved. You can change it until the session closes."
+
+
 def _values_of(snapshot: SessionSnapshot, stored: ballots.StoredBallot | None) -> dict[str, str]:
     """A stored ballot as form values, to start the form from."""
     if stored is None:
@@ -167,8 +173,7 @@ def participant_context(
         method_label=METHODS[snapshot.seminar.method].label,
         ranking=_own_panel(snapshot, own), disabled=snapshot.seminar.status != "open",
         hidden={"version": version},
-        notice=f"Your ballot was saved (version {version}). You can change it until the session closes."
-        if saved and current is not None else "",
+        notice=_saved_notice(snapshot) if saved and current is not None else "",
     )  # fmt: skip
     return {
         "snapshot": snapshot,

@@ -109,11 +109,21 @@ def test_upgrading_from_the_previous_revision_keeps_matrices_options_and_criteri
     engine.dispose()
 
 
+# Option descriptions the case study shipped with until revision 0008 rewrote them (what older databases hold).
+SHIPPED_UP_TO_0007 = {
+    "Military transport and facilities for detention and repatriation": (
+        "Military aircraft, vehicles and bases are used to hold and return people who crossed illegally, "
+        "freeing civilian agencies for other work."
+    ),
+}
+
+
 def _insert_case_study_as_0004_left_it(connection, *, edit: bool = False) -> int:
     """The case study as loading it at revision 0004 stored it (no short names or scale meanings yet)."""
     from optionsmatrix.services.case_study import case_study_definition
 
     definition = case_study_definition()
+    shipped = {**{o.name: o.description for o in definition.options}, **SHIPPED_UP_TO_0007}
     matrix_id = connection.execute(
         text(
             "INSERT INTO matrix (title, description, source, created_at, updated_at, is_public) "
@@ -122,7 +132,7 @@ def _insert_case_study_as_0004_left_it(connection, *, edit: bool = False) -> int
         {"t": definition.title, "d": definition.description, "s": definition.source, "p": True},
     ).scalar_one()
     for position, option in enumerate(definition.options):
-        description = option.description + (" (edited)" if edit and position == 2 else "")
+        description = shipped[option.name] + (" (edited)" if edit and position == 2 else "")
         connection.execute(
             text(
                 "INSERT INTO option (matrix_id, name, description, escalation_level, position, evidence) "
@@ -181,7 +191,8 @@ def test_upgrading_from_0004_fills_an_unedited_case_study_and_leaves_an_edited_o
         assert labels(edited) == ([""] * 5, [("", "", "")] * 8)
         assert connection.execute(text("SELECT short_name FROM option WHERE matrix_id = 99")).scalar() == ""
         versions = dict(connection.execute(text("SELECT id, version FROM matrix")).all())
-        assert versions == {unedited: 2, edited: 1, 99: 1}
+        # 0005 filled the unedited one's labels; 0008 rewrote the logistics description both left as shipped.
+        assert versions == {unedited: 3, edited: 2, 99: 1}
         assert connection.execute(text("SELECT count(*) FROM share_link")).scalar() == 0
 
     migrate.downgrade(engine, "0004")
@@ -268,3 +279,110 @@ def test_partial_indexes_keep_their_condition_on_postgresql():
         "WHERE short_name <> ''",
         "CREATE UNIQUE INDEX uq_seminar_session_open_join_code ON seminar_session (join_code) WHERE status = 'open'",
     }
+
+
+def test_upgrading_from_0006_keeps_every_row_and_never_hands_out_an_id_again(databases):
+    """SQLite gave a new row the highest id plus one: the newest option, deleted, came back as a new one under
+    the same id, and comparisons took it for the option a session had frozen. (PostgreSQL never reused one.)"""
+    from sqlalchemy.exc import IntegrityError
+
+    engine = create_db_engine(databases.new_url())
+    migrate.upgrade(engine, "0006")
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO instructor (id, email, is_admin, is_active, created_at) "
+            "VALUES (1, 'a@example.org', true, true, CURRENT_TIMESTAMP)"
+        ))
+        connection.execute(text(
+            "INSERT INTO matrix (id, title, description, source, created_at, updated_at, owner_id) "
+            "VALUES (1, 'Budget', '', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"
+        ))
+        ids = [
+            connection.execute(text(
+                "INSERT INTO option (matrix_id, name, short_name, description, escalation_level, position, "
+                "evidence) VALUES (1, :n, :s, '', 1, :p, '') RETURNING id"
+            ), {"n": name, "s": name.split()[0], "p": position}).scalar()
+            for position, name in enumerate(("Raise taxes", "Cut spending", "Borrow"))
+        ]  # fmt: skip
+        connection.execute(text(
+            "INSERT INTO criterion (id, matrix_id, name, description, direction, weight, scale_min, scale_max, "
+            "position, evidence) VALUES (1, 1, 'Fairness', '', 'benefit', 1, 1, 5, 0, '')"
+        ))
+        connection.execute(text("INSERT INTO score (option_id, criterion_id, value) VALUES (:o, 1, 4)"), {"o": ids[1]})
+        connection.execute(text(
+            "INSERT INTO seminar_session (id, owner_id, matrix_id, title, join_code, status, weight_mode, method, "
+            "reveal_new_rounds, current_round, max_participants, version, created_at) "
+            "VALUES (1, 1, 1, 'S', 'ABCDEF', 'open', 'fixed', 'wsm', false, 1, 500, 1, CURRENT_TIMESTAMP)"
+        ))
+        connection.execute(text(
+            "INSERT INTO session_option (session_id, source_option_id, name, short_name, description, "
+            "escalation_level, position, evidence) VALUES (1, :o, 'Borrow', '', '', 1, 0, '')"
+        ), {"o": ids[2]})
+        connection.execute(text("DELETE FROM option WHERE id = :o"), {"o": ids[2]})  # gone; a session names it
+
+    migrate.upgrade(engine)
+
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT id, name FROM option ORDER BY id")).all() == [
+            (ids[0], "Raise taxes"), (ids[1], "Cut spending")
+        ]
+        assert connection.execute(text("SELECT option_id, value FROM score")).all() == [(ids[1], 4.0)]
+        new = connection.execute(text(
+            "INSERT INTO option (matrix_id, name, description, escalation_level, position, evidence) "
+            "VALUES (1, 'Print money', '', 1, 3, '') RETURNING id"
+        )).scalar()
+        assert new > ids[2]  # not the id the session's snapshot names
+        connection.execute(text("DELETE FROM option WHERE id = :id"), {"id": new})
+        again = connection.execute(text(
+            "INSERT INTO option (matrix_id, name, description, escalation_level, position, evidence) "
+            "VALUES (1, 'Print money', '', 1, 3, '') RETURNING id"
+        )).scalar()
+        assert again > new  # the newest row deleted: its id does not come back either
+    for statement in (  # the constraints and indexes came through the rebuild
+        "INSERT INTO option (matrix_id, name, short_name, description, escalation_level, position, evidence) "
+        "VALUES (1, 'Other', 'Raise', '', 1, 9, '')",  # a short name is unique within its matrix (partial index)
+        "INSERT INTO option (matrix_id, name, description, escalation_level, position, evidence) "
+        "VALUES (1, 'Raise taxes', '', 1, 9, '')",  # so is a name
+        "INSERT INTO option (matrix_id, name, description, escalation_level, position, evidence) "
+        "VALUES (7, 'Orphan', '', 1, 9, '')",  # the matrix must exist
+    ):
+        with engine.begin() as connection, pytest.raises(IntegrityError):
+            connection.execute(text(statement))
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM matrix WHERE id = 1"))  # its options and their scores go with it
+        assert connection.execute(text("SELECT count(*) FROM score")).scalar() == 0
+
+    migrate.downgrade(engine, "0006")
+    assert migrate.current_revision(engine) == "0006"
+    engine.dispose()
+
+
+def test_upgrading_to_0008_rewrites_the_shipped_argument_for_an_option_and_leaves_an_edited_one(databases):
+    from optionsmatrix.services.case_study import case_study_definition
+
+    logistics = "Military transport and facilities for detention and repatriation"
+    engine = create_db_engine(databases.new_url())
+    migrate.upgrade(engine, "0007")
+    with engine.begin() as connection:
+        shipped = _insert_case_study_as_0004_left_it(connection)
+        rewritten = _insert_case_study_as_0004_left_it(connection)
+        connection.execute(text("UPDATE option SET description = 'Our own words.' WHERE matrix_id = :m AND name = :n"),
+                           {"m": rewritten, "n": logistics})  # fmt: skip
+
+    migrate.upgrade(engine)
+
+    neutral = next(o.description for o in case_study_definition().options if o.name == logistics)
+    with engine.connect() as connection:
+        def described(matrix_id):
+            return connection.execute(text("SELECT description FROM option WHERE matrix_id = :m AND name = :n"),
+                                      {"m": matrix_id, "n": logistics}).scalar()  # fmt: skip
+
+        assert described(shipped) == neutral and "freeing" not in neutral
+        assert described(rewritten) == "Our own words."
+        versions = dict(connection.execute(text("SELECT id, version FROM matrix")).all())
+        assert versions[shipped] == versions[rewritten] + 1  # the edit is counted where it was made
+
+    migrate.downgrade(engine, "0007")
+    with engine.connect() as connection:
+        assert described(shipped) == SHIPPED_UP_TO_0007[logistics]
+    engine.dispose()

@@ -65,6 +65,11 @@ def _short_name_index(table: str) -> Index:
                                  where="short_name <> ''")  # fmt: skip
 
 
+# SQLite gives a new row the highest id plus one, so the newest row's id came back after a delete;
+# these tables' ids outlive their rows elsewhere (a session's snapshot, a file, a link). PostgreSQL's
+# sequences never repeat. Migration 0007.
+NEVER_REUSED_IDS = {"sqlite_autoincrement": True}
+
 # Each partial index and its condition. SQLite's copy is declared with the index;
 # PostgreSQL's only when a PostgreSQL engine is made (`declare_postgresql_conditions`),
 # because naming `postgresql_where` loads SQLAlchemy's PostgreSQL dialect, 2 MiB of a
@@ -179,6 +184,7 @@ class AppSetting(SQLModel, table=True):
 
 class Matrix(SQLModel, table=True):
     __tablename__ = "matrix"
+    __table_args__ = (NEVER_REUSED_IDS,)
 
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=TITLE_MAX)
@@ -263,6 +269,7 @@ class Option(SQLModel, table=True):
         UniqueConstraint("matrix_id", "name", name="uq_option_matrix_id_name"),
         CheckConstraint("escalation_level >= 1", name="escalation_level_positive"),
         _short_name_index("option"),
+        NEVER_REUSED_IDS,  # sessions name the option they froze by its id (`source_option_id`)
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -293,6 +300,7 @@ class Criterion(SQLModel, table=True):
         CheckConstraint("weight >= 0", name="weight_non_negative"),
         CheckConstraint("scale_min < scale_max", name="scale_ordered"),
         _short_name_index("criterion"),
+        NEVER_REUSED_IDS,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -382,6 +390,7 @@ class SeminarSession(SQLModel, table=True):
         CheckConstraint("weight_mode IN ('fixed', 'participant')", name="weight_mode_known"),
         # A join code names one session among those not closed.
         _partial_unique_index("uq_seminar_session_open_join_code", "join_code", where="status = 'open'"),
+        NEVER_REUSED_IDS,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -462,6 +471,7 @@ class Participant(SQLModel, table=True):
     """Someone who joined with the code: no account, known by a secret stored only as a digest."""
 
     __tablename__ = "participant"
+    __table_args__ = (NEVER_REUSED_IDS,)
 
     id: int | None = Field(default=None, primary_key=True)
     session_id: int = Field(

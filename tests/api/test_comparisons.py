@@ -71,6 +71,25 @@ def test_an_option_only_one_session_has_is_listed_apart_with_its_own_place(clien
     assert body["notes"] == []  # same criteria, same method
 
 
+def test_an_option_deleted_and_another_added_are_two_options_not_one(app, client, make_matrix):
+    """SQLite gave the new option the deleted one's id when it was the newest (migration 0007)."""
+    matrix = make_matrix(options=[{"name": "Keep"}, {"name": "Build a wall"}],
+                         criteria=[{"name": "Quality", "direction": "benefit", "weight": 1}])  # fmt: skip
+    first = client.post(f"/api/v1/matrices/{matrix['id']}/sessions", json={}).json()
+    join_and_score(app, first, {"Keep": 2, "Build a wall": 4})
+    newest = matrix["options"][-1]["id"]
+    assert client.delete(f"/api/v1/matrices/{matrix['id']}/options/{newest}").status_code == 204
+    added = client.post(f"/api/v1/matrices/{matrix['id']}/options", json={"name": "Do nothing"}).json()
+    second = client.post(f"/api/v1/matrices/{matrix['id']}/sessions", json={}).json()
+    join_and_score(app, second, {"Keep": 4, "Do nothing": 2})
+
+    body = client.get(f"/api/v1/comparisons?sessions={first['id']},{second['id']}").json()
+
+    assert added["id"] != newest
+    assert [o["name"] for o in body["options"]] == ["Keep"]
+    assert sorted(o["name"] for o in body["only_in_some"]) == ["Build a wall", "Do nothing"]
+
+
 def test_the_rounds_of_one_session_and_an_empty_round_marked_not_refused(client, worked):
     first = worked["first"]
     client.post(f"/api/v1/sessions/{first['id']}/rounds")

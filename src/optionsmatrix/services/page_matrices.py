@@ -13,7 +13,8 @@ every change, whichever worker makes it:
   a revoked one none;
 - a deleted owner sets `owner_id` to NULL;
 - the creation time tells a new matrix from a deleted one whose id SQLite
-  gave out again (both start at version 1).
+  gave out again (both start at version 1; since migration 0007 SQLite
+  never does, but a database restored from before it may hold such a pair).
 
 The matrices kept are detached from any database session and shared by every
 request of the worker, so they are for reading only: handlers that change a

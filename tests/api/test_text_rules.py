@@ -76,6 +76,12 @@ def test_names_and_titles_are_stored_in_their_normalised_form(client, make_matri
         ("\u200dCost", "a joiner may only stand between two visible characters"),
         ("Cost \u200c", "a joiner may only stand between two visible characters"),
         ("\u3000 ", "Must not be empty"),
+        ("\u3164", "U+3164 (hangul filler)"),  # letters and symbols that draw nothing: a blank title
+        ("Co\u1160st", "U+1160 (hangul jungseong filler)"),
+        ("\u2800", "U+2800 (braille pattern blank)"),
+        ("\u034f", "U+034F (combining grapheme joiner)"),
+        ("\ufe0f", "U+FE0F (variation selector-16): it may only follow a visible character"),
+        ("\ufe0fCost", "it may only follow a visible character"),
     ],
 )
 def test_invisible_characters_in_a_name_are_refused_with_a_plain_message(client, make_matrix, name, message):
@@ -105,8 +111,14 @@ def test_titles_and_token_names_follow_the_same_rules(client, path, body, loc):
     assert response.json()["detail"][0]["loc"] == loc
 
 
-@pytest.mark.parametrize("name", ["\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "\U0001f469\u200d\U0001f4bb"])
-def test_a_joiner_between_two_visible_characters_is_kept(client, make_matrix, name):
+@pytest.mark.parametrize(
+    "name",
+    [
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "\U0001f469\u200d\U0001f4bb",
+        "I \u2764\ufe0f NY", "\u845b\U000e0100",  # a variation selector after the glyph it selects a form of
+    ],
+)
+def test_a_joiner_between_two_visible_characters_or_a_selector_after_one_is_kept(client, make_matrix, name):
     matrix = make_matrix()
 
     response = _add(client, matrix["id"], "options", name=name)

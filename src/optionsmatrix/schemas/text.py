@@ -12,6 +12,13 @@ Two kinds of field:
   Invisible characters let two different-looking names pass as one, or two
   identical-looking names pass as different ("Co\u200bst" next to "Cost").
 
+  Nor characters that draw nothing though they are letters or symbols: the
+  Hangul fillers (U+115F, U+1160, U+3164, U+FFA0), the blank Braille
+  pattern (U+2800) and the combining grapheme joiner (U+034F); a title of
+  one of them shows as blank. Variation selectors (U+FE00–FE0F,
+  U+E0100–E01EF) pick a glyph's form, as in ❤️: they may follow a visible
+  character, never stand alone or lead.
+
   One exception: the zero-width non-joiner and joiner (U+200C, U+200D) are
   allowed *between two visible characters*. Persian spells ordinary words
   with a non-joiner (می‌خواهم), Indic scripts need both to choose a conjunct,
@@ -78,6 +85,9 @@ SPACES = (  # category Zs; NFKC turns all but U+1680 into U+0020
     (0x205F, 0x205F),
     (0x3000, 0x3000),
 )
+# Letters and symbols that draw nothing (a name of them shows blank): refused in labels like format characters.
+BLANK_CHARACTERS = ((0x034F, 0x034F), (0x115F, 0x1160), (0x2800, 0x2800), (0x3164, 0x3164), (0xFFA0, 0xFFA0))
+VARIATION_SELECTORS = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF))
 JOINERS = ((0x200C, 0x200D),)
 BIDI_CONTROLS = ((0x202A, 0x202E), (0x2066, 0x2069))
 TEXT_CONTROLS_ALLOWED = "\t\n\r"  # carriage returns are turned into newlines
@@ -105,22 +115,27 @@ def _ranges(*groups: tuple[tuple[int, int], ...], minus: str = "") -> str:
     return "".join(parts)
 
 
-_NOT_IN_LABEL = _ranges(CONTROL_CHARACTERS, FORMAT_CHARACTERS, LINE_SEPARATORS, SURROGATES)
+_NOT_IN_LABEL = _ranges(CONTROL_CHARACTERS, FORMAT_CHARACTERS, LINE_SEPARATORS, SURROGATES, BLANK_CHARACTERS)
 _NOT_IN_TEXT = _ranges(CONTROL_CHARACTERS, BIDI_CONTROLS, SURROGATES, minus=TEXT_CONTROLS_ALLOWED)
 _SPACE = _ranges(SPACES)
 _JOINER = _ranges(JOINERS)
-_VISIBLE = f"[^{_NOT_IN_LABEL}{_SPACE}]"
+_SELECTOR = _ranges(VARIATION_SELECTORS)
+_GLYPH = f"[^{_NOT_IN_LABEL}{_SPACE}{_SELECTOR}][{_SELECTOR}]*"  # a visible character, in the form selected
 
-# Optional spaces, then visible characters with runs of spaces or single
-# joiners between them, then optional spaces. Each step of the repetition
-# starts with a different kind of character, so matching stays linear.
-LABEL_PATTERN = f"^[{_SPACE}]*{_VISIBLE}(?:[{_JOINER}]?{_VISIBLE}|[{_SPACE}]+{_VISIBLE})*[{_SPACE}]*$"
+# Optional spaces, then glyphs with runs of spaces or single joiners between
+# them, then optional spaces. Each step of the repetition starts with a
+# different kind of character, so matching stays linear.
+LABEL_PATTERN = f"^[{_SPACE}]*{_GLYPH}(?:[{_JOINER}]?{_GLYPH}|[{_SPACE}]+{_GLYPH})*[{_SPACE}]*$"
 TEXT_PATTERN = f"^[^{_NOT_IN_TEXT}]*$"
 
 _LABEL = re.compile(LABEL_PATTERN)
 _FORBIDDEN_IN_LABEL = re.compile(
-    f"[{_ranges(CONTROL_CHARACTERS, FORMAT_CHARACTERS, LINE_SEPARATORS, SURROGATES, minus=chr(0x200C) + chr(0x200D))}]"
-)
+    "["
+    + _ranges(CONTROL_CHARACTERS, FORMAT_CHARACTERS, LINE_SEPARATORS, SURROGATES, BLANK_CHARACTERS,
+              minus=chr(0x200C) + chr(0x200D))
+    + "]"
+)  # fmt: skip
+_SELECTOR_CHAR = re.compile(f"[{_SELECTOR}]")
 _FORBIDDEN_IN_TEXT = re.compile(f"[{_NOT_IN_TEXT}]")
 _JOINER_CHAR = re.compile(f"[{_JOINER}]")
 _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines() splits on
@@ -164,6 +179,9 @@ def _label_problem(value: str) -> str:
         return f"Remove {describe(character)}: names and titles may only contain visible characters and spaces."
     if not value.strip():
         return "Must not be empty or only whitespace."
+    selector = _SELECTOR_CHAR.search(value)
+    if selector is not None and not _JOINER_CHAR.search(value):
+        return f"Remove {describe(selector.group())}: it may only follow a visible character."
     joiner = _JOINER_CHAR.search(value)
     character = joiner.group() if joiner else "\u200d"
     return f"Remove {describe(character)}: a joiner may only stand between two visible characters."
@@ -172,7 +190,7 @@ def _label_problem(value: str) -> str:
 def has_invisible_characters(value: str) -> bool:
     """Whether a one-line value holds anything that is not plainly visible (for fields with rules
     of their own, such as email addresses, where not even a joiner belongs)."""
-    return _FORBIDDEN_IN_LABEL.search(value) is not None or _JOINER_CHAR.search(value) is not None
+    return any(rule.search(value) is not None for rule in (_FORBIDDEN_IN_LABEL, _JOINER_CHAR, _SELECTOR_CHAR))
 
 
 def clean_text(value: str) -> str:

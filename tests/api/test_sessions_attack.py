@@ -225,3 +225,27 @@ def test_a_session_started_on_a_matrix_deleted_meanwhile_is_a_404_not_a_server_e
 
     assert answer.status_code == 404, answer.text
     assert client.get("/api/v1/sessions").json()["items"] == []
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not ON_POSTGRES, reason="row locks: PostgreSQL")
+def test_removing_a_participant_queued_behind_the_sessions_deletion_is_a_404(client, anonymous, engine, case_study_id):
+    """The removal takes the session's row first, as the deletion does: it waits, then finds the session gone
+    (taken the other way round, the two could deadlock and one was answered 503 'busy')."""
+    from optionsmatrix.models import SeminarSession
+
+    seminar = _start(client, case_study_id)
+    participant = _join(anonymous, seminar["join_code"])
+    other = Session(engine, expire_on_commit=False)
+    other.delete(other.get(SeminarSession, seminar["id"]))
+    other.flush()  # the session's row and its participants' rows are locked until this commits
+    answers = []
+    url = f"/api/v1/sessions/{seminar['id']}/participants/{participant['participant_id']}"
+    waiting = threading.Thread(target=lambda: answers.append(client.delete(url)))
+    waiting.start()
+    time.sleep(0.5)
+    other.commit()
+    other.close()
+    waiting.join(10)
+
+    assert answers[0].status_code == 404, answers[0].text

@@ -95,17 +95,22 @@ def resolve_participant(session: Session, *, secret: str) -> Participant | None:
 
 def remove_participant(session: Session, *, seminar: SeminarSession, participant_id: int) -> None:
     with write_transaction(session):
+        # The session's row first, as deleting the session takes it (then its participants'): taken the
+        # other way round, a removal racing the session's deletion deadlocked on PostgreSQL.
+        if not _mark_changed(session, seminar.id):  # type: ignore[arg-type]
+            raise NotFound("Session", seminar.id)
         participant = session.get(Participant, participant_id)
         if participant is None or participant.session_id != seminar.id:
             raise NotFound("Participant", participant_id)
         session.delete(participant)
-        _mark_changed(session, seminar.id)  # type: ignore[arg-type]
 
 
-def _mark_changed(session: Session, session_id: int) -> None:
-    session.execute(
+def _mark_changed(session: Session, session_id: int) -> bool:
+    """Count a change to the session (its row locked until the write commits); False if it is gone."""
+    changed = session.execute(
         update(SeminarSession).where(col(SeminarSession.id) == session_id).values(version=SeminarSession.version + 1)
     )
+    return changed.rowcount == 1  # type: ignore[attr-defined]
 
 
 # Ballots -------------------------------------------------------------------------

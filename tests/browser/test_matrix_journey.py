@@ -57,7 +57,7 @@ def test_copy_then_rename_a_criterion_inline_and_see_a_bad_edit_refused(page, in
     page.locator("#criteria .criterion").nth(1).get_by_role("link", name=re.compile("^Edit")).click()
     page.locator("#criteria li form.edit-form input[name=scale_min]").fill("9")
     page.get_by_role("button", name="Save criterion").click()
-    expect(page.locator("#criteria .field-error")).to_contain_text("must be less than scale_max")
+    expect(page.locator("#criteria .field-error")).to_contain_text("its low end (9) must be less than its high end (5)")
     expect(page.locator("#criteria li form.edit-form input[name=scale_min]")).to_have_attribute("aria-invalid", "true")
     assert page.evaluate("window.__same_document") is True
 

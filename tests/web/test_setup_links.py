@@ -46,3 +46,20 @@ def test_a_link_used_twice_at_once_sets_the_password_only_once(app, session, own
 
     assert statuses.count(303) == 1, statuses
     assert all(s in (303, 404, 422, 503) for s in statuses), statuses
+
+
+def test_two_different_passwords_or_a_short_one_are_refused_in_sentences_and_the_link_still_works(session, owner,
+                                                                                                   anonymous):
+    secret = accounts.issue_password_link(session, instructor=owner, hours=24)
+    token = csrf_token_of(anonymous)
+
+    differ = anonymous.post(f"/setup/{secret}", data={"password": "a brand new password", "confirm": "another one!",
+                                                      "csrf_token": token})  # fmt: skip
+    short = _set_password(anonymous, secret, "short")
+
+    assert differ.status_code == 422 and "The two passwords differ: type the same one in both fields." in differ.text
+    assert short.status_code == 422
+    message = short.text.split('class="field-error"', 1)[1].split(">", 1)[1].split("<", 1)[0]
+    assert message[0].isupper() and message.endswith("."), message
+    assert "a brand new password" not in differ.text  # never written back into a page
+    assert _set_password(anonymous, secret).status_code == 303

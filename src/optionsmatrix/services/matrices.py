@@ -301,8 +301,9 @@ def _check_scale(scale_min: float, scale_max: float, *, loc: tuple[str | int, ..
             [
                 FieldError(
                     loc,
+                    # In words a page's reader knows ("Scale from", "Scale to"); the API's loc names the field.
                     f"the scale must run from a lower to a higher number: "
-                    f"scale_min ({scale_min:g}) must be less than scale_max ({scale_max:g})",
+                    f"its low end ({scale_min:g}) must be less than its high end ({scale_max:g})",
                 )
             ]
         )

@@ -17,6 +17,7 @@ from optionsmatrix.services.rate_limits import LoginLimits, limited_login
 from optionsmatrix.web.forms import errors_from
 from optionsmatrix.web.guard import SESSION_COOKIE, WebCtx, page_router
 from optionsmatrix.web.rendering import PRIVATE, render, secure_cookies
+from optionsmatrix.web.scoring.messages import as_sentence
 
 router = page_router()
 
@@ -136,15 +137,16 @@ def password_setup_submit(
     instructor = accounts.get_instructor(session, instructor_id=link.instructor_id)
     errors: dict[str, str] = {}
     if password != confirm:
-        errors["confirm"] = "the two passwords differ"
+        errors["confirm"] = "The two passwords differ: type the same one in both fields."
     else:
         try:
             instructor = accounts.use_password_link(
                 session, link=link, password=password, hasher=request.app.state.password_hasher
             )
         except InvalidInput as error:
-            errors = errors_from(error)
+            errors = {field: as_sentence(message) for field, message in errors_from(error).items()}
     if errors:
+        # Both fields come back empty: a password is never written into a page.
         context = {"secret": secret, "email": instructor.email, "errors": errors}
         return render(request, "auth/setup.html", context, status_code=422, private=True)
     return start_browser_session(request, session, instructor, "/")

@@ -171,3 +171,19 @@ def test_plain_sentences_name_the_criterion_the_points_and_who_overtakes_whom():
     assert weight_sentences(weight_sensitivity(closer, "wsm"))[0] == (
         "Risk would have to weigh 5 points more before Joint action overtakes CBP support."
     )
+
+
+def test_a_tie_at_the_top_says_any_change_decides_it_not_less_than_1_point():
+    problem = Problem.build(
+        ["CBP support", "Joint action"],
+        ["Risk", "Reach"],
+        [[2.0, 6.0], [6.0, 2.0]],
+        ["benefit", "benefit"],
+        [0.5, 0.5],
+        scales=[(0, 10), (0, 10)],
+    )  # equal at any equal weights: first place is shared
+
+    sentences = weight_sentences(weight_sensitivity(problem, "wsm"))
+
+    assert "Reach would only have to weigh slightly more before CBP support alone ranks first." in sentences
+    assert not any("less than 1 point" in s for s in sentences)

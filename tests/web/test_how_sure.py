@@ -84,3 +84,17 @@ def test_benefit_against_cost_numbers_every_option_and_joins_the_efficient_ones(
     assert fragment.count('<g class="scatter-point') == 5
     assert fragment.count('<g class="scatter-point is-efficient"') == 1  # the option best everywhere
     assert 'class="scatter-frontier"' in fragment and "cost 0.00" in fragment  # best on every cost: no cost at all
+
+
+def test_a_first_place_two_options_share_reads_as_a_tie_not_a_range_from_n_to_n(anonymous, case_study_id):
+    matrix = _matrix(anonymous, case_study_id)
+    # The first two options tie at equal weights, one better on supply chains, the other on leverage: any change
+    # to either weight decides first place. The rest score worst everywhere (criteria 3–5 are costs).
+    tied = {(0, 0): 5, (0, 1): 1, (1, 0): 1, (1, 1): 5}
+    params = _scores(matrix, lambda i, j: tied.get((i, j), 3) if i < 2 else (5 if j in (2, 3, 4) else 1))
+
+    fragment = anonymous.get(f"/matrices/{case_study_id}/how-sure", params=params, headers=HTMX).text
+
+    assert "first place holds at 12 points only" in fragment  # eight equal weights: 12.5 points, shown as 12
+    assert "from 12 to 12" not in fragment and "12–12" not in fragment and "less than 1 point" not in fragment
+    assert "would only have to weigh slightly" in fragment

@@ -4,7 +4,8 @@
 
 A point is one percentage point of the criterion's normalised weight (weights
 sum to 100 points). Distances are rounded to whole points; a change closer
-than half a point reads "less than 1 point".
+than half a point (first place already tied, or nearly) reads "would only
+have to weigh slightly less".
 """
 
 from __future__ import annotations
@@ -18,24 +19,21 @@ def _listed(names: tuple[str, ...]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _points(distance: float) -> str:
-    points = round(distance * 100)
-    if points < 1:
-        return "less than 1 point"
-    return "1 point" if points == 1 else f"{points} points"
-
-
 def _change(criterion: CriterionInterval, top: tuple[str, ...], new_top: tuple[str, ...], less: bool) -> str:
     distance = criterion.weight - criterion.lower if less else criterion.upper - criterion.weight
-    how = f"{_points(distance)} {'less' if less else 'more'}"
+    points, direction = round(distance * 100), "less" if less else "more"
+    if points < 1:
+        would = f"would only have to weigh slightly {direction}"
+    else:
+        would = f"would have to weigh {'1 point' if points == 1 else f'{points} points'} {direction}"
     newcomers = tuple(name for name in new_top if name not in top)
     if not newcomers:  # a tie at the top resolves in favour of some of its members
         verb = "ranks" if len(new_top) == 1 else "rank"
-        return f"{criterion.name} would have to weigh {how} before {_listed(new_top)} alone {verb} first."
+        return f"{criterion.name} {would} before {_listed(new_top)} alone {verb} first."
     verb = "overtakes" if len(newcomers) == 1 else "overtake"
     if set(top) <= set(new_top):
         verb = "draws level with" if len(newcomers) == 1 else "draw level with"
-    return f"{criterion.name} would have to weigh {how} before {_listed(newcomers)} {verb} {_listed(top)}."
+    return f"{criterion.name} {would} before {_listed(newcomers)} {verb} {_listed(top)}."
 
 
 def weight_sentences(result: WeightSensitivity) -> list[str]:

@@ -140,3 +140,30 @@ def test_deleting_a_session_asks_before_every_ballot_goes(page, instructor_email
 
     expect(page).to_have_url(re.compile(r"/sessions$"))
     assert asked == ["Delete “Border options — to delete” and every ballot in it? This cannot be undone."]
+
+
+def test_taps_not_yet_sent_survive_a_reload_of_the_phone_until_the_ballot_is_sent(browser, live_server,
+                                                                                  instructor_email, page):
+    """A phone that locks or reclaims the tab reloads the page: the taps come back, kept on the device."""
+    log_in_through_the_form(page, instructor_email)
+    code = _start_session(page, "Border options — a phone reloads")
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url).new_page()
+    phone.goto(f"/join/{code}")
+    phone.get_by_role("button", name="Join").click()
+    rows = phone.locator("[data-sc-grid] tbody tr")
+    for j in range(3):
+        rows.nth(j).locator("td.sc-cell.is-current label.sc-step", has_text=str(j + 2)).click()
+    expect(phone.locator(".sc-bar-progress")).to_have_text("3 of 40 scored")
+
+    phone.reload()
+
+    expect(phone.locator(".sc-draft-note")).to_contain_text("Your taps not yet sent were kept on this device")
+    expect(phone.locator(".sc-bar-progress")).to_have_text("3 of 40 scored")
+    for j in range(3):
+        expect(rows.nth(j).locator("td.sc-cell.is-current input:checked")).to_have_value(str(j + 2))
+    _score_every_option(phone, lambda i, j: 1 + (i + j) % 5)
+    expect(phone.get_by_role("status").first).to_contain_text("Your ballot was saved")
+    phone.reload()
+    expect(phone.locator(".sc-draft-note")).to_have_count(0)  # sent: the device keeps nothing more
+    assert phone.evaluate("Object.keys(localStorage).filter(k => k.startsWith('optionsmatrix:'))") == []
+    phone.context.close()

@@ -173,6 +173,8 @@ def participant_context(
         method_label=METHODS[snapshot.seminar.method].label,
         ranking=_own_panel(snapshot, own), disabled=snapshot.seminar.status != "open",
         hidden={"version": version},
+        # Taps not yet sent are kept on the phone until this ballot (round and version) is sent: static/js/ballot.js.
+        draft=f"{snapshot.seminar.id}:{number}:{version}",
         notice=_saved_notice(snapshot) if saved and current is not None else "",
     )  # fmt: skip
     return {

@@ -133,6 +133,7 @@ class ScoringView:
     save_url: str = ""  # explore, for whoever may change the matrix: where "Save these scores" posts
     version: int | None = None  # explore: the matrix version the grid was drawn from, posted with a save
     drawn: int | None = None  # explore: the matrix version stored when this grid was drawn (scoring.js)
+    draft: str = ""  # ballot: names this ballot as drawn (session, round, version), for static/js/ballot.js
 
     @property
     def method(self) -> str:
@@ -376,6 +377,7 @@ def ballot_view(
     disabled: bool = False,
     hidden: Mapping[str, str] | None = None,
     notice: str = "",
+    draft: str = "",
 ) -> ScoringView:
     """A participant's ballot: POST to `action_url`, method fixed, weights fixed (shown) or typed.
 
@@ -408,6 +410,7 @@ def ballot_view(
         disabled=disabled,
         hidden=dict(hidden or {}),
         notice=notice,
+        draft=draft,
     )
 
 

@@ -1,15 +1,16 @@
 // The matrix page's forms after a change made on it: each edit answers with its own section only, so the
 // other sections' forms would still carry the version the page was drawn at, and their next save would be
-// refused as if someone else had changed the matrix. The answer names the new version (HX-Trigger
-// "matrix-version", web/matrix_edits.py); every form that follows it takes it. A form refused as out of date
-// does not follow (it has no data-matrix-version): it waits for a reload that shows the other change.
+// refused as if someone else had changed the matrix. The answer names the step its write took (HX-Trigger
+// "matrix-version" {from, to}, web/matrix_edits.py): a form drawn at `from` showed the matrix as the write
+// found it, and takes `to`. A form drawn at any other version (before someone else's change) keeps its own
+// and is refused on save, as is one refused already (it has no data-matrix-version): it waits for a reload.
 (function () {
   "use strict";
   document.addEventListener("matrix-version", function (event) {
-    var version = event.detail && event.detail.version;
-    if (!Number.isSafeInteger(version)) return;
+    var step = event.detail || {};
+    if (!Number.isSafeInteger(step.from) || !Number.isSafeInteger(step.to)) return;
     document.querySelectorAll("input[data-matrix-version]").forEach(function (input) {
-      input.value = String(version);
+      if (input.value === String(step.from)) input.value = String(step.to);
     });
   });
 })();

@@ -230,3 +230,53 @@ def test_one_participant_in_two_tabs_the_stale_tab_is_refused_and_the_first_ball
     # The first tab, reloaded, shows its own ballot as the saved one.
     tab_a.reload()
     expect(tab_a.locator(".sc-bar-progress")).to_have_text("40 of 40 scored")
+
+
+def _header_save_refused_then_the_laptops_title_kept(first, second) -> None:
+    with _refused_save(second):
+        _fill_header(second, "Title from the tablet", "Description from the tablet")
+    expect(second.locator("#header .form-error")).to_contain_text(MATRIX_CHANGED, timeout=TIMEOUT)
+    first.reload()
+    expect(first.locator("h1")).to_have_text("Title from the laptop")
+
+
+def test_a_link_made_in_the_stale_browser_does_not_bring_its_old_forms_up_to_date(open_browser, instructor_email):
+    """The forms of a page follow only the versions its own writes step through (static/js/matrix.js):
+    a read-only link counts no version, so the tablet's header form still carries the one it was drawn at."""
+    first, second = open_browser(), open_browser()
+    log_in_through_the_form(first, instructor_email)
+    log_in_through_the_form(second, instructor_email)
+    url = _create_matrix_with_an_option(first, "Two browsers, a link", "Riverside")
+    second.goto(url)
+    _open_header_edit(first)
+    _open_header_edit(second)
+    _fill_header(first, "Title from the laptop", "Description from the laptop")
+    expect(first.locator("h1")).to_have_text("Title from the laptop", timeout=TIMEOUT)
+
+    second.get_by_role("button", name="Make a read-only link").click()
+    expect(second.locator("#share-url")).to_be_visible()
+
+    _header_save_refused_then_the_laptops_title_kept(first, second)
+
+
+def test_a_fresh_form_saved_in_the_stale_browser_does_not_bring_its_older_forms_up_to_date(
+    open_browser, instructor_email
+):
+    """An option's Edit form is drawn at the current version and saves; the header form, drawn before the
+    laptop's change, is not moved on by that save and is still refused."""
+    first, second = open_browser(), open_browser()
+    log_in_through_the_form(first, instructor_email)
+    log_in_through_the_form(second, instructor_email)
+    url = _create_matrix_with_an_option(first, "Two browsers, a fresh form", "Riverside")
+    second.goto(url)
+    _open_header_edit(second)
+    _open_header_edit(first)
+    _fill_header(first, "Title from the laptop", "Description from the laptop")
+    expect(first.locator("h1")).to_have_text("Title from the laptop", timeout=TIMEOUT)
+
+    second.get_by_role("link", name="Edit Riverside").click()
+    second.locator("#options li form.edit-form input[name=name]").fill("Riverside 2")
+    second.get_by_role("button", name="Save option").click()
+    expect(second.locator("#options .option-name")).to_have_text(["Riverside 2"], timeout=TIMEOUT)
+
+    _header_save_refused_then_the_laptops_title_kept(first, second)

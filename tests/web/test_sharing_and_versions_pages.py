@@ -111,22 +111,27 @@ def test_a_refused_move_or_removal_without_htmx_answers_a_page_not_a_server_erro
     assert len(after["criteria"]) == len(matrix["criteria"])
 
 
-def test_an_edit_names_the_new_version_for_the_pages_other_forms_and_a_refused_form_keeps_its_own(
-    client, make_matrix
-):
+def test_an_edit_names_the_step_it_took_the_version_by_and_a_refused_form_keeps_its_own(client, make_matrix):
     matrix = make_matrix()
     base = f"/matrices/{matrix['id']}"
+    first = [o["id"] for o in matrix["options"]][0]
 
     added = client.post(f"{base}/options", data={"name": "Harbour", "escalation_level": "1", "version": "1"},
                         headers=HTMX)  # fmt: skip
     public = client.post(f"{base}/sharing/visibility", data={"visibility": "public", "version": "2"}, headers=HTMX)
+    link = client.post(f"{base}/sharing/link", headers=HTMX)
+    unmoved = client.post(f"{base}/options/{first}/move", data={"direction": "up", "version": "3"}, headers=HTMX)
+    unversioned = client.post(f"{base}/options/{first}/move", data={"direction": "down"}, headers=HTMX)
     stale = client.post(f"{base}/criteria", data={"name": "Noise", "version": "1"}, headers=HTMX)
 
     assert added.status_code == 200 and public.status_code == 200, (added.text[:300], public.text[:300])
     assert list(json.loads(added.headers["HX-Trigger"])) == ["matrix-version", "matrix-changed"]  # in that order
-    assert json.loads(added.headers["HX-Trigger"]) == {"matrix-version": {"version": 2}, "matrix-changed": {}}
-    assert json.loads(public.headers["HX-Trigger"]) == {"matrix-version": {"version": 3}}
-    assert 'name="version" value="2" data-matrix-version' in added.text  # follows later changes
+    assert json.loads(added.headers["HX-Trigger"])["matrix-version"] == {"from": 1, "to": 2}
+    assert json.loads(public.headers["HX-Trigger"]) == {"matrix-version": {"from": 2, "to": 3}}
+    assert link.status_code == 200 and "HX-Trigger" not in link.headers  # a link counts no version
+    assert json.loads(unmoved.headers["HX-Trigger"]) == {"matrix-changed": {}}  # the first cannot go up
+    assert json.loads(unversioned.headers["HX-Trigger"]) == {"matrix-changed": {}}  # no version sent, none named
+    assert 'name="version" value="2" data-matrix-version' in added.text  # follows later steps
     assert stale.status_code == 409 and "HX-Trigger" not in stale.headers
     kept = re.search(r'<input type="hidden" name="version" value="1"[^>]*>', stale.text).group(0)
     assert "data-matrix-version" not in kept  # waits for a reload that shows the other change

@@ -44,14 +44,23 @@ MATRIX_CHANGED = "matrix-changed"
 MATRIX_VERSION = "matrix-version"
 
 
-def changed_headers(matrix: Matrix, *events: str) -> dict[str, str]:
-    """HX-Trigger for a change made on the matrix page: `events`, and the version the matrix is at now,
-    which every form on the page that follows it takes (static/js/matrix.js)."""
-    # The version first: htmx triggers the events in this order, and the scoring section's refresh (on
-    # "matrix-changed") sends its form, whose save must carry the new version too.
-    triggered: dict[str, object] = {MATRIX_VERSION: {"version": matrix.version}}
+def changed_headers(matrix: Matrix, written_from: int | None, *events: str) -> dict[str, str]:
+    """HX-Trigger for a change made on the matrix page: `events`, and the step the write took the
+    matrix's version by, from `written_from` (the version its form carried) to the next.
+
+    The page's forms drawn at `written_from` take the next version (static/js/matrix.js): they showed
+    the matrix as it was, and this write changed only its own section. A form drawn at any other
+    version (before someone else's change, say) keeps its own and is refused on save, as it should
+    be. The step is announced only when `matrix`, read after the write, is exactly one version on:
+    a write that changed nothing, or another one committed meanwhile, announces none.
+    """
+    triggered: dict[str, object] = {}
+    if written_from is not None and matrix.version == written_from + 1:
+        # First: htmx triggers the events in this order, and the scoring section's refresh (on
+        # "matrix-changed") sends its form, whose save must carry the new version too.
+        triggered[MATRIX_VERSION] = {"from": written_from, "to": written_from + 1}
     triggered.update(dict.fromkeys(events, {}))
-    return {"HX-Trigger": json.dumps(triggered)}
+    return {"HX-Trigger": json.dumps(triggered)} if triggered else {}
 FRAGMENTS = {
     "options": "matrices/_options.html",
     "criteria": "matrices/_criteria.html",
@@ -60,7 +69,13 @@ FRAGMENTS = {
 
 
 def _answer(
-    request: Request, matrix: Matrix, section: str, edit: EditState | None = None, *, focus: str | None = None
+    request: Request,
+    matrix: Matrix,
+    section: str,
+    edit: EditState | None = None,
+    *,
+    focus: str | None = None,
+    written_from: int | None = None,
 ) -> Response:
     """`focus` names the element that should have the keyboard focus after the swap
     (the saved item's Edit link, the moved button...), so keyboard and screen-reader
@@ -76,7 +91,7 @@ def _answer(
     # After a successful change, the scoring section re-ranks against the new
     # matrix (its form listens for this event), keeping what the user typed,
     # and the other sections' forms take the new version.
-    headers = changed_headers(matrix, MATRIX_CHANGED) if not failed and request.method == "POST" else None
+    headers = changed_headers(matrix, written_from, MATRIX_CHANGED) if not failed and request.method == "POST" else None
     return render(
         request,
         "matrices/detail.html",
@@ -139,7 +154,7 @@ def header_save(request: Request, matrix: PageMatrix, session: SessionDep, submi
         )
     except StaleVersion:
         return _answer(request, matrix, "header", _stale(EditState("header", None, form.values), submitted))
-    return _answer(request, matrix, "header", focus="matrix-header-edit")
+    return _answer(request, matrix, "header", focus="matrix-header-edit", written_from=expected)
 
 
 # Options and criteria --------------------------------------------------------------
@@ -166,7 +181,8 @@ def item_add(
     if form.ok:
         try:
             kind.add(session, matrix=matrix, data=form.data, expected_version=expected)
-            return _answer(request, _reload(session, matrix), section, focus=f"new-{kind.singular}")
+            focus = f"new-{kind.singular}"
+            return _answer(request, _reload(session, matrix), section, focus=focus, written_from=expected)
         except InvalidInput as error:
             form.errors = errors_from(error)
         except StaleVersion:
@@ -190,7 +206,8 @@ def item_save(
     if form.ok:
         try:
             kind.update(session, matrix=matrix, item_id=item_id, changes=form.data, expected_version=expected)
-            return _answer(request, _reload(session, matrix), section, focus=f"{kind.singular}-{item_id}-edit")
+            focus = f"{kind.singular}-{item_id}-edit"
+            return _answer(request, _reload(session, matrix), section, focus=focus, written_from=expected)
         except InvalidInput as error:
             form.errors = errors_from(error)
         except StaleVersion:
@@ -210,8 +227,9 @@ def item_delete(
 ) -> Response:
     kind = item_kind(section)
     # A stale version is answered by the error handler: the message in the page's alert area, nothing removed.
-    kind.delete(session, matrix=matrix, item_id=item_id, expected_version=submitted_version(submitted))
-    return _answer(request, _reload(session, matrix), section, focus=f"{section}-heading")
+    expected = submitted_version(submitted)
+    kind.delete(session, matrix=matrix, item_id=item_id, expected_version=expected)
+    return _answer(request, _reload(session, matrix), section, focus=f"{section}-heading", written_from=expected)
 
 
 @router.post("/matrices/{matrix_id}/{section}/{item_id}/move", name="item_move")
@@ -228,9 +246,12 @@ def item_move(
     kind = item_kind(section)
     find_child(matrix, kind.model, item_id)  # 404 for an item of another matrix
     step = -1 if direction == "up" else 1
-    shown = kind.move(session, matrix=matrix, item_id=item_id, step=step, expected_version=submitted_version(submitted))
+    before = [item.id for item in sorted(getattr(matrix, section), key=lambda item: item.position)]
+    expected = submitted_version(submitted)
+    shown = kind.move(session, matrix=matrix, item_id=item_id, step=step, expected_version=expected)
+    moved = [item.id for item in shown] != before  # at the end of the list nothing moves, and no version is counted
     # The same button if it is still there (not at the end of the list), else the item's Edit link.
     index = next(i for i, item in enumerate(shown) if item.id == item_id)
     keeps_button = 0 <= index + step < len(shown)
     focus = f"{kind.singular}-{item_id}-move-{direction}" if keeps_button else f"{kind.singular}-{item_id}-edit"
-    return _answer(request, _reload(session, matrix), section, focus=focus)
+    return _answer(request, _reload(session, matrix), section, focus=focus, written_from=expected if moved else None)

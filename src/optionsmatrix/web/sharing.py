@@ -36,12 +36,14 @@ router = page_router()
 FRAGMENT = "matrices/_sharing.html"
 
 
-def _answer(request: Request, session, matrix: Matrix, *, focus: str) -> Response:  # noqa: ANN001
+def _answer(request: Request, session, matrix: Matrix, *, focus: str, written_from: int | None = None) -> Response:  # noqa: ANN001
     if not is_htmx(request):
         return RedirectResponse(f"{request.url_for('matrix_page', matrix_id=matrix.id)}#sharing", status_code=303)
     matrix = matrices.get_matrix(session, matrix_id=matrix.id)  # type: ignore[arg-type]
     context = {**matrix_context(matrix, request.state.actor, with_scoring=False), "focus": focus}
-    return render(request, "matrices/detail.html", context, fragment=FRAGMENT, headers=changed_headers(matrix))
+    # Only a change of visibility counts a version (a link is not part of the matrix's version).
+    headers = changed_headers(matrix, written_from)
+    return render(request, "matrices/detail.html", context, fragment=FRAGMENT, headers=headers)
 
 
 @router.post("/matrices/{matrix_id}/sharing/visibility", name="matrix_visibility")
@@ -54,8 +56,9 @@ def set_visibility(
 ) -> Response:
     changes = MatrixUpdate(is_public=visibility == "public")
     # A stale version goes to the error handler: the message in the page's alert area, nothing changed.
-    matrices.update_matrix(session, matrix=matrix, changes=changes, expected_version=submitted_version(submitted))
-    return _answer(request, session, matrix, focus="sharing-visibility")
+    expected = submitted_version(submitted)
+    matrices.update_matrix(session, matrix=matrix, changes=changes, expected_version=expected)
+    return _answer(request, session, matrix, focus="sharing-visibility", written_from=expected)
 
 
 @router.post("/matrices/{matrix_id}/sharing/link", name="share_link_create")

@@ -76,7 +76,8 @@ def matrix_save_scores(
     if not is_htmx(request):
         return RedirectResponse(request.url_for("matrix_page", matrix_id=matrix.id), status_code=303)
     # The matrix's other forms on the page take the version the save brought (web/matrix_edits.py).
-    return _answer(request, saved, actor, evaluate(saved, query), notice=SAVED, headers=changed_headers(saved))
+    headers = changed_headers(saved, expected)
+    return _answer(request, saved, actor, evaluate(saved, query), notice=SAVED, headers=headers)
 
 
 def _answer(

@@ -26,8 +26,13 @@ def _messages(response):
         ("Cost", "\uff23\uff4f\uff53\uff54"),  # full-width letters
         ("Old town", "old\u00a0TOWN"),  # a no-break space and another case
         ("Cost", "Co\u200dst"),  # a joiner between letters is allowed, but not to tell names apart
+        ("Cost", "Cost\ufe00"),  # nor a variation selector after one
+        ("Cost", "Cost\u180b"),  # (Mongolian's too)
+        ("Cost", "Cost\u17b4"),  # a Khmer inherent vowel draws nothing: refused outright
+        ("Cost", "Cost\U000e0080"),  # an unassigned default-ignorable code point
     ],
-    ids=["zero-width-space", "decomposed", "composed", "full-width", "no-break-space", "joiner"],
+    ids=["zero-width-space", "decomposed", "composed", "full-width", "no-break-space", "joiner", "selector",
+         "mongolian-selector", "khmer-inherent-vowel", "unassigned-ignorable"],
 )
 def test_a_name_that_only_looks_different_is_refused(client, make_matrix, section, existing, lookalike):
     matrix = make_matrix(

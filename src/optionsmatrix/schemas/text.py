@@ -12,12 +12,14 @@ Two kinds of field:
   Invisible characters let two different-looking names pass as one, or two
   identical-looking names pass as different ("Co\u200bst" next to "Cost").
 
-  Nor characters that draw nothing though they are letters or symbols: the
-  Hangul fillers (U+115F, U+1160, U+3164, U+FFA0), the blank Braille
-  pattern (U+2800) and the combining grapheme joiner (U+034F); a title of
-  one of them shows as blank. Variation selectors (U+FE00–FE0F,
+  Nor the other characters that draw nothing: the rest of Unicode's
+  default-ignorable code points (the Hangul fillers U+115F, U+1160, U+3164,
+  U+FFA0, the Khmer inherent vowels U+17B4–17B5, the combining grapheme
+  joiner U+034F, and unassigned ones that will be invisible when assigned),
+  and the blank Braille pattern (U+2800); a title of one of them shows as
+  blank. Variation selectors (U+180B–180D, U+180F, U+FE00–FE0F,
   U+E0100–E01EF) pick a glyph's form, as in ❤️: they may follow a visible
-  character, never stand alone or lead.
+  character, never stand alone or lead, and names are compared without them.
 
   One exception: the zero-width non-joiner and joiner (U+200C, U+200D) are
   allowed *between two visible characters*. Persian spells ordinary words
@@ -85,9 +87,24 @@ SPACES = (  # category Zs; NFKC turns all but U+1680 into U+0020
     (0x205F, 0x205F),
     (0x3000, 0x3000),
 )
-# Letters and symbols that draw nothing (a name of them shows blank): refused in labels like format characters.
-BLANK_CHARACTERS = ((0x034F, 0x034F), (0x115F, 0x1160), (0x2800, 0x2800), (0x3164, 0x3164), (0xFFA0, 0xFFA0))
-VARIATION_SELECTORS = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF))
+# Characters that draw nothing (a name of them shows blank) but are not format characters: Unicode's
+# default-ignorable code points other than those, the joiners and the selectors (DerivedCoreProperties,
+# Unicode 15.1; tests/test_text_rules.py checks the list), and the blank Braille pattern. Refused in labels.
+BLANK_CHARACTERS = (
+    (0x034F, 0x034F),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x2065, 0x2065),
+    (0x2800, 0x2800),
+    (0x3164, 0x3164),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0xE0000, 0xE0000),
+    (0xE0002, 0xE001F),
+    (0xE0080, 0xE00FF),
+    (0xE01F0, 0xE0FFF),
+)
+VARIATION_SELECTORS = ((0x180B, 0x180D), (0x180F, 0x180F), (0xFE00, 0xFE0F), (0xE0100, 0xE01EF))
 JOINERS = ((0x200C, 0x200D),)
 BIDI_CONTROLS = ((0x202A, 0x202E), (0x2066, 0x2069))
 TEXT_CONTROLS_ALLOWED = "\t\n\r"  # carriage returns are turned into newlines
@@ -209,7 +226,7 @@ def clean_text(value: str) -> str:
 
 
 def comparison_key(name: str) -> str:
-    """What two names must share to count as the same: NFKC, case-folded, joiners
-    dropped and runs of space collapsed ("Cost", " cost", "ＣＯＳＴ", "Co\u200dst")."""
+    """What two names must share to count as the same: NFKC, case-folded, joiners and variation
+    selectors dropped, runs of space collapsed ("Cost", " cost", "ＣＯＳＴ", "Co\u200dst", "Cost\ufe00")."""
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
-    return " ".join(_JOINER_CHAR.sub("", folded).split())
+    return " ".join(_SELECTOR_CHAR.sub("", _JOINER_CHAR.sub("", folded)).split())

@@ -117,6 +117,12 @@ def submitted_version(submitted: FormData) -> int | None:
         raise InvalidInput.on("version", DAMAGED_FORM) from None
 
 
+def _as_sent(values: dict[str, str], submitted: FormData) -> dict[str, str]:
+    """A refused form's values with the version it was sent with: drawn again at the version stored now,
+    its next save would go through over whatever changed meanwhile."""
+    return {**values, "version": str(submitted.get("version", "")).strip()}
+
+
 def _stale(edit: EditState, submitted: FormData) -> EditState:
     """Keep the form open with what was typed, and the version it was made from (a second save is refused
     too until the page is reloaded and the other change seen)."""
@@ -144,7 +150,8 @@ def header_save(request: Request, matrix: PageMatrix, session: SessionDep, submi
     form = parse_form(MatrixUpdate, submitted)
     expected = submitted_version(submitted)
     if not form.ok:
-        return _answer(request, matrix, "header", EditState("header", None, form.values, form.errors))
+        refused = EditState("header", None, _as_sent(form.values, submitted), form.errors)
+        return _answer(request, matrix, "header", refused)
     try:
         matrix = matrices.update_matrix(
             session,
@@ -187,7 +194,7 @@ def item_add(
             form.errors = errors_from(error)
         except StaleVersion:
             return _answer(request, matrix, section, _stale(EditState(section, None, form.values), submitted))
-    return _answer(request, matrix, section, EditState(section, None, form.values, form.errors))
+    return _answer(request, matrix, section, EditState(section, None, _as_sent(form.values, submitted), form.errors))
 
 
 @router.post("/matrices/{matrix_id}/{section}/{item_id}", name="item_save")
@@ -213,7 +220,8 @@ def item_save(
         except StaleVersion:
             edit = _stale(EditState(section, item_id, form.values), submitted)
             return _answer(request, _reload(session, matrix), section, edit)
-    return _answer(request, _reload(session, matrix), section, EditState(section, item_id, form.values, form.errors))
+    edit = EditState(section, item_id, _as_sent(form.values, submitted), form.errors)
+    return _answer(request, _reload(session, matrix), section, edit)
 
 
 @router.post("/matrices/{matrix_id}/{section}/{item_id}/delete", name="item_delete")

@@ -132,6 +132,8 @@ class ScoringView:
     notice: str = ""  # "saved": a ballot's in the ranking panel, explore's beside "Save these scores"
     save_url: str = ""  # explore, for whoever may change the matrix: where "Save these scores" posts
     version: int | None = None  # explore: the matrix version the grid was drawn from, posted with a save
+    follows: bool = True  # explore: the save's version follows this page's own writes (static/js/matrix.js)
+    restart_url: str = ""  # explore: the page with the saved scores, offered when a save was refused as stale
     drawn: int | None = None  # explore: the matrix version stored when this grid was drawn (scoring.js)
     draft: str = ""  # ballot: names this ballot as drawn (session, round, version), for static/js/ballot.js
 
@@ -308,7 +310,9 @@ def explore_view(
     current: int | None = None,
     save_url: str = "",
     notice: str = "",
-    loaded_version: str | None = None,
+    loaded_version: str | int | None = None,
+    follows: bool = True,
+    restart_url: str = "",
 ) -> ScoringView:
     """The matrix page's "Score it yourself" grid, from the evaluated GET form (`form.ScoringState`).
 
@@ -318,7 +322,9 @@ def explore_view(
     elsewhere since, unseen, because the grid's cells still come from the page's address.
     """
     version = state.matrix.version
-    if loaded_version and loaded_version.isdigit() and len(loaded_version) < 10:
+    if isinstance(loaded_version, int):
+        version = loaded_version
+    elif loaded_version and loaded_version.isascii() and loaded_version.isdigit() and len(loaded_version) < 10:
         version = int(loaded_version)
     weights = state.weights if state.weights is not None else getattr(state, "stale_weights", None)
     return ScoringView(
@@ -332,6 +338,8 @@ def explore_view(
         current=current,
         save_url=save_url,
         version=version if save_url else None,
+        follows=follows,
+        restart_url=restart_url,
         drawn=state.matrix.version,
         notice=notice,
     )
@@ -342,8 +350,10 @@ def section_view(context: Context) -> ScoringView | None:
     """The grid of a matrix page's scoring section, the same for its whole answer (matrices/_scoring.html)
     and its small answer (_scoring_live.html); None while the matrix cannot be scored.
 
-    Read from the template's context, whose `url_for` the shared read-only page replaces with its own. A
-    refresh of the grid (htmx) carries the version the page was drawn at; a full load starts from the stored one.
+    Read from the template's context, whose `url_for` the shared read-only page replaces with its own. The
+    grid's save carries the version its cells were typed against: a refresh (htmx) and an address holding
+    typed cells carry it along; a plain load starts from the version stored. A refused save draws the grid
+    at the version it was sent with (`scores_version`, `scores_follow`: web/scoring/saving.py).
     """
     state = context["scoring"]
     if not state.ready:
@@ -354,12 +364,16 @@ def section_view(context: Context) -> ScoringView | None:
         return context.call(context["url_for"], name, matrix_id=matrix_id)
 
     may_save = context["can_edit"] and not context["shared"]
+    query = request.query_params
+    typed = request.headers.get("HX-Request") or any(name.startswith("s.") for name in query)
     return explore_view(
         state,
         action_url=url_for("matrix_score"),
         save_url=str(url_for("matrix_save_scores")) if may_save else "",
         notice=context.get("scores_notice", ""),
-        loaded_version=request.query_params.get("version") if request.headers.get("HX-Request") else None,
+        loaded_version=context.get("scores_version") or (query.get("version") if typed else None),
+        follows=context.get("scores_follow", True),
+        restart_url=f"{url_for('matrix_page')}#scoring" if may_save else "",
     )
 
 

@@ -57,11 +57,14 @@ def matrix_save_scores(
 ) -> Response:
     query = grid_query(matrix, submitted)
     state = evaluate(matrix, query)
+    # A refused grid is drawn again at the version it was sent with: at the one stored now, its next
+    # save would go through over whatever changed meanwhile.
+    sent = str(submitted.get("version", "")).strip()
     if not state.ready:
-        return _answer(request, matrix, actor, state, status_code=422)
+        return _answer(request, matrix, actor, state, status_code=422, drawn_at=sent)
     if any(name.startswith("s.") for name in state.errors):
         state.errors["save"] = NOT_SAVED
-        return _answer(request, matrix, actor, state, status_code=422)
+        return _answer(request, matrix, actor, state, status_code=422, drawn_at=sent)
     try:
         expected = submitted_version(submitted)
         saved = matrix_scores.replace_scores(
@@ -69,22 +72,29 @@ def matrix_save_scores(
         )
     except StaleVersion:
         state.errors["save"] = f"{StaleVersion.MESSAGE} Nothing was saved."
-        return _answer(request, matrix, actor, state, status_code=409)
+        return _answer(request, matrix, actor, state, status_code=409, drawn_at=sent, follows=False)
     except InvalidInput as error:  # an option or criterion removed, or a scale changed, since the grid was drawn
         state.errors["save"] = f"Nothing was saved: {error.message}. Reload the page and try again."
-        return _answer(request, matrix, actor, state, status_code=422)
+        return _answer(request, matrix, actor, state, status_code=422, drawn_at=sent)
     if not is_htmx(request):
         return RedirectResponse(request.url_for("matrix_page", matrix_id=matrix.id), status_code=303)
-    # The matrix's other forms on the page take the version the save brought (web/matrix_edits.py).
+    # The matrix's other forms on the page take the step the save took (web/matrix_edits.py), and so does the
+    # grid: drawn at the version this save made, not one read back later (another write may have landed).
     headers = changed_headers(saved, expected)
-    return _answer(request, saved, actor, evaluate(saved, query), notice=SAVED, headers=headers)
+    drawn_at = expected + 1 if expected is not None else None
+    return _answer(request, saved, actor, evaluate(saved, query), notice=SAVED, headers=headers, drawn_at=drawn_at)
 
 
 def _answer(
     request: Request, matrix: Matrix, actor: WebActor, state: ScoringState, *, status_code: int = 200,
-    notice: str = "", headers: dict[str, str] | None = None,
+    notice: str = "", headers: dict[str, str] | None = None, drawn_at: int | str | None = None, follows: bool = True,
 ) -> Response:  # fmt: skip
-    context = {**matrix_context(matrix, actor, scoring=state), "scores_notice": notice}
+    """The scoring section; its grid's save carries `drawn_at` (component.section_view), and follows this
+    page's own writes unless refused as stale."""
+    context = {
+        **matrix_context(matrix, actor, scoring=state), "scores_notice": notice,
+        "scores_version": drawn_at, "scores_follow": follows,
+    }  # fmt: skip
     return render(
         request, "matrices/detail.html", context, fragment="matrices/_scoring.html", status_code=status_code,
         headers=headers,

@@ -167,3 +167,21 @@ def test_taps_not_yet_sent_survive_a_reload_of_the_phone_until_the_ballot_is_sen
     expect(phone.locator(".sc-draft-note")).to_have_count(0)  # sent: the device keeps nothing more
     assert phone.evaluate("Object.keys(localStorage).filter(k => k.startsWith('optionsmatrix:'))") == []
     phone.context.close()
+
+
+def test_a_phone_left_open_learns_by_itself_that_the_session_closed(browser, live_server, instructor_email, page):
+    log_in_through_the_form(page, instructor_email)
+    _start_session(page, "Border options — closed while a phone is open")
+    code = page.locator(".join-code").inner_text().strip()
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url).new_page()
+    phone.goto(f"/join/{code}")
+    phone.get_by_role("button", name="Join").click()
+    expect(phone.locator(".sc-bar").get_by_role("button", name="Submit my ballot")).to_be_enabled()
+
+    page.get_by_role("button", name="Close the session").click()
+
+    expect(phone.get_by_text("This session is closed: your ballot shows as you last sent it")).to_be_visible(
+        timeout=20_000  # the phone's poll, every few seconds
+    )
+    expect(phone.locator(".sc-bar").get_by_role("button", name="Submit my ballot")).to_be_disabled()
+    phone.context.close()

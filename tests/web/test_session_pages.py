@@ -277,6 +277,24 @@ def test_a_ballot_sent_incomplete_names_what_it_still_lacks(app, client, case_st
     assert "Still without a weight:" in missing and missing.count(",") >= 1  # the option's two criteria listed
 
 
+def test_a_phone_polling_for_the_result_reloads_once_the_session_closes_or_a_round_begins(app, client, dashboard_url):
+    phone, url = _join(app, _code(client, dashboard_url))
+    poll = re.search(r'id="group" hx-get="([^"]+)"', phone.get(url).text).group(1).replace("&amp;", "&")
+    session_id = dashboard_url.rstrip("/").rsplit("/", 1)[1]
+    assert poll.endswith("?drawn=open-1")
+
+    unchanged = phone.get(poll, headers=HTMX)
+    client.post(f"/sessions/{session_id}/close", follow_redirects=False)
+    closed = phone.get(poll, headers=HTMX)
+    client.post(f"/sessions/{session_id}/reopen", follow_redirects=False)
+    client.post(f"/sessions/{session_id}/rounds", follow_redirects=False)
+    next_round = phone.get(poll, headers=HTMX)
+
+    assert unchanged.status_code == 200 and "HX-Refresh" not in unchanged.headers and 'id="group"' in unchanged.text
+    assert closed.headers.get("HX-Refresh") == "true" and next_round.headers.get("HX-Refresh") == "true"
+    assert re.search(r'id="group" hx-get="[^"]+\?drawn=open-2"', phone.get(url).text)  # drawn again: round 2
+
+
 def test_how_sure_shows_sentences_weight_ranges_smaa_and_every_method(app, client, dashboard_url):
     for name, value in (("Ann", "2"), ("Bo", "4")):
         phone, url = _join(app, _code(client, dashboard_url), name)

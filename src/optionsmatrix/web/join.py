@@ -201,6 +201,10 @@ def participant_status(request: Request, session: SessionDep, session_id: Sessio
     if isinstance(found, Response):
         return Response(status_code=204)
     snapshot = get_snapshot(session, session_id)
+    drawn = request.query_params.get("drawn")
+    if drawn is not None and drawn != f"{snapshot.seminar.status}-{snapshot.round.number}":
+        # The page's form belongs to another round or state of the session (closed, say): draw it again.
+        return Response(status_code=200, headers={"HX-Refresh": "true", "Cache-Control": "no-store"})
     etag = fingerprint(session, snapshot)
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
     if request.headers.get("if-none-match") == etag:

@@ -240,18 +240,23 @@ def _header_save_refused_then_the_laptops_title_kept(first, second) -> None:
     expect(first.locator("h1")).to_have_text("Title from the laptop")
 
 
-def test_a_link_made_in_the_stale_browser_does_not_bring_its_old_forms_up_to_date(open_browser, instructor_email):
-    """The forms of a page follow only the versions its own writes step through (static/js/matrix.js):
-    a read-only link counts no version, so the tablet's header form still carries the one it was drawn at."""
+def _tablet_header_open_while_the_laptop_saves(open_browser, instructor_email, title: str):
+    """Two browsers on one new matrix; the tablet opens the header form, then the laptop saves a new title."""
     first, second = open_browser(), open_browser()
     log_in_through_the_form(first, instructor_email)
     log_in_through_the_form(second, instructor_email)
-    url = _create_matrix_with_an_option(first, "Two browsers, a link", "Riverside")
-    second.goto(url)
-    _open_header_edit(first)
+    second.goto(_create_matrix_with_an_option(first, title, "Riverside"))
     _open_header_edit(second)
+    _open_header_edit(first)
     _fill_header(first, "Title from the laptop", "Description from the laptop")
     expect(first.locator("h1")).to_have_text("Title from the laptop", timeout=TIMEOUT)
+    return first, second
+
+
+def test_a_link_made_in_the_stale_browser_does_not_bring_its_old_forms_up_to_date(open_browser, instructor_email):
+    """The forms of a page follow only the versions its own writes step through (static/js/matrix.js):
+    a read-only link counts no version, so the tablet's header form still carries the one it was drawn at."""
+    first, second = _tablet_header_open_while_the_laptop_saves(open_browser, instructor_email, "Two browsers, a link")
 
     second.get_by_role("button", name="Make a read-only link").click()
     expect(second.locator("#share-url")).to_be_visible()
@@ -264,15 +269,9 @@ def test_a_fresh_form_saved_in_the_stale_browser_does_not_bring_its_older_forms_
 ):
     """An option's Edit form is drawn at the current version and saves; the header form, drawn before the
     laptop's change, is not moved on by that save and is still refused."""
-    first, second = open_browser(), open_browser()
-    log_in_through_the_form(first, instructor_email)
-    log_in_through_the_form(second, instructor_email)
-    url = _create_matrix_with_an_option(first, "Two browsers, a fresh form", "Riverside")
-    second.goto(url)
-    _open_header_edit(second)
-    _open_header_edit(first)
-    _fill_header(first, "Title from the laptop", "Description from the laptop")
-    expect(first.locator("h1")).to_have_text("Title from the laptop", timeout=TIMEOUT)
+    first, second = _tablet_header_open_while_the_laptop_saves(
+        open_browser, instructor_email, "Two browsers, a fresh form"
+    )
 
     second.get_by_role("link", name="Edit Riverside").click()
     second.locator("#options li form.edit-form input[name=name]").fill("Riverside 2")
